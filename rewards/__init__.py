@@ -1,0 +1,22 @@
+"""Rule rewards for hallucination-aware RLHF. Pure Python: importing this never imports torch.
+
+>>> from rewards import TruthfulnessReward
+>>> TruthfulnessReward(correct=1.0, abstain=0.0, wrong=-3.0).implied_threshold
+0.75
+"""
+
+from .base import REGISTRY, Reward, RuleReward, register, reward_rule
+from .messages import completion_text, context_text, query_text
+from .outcome_type import Outcome
+
+__all__ = [
+    "REGISTRY",
+    "Outcome",
+    "Reward",
+    "RuleReward",
+    "completion_text",
+    "context_text",
+    "query_text",
+    "register",
+    "reward_rule",
+]
