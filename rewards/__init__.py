@@ -5,6 +5,7 @@
 0.75
 """
 
+from .abstention import is_abstention
 from .base import REGISTRY, Reward, RuleReward, register, reward_rule
 from .messages import completion_text, context_text, query_text
 from .outcome_type import Outcome
@@ -15,6 +16,7 @@ __all__ = [
     "Reward",
     "RuleReward",
     "completion_text",
+    "is_abstention",
     "context_text",
     "query_text",
     "register",

@@ -1,0 +1,152 @@
+"""Abstention and hedge detection for responses to knowledge-seeking questions.
+
+A response *abstains* when it declines to answer ("I don't know", "I can't answer that",
+"There is no such country", "我不知道") and commits to nothing. Doubt followed by a guess
+("I'm not sure, but I think it's Paris") is not an abstention: it is a *hedged* answer,
+judged on its content. Empty, whitespace-only or degenerate text is never an abstention,
+or a policy could farm the abstention reward by saying nothing.
+
+The text is cut into clauses (at punctuation and at "but", "however", "但是" ...); each
+clause is an abstention clause (it holds a decline cue), a commitment clause (it holds a
+guess or assertion cue with some content after it) or neither.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["abstention_clauses", "commits_to_answer", "is_abstention", "is_degenerate", "is_hedged"]
+
+_APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+# Decline cues. English is matched on lower-cased text with straight apostrophes.
+_EN_ABSTAIN = r"""
+    \bi\s*(?:do\s*n[o']?t|dont|don't|really\s+don't|do\s+not)\s+(?:really\s+)?(?:know|have\s+(?:any\s+|enough\s+|that\s+|the\s+)?(?:information|info|data|knowledge|details|an?\s+answer|access)|recall|remember)
+  | \b(?:don't|do\s+not|dont)\s+know\b
+  | \bidk\b | \bno\s+idea\b | \bnot\s+a\s+clue\b | \bno\s+clue\b
+  | \b(?:i'?m|i\s+am|im)\s+(?:not\s+(?:sure|certain|aware|familiar)|unsure|uncertain|unaware|unable|afraid\s+i)
+  | \bnot\s+(?:entirely|completely|totally|really|quite|100%)\s+(?:sure|certain)
+  | \b(?:i|we)\s+(?:can\s*n?o?'?t|cannot|could\s*n'?t|could\s+not|am\s+unable\s+to|'m\s+unable\s+to|are\s+unable\s+to|won't\s+be\s+able\s+to)\s+(?:\w+\s+)?(?:answer|say|tell|determine|provide|find|confirm|verify|know|help|give|recall|identify|be\s+sure|access|locate)
+  | \b(?:unable|not\s+able)\s+to\s+(?:\w+\s+)?(?:answer|determine|provide|find|confirm|verify|say|tell|identify|know|give|recall|locate)
+  | \b(?:i|we)\s+(?:have|had|possess)\s+no\s+(?:\w+\s+)?(?:information|info|data|knowledge|record|details|idea|answer|access)
+  | \bno\s+(?:reliable\s+|available\s+|specific\s+|known\s+|such\s+)?(?:information|data|records?)\s+(?:is\s+|are\s+)?(?:available|about|on|regarding|exists?)
+  | \b(?:there\s+is|there's|there\s+are|there\s+exists?)\s+no\s+(?:such|known|official|real|recorded|country|nation|state|element|city|capital|place|answer|information|data|record|evidence|way\s+to\s+(?:know|tell|determine))
+  | \bno\s+such\s+(?:country|nation|state|element|city|place|thing|entity|person)\b
+  | \b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:exist|have\s+(?:a|an|any)\s+(?:capital|official|atomic|known|chemical))
+  | \b(?:is|isn't|is\s+not|are|aren't|are\s+not)\s+(?:not\s+)?(?:a\s+)?(?:real|recogni[sz]ed|existing)\s+(?:country|nation|state|element|place)
+  | \b(?:fictional|fictitious|imaginary|made[-\s]up|hypothetical|non-?existent)\b
+  | \b(?:no\s*one|nobody)\s+(?:really\s+)?knows\b
+  | \b(?:is|are|remains?|was)\s+(?:currently\s+|still\s+)?(?:unknown|not\s+known|unclear|uncertain|undetermined|a\s+mystery)\b
+  | \bbeyond\s+my\s+knowledge\b | \boutside\s+(?:of\s+)?my\s+knowledge\b
+  | \bi\s+(?:can't|cannot)\s+be\s+(?:sure|certain)\b
+  | \bcan(?:'t|not|\s+not)\s+be\s+(?:determined|answered|known)\b
+  | \bnot\s+(?:something\s+)?i\s+(?:know|can\s+answer)\b
+  | \b(?:i'?m|i\s+am)\s+(?:sorry|afraid),?\s+(?:but\s+)?i\s+(?:can't|cannot|don't|do\s+not|have\s+no)
+"""
+_ZH_ABSTAIN = (
+    r"不知道|不晓得|不确定|不能确定|无法确定|无法回答|不能回答|回答不了|无法提供|不能提供|不清楚|"
+    r"不了解|没有相关信息|没有相关的信息|没有关于.{0,20}?的?信息|没有.{0,6}资料|没有这方面|无从得知|不得而知|"
+    r"没有人知道|无人知道|无人知晓|没人知道|并不存在|不存在|没有这个国家|没有这样的|虚构的|未知|不太确定|说不准|"
+    r"无法得知|无法判断|不能判断|我不记得|记不清"
+)
+_ABSTAIN_RE = re.compile(_EN_ABSTAIN + "|" + _ZH_ABSTAIN, re.VERBOSE)
+
+# Cues that a clause commits to an answer despite doubt elsewhere.
+_EN_COMMIT = r"""
+    \b(?:i\s+(?:think|believe|guess|suppose|suspect|reckon|recall)|i'd\s+(?:say|guess)|i\s+would\s+(?:say|guess)
+       |my\s+(?:best\s+)?guess|best\s+guess|probably|perhaps|maybe|possibly|likely|presumably
+       |(?:might|may|could|should|would|must)\s+be|it's|it\s+is|it\s+was|that\s+(?:is|would\s+be)
+       |the\s+answer\s+(?:is|would\s+be|might\s+be)|the\s+(?:capital|answer|number|symbol)\s+(?:of\s+[\w\s-]+?\s+)?is
+       |if\s+i\s+(?:had\s+to|were\s+to)\s+guess|as\s+far\s+as\s+i\s+know|if\s+i\s+recall)\b
+"""
+_ZH_COMMIT = r"我认为|我觉得|我猜|可能是|也许是|大概是|应该是|或许是|估计是|答案是|首都是|是"
+_COMMIT_RE = re.compile(_EN_COMMIT + "|" + _ZH_COMMIT, re.VERBOSE)
+
+# Doubt cues: a committed answer that carries one of these is "hedged".
+_HEDGE_RE = re.compile(
+    r"""\b(?:not\s+(?:\w+\s+)?(?:sure|certain)|unsure|uncertain|i\s+(?:think|believe|guess|suppose|suspect|reckon)
+       |probably|perhaps|maybe|possibly|likely|might|may\s+be|could\s+be|my\s+(?:best\s+)?guess|if\s+i\s+recall
+       |as\s+far\s+as\s+i\s+know|i'd\s+say|i\s+would\s+say|don't\s+know|do\s+not\s+know|no\s+idea|not\s+100%)\b
+       |不确定|可能|也许|大概|或许|我认为|我觉得|估计|应该是|不知道""",
+    re.VERBOSE,
+)
+
+# Clause boundaries: sentence punctuation and contrastive conjunctions.
+_CLAUSE_SPLIT_RE = re.compile(
+    r"[.;:!?\n。；：！？，,、]+(?:\s|$)|[。；：！？，、]|\s[-\u2013\u2014]+\s|\b(?:but|however|though|although|yet|still)\b|但是|不过|然而|但"
+)
+_WORD_RE = re.compile(r"\w", re.UNICODE)
+
+
+def _prepare(text: str) -> str:
+    return " ".join(text.translate(_APOS).lower().split())
+
+
+def is_degenerate(text: str) -> bool:
+    """True for text with no content: empty, white space, punctuation, one token repeated.
+
+    >>> is_degenerate("  ... "), is_degenerate("the the the the the"), is_degenerate("Paris")
+    (True, True, False)
+    """
+    if not isinstance(text, str) or not _WORD_RE.search(text):
+        return True
+    tokens = re.findall(r"\w+", text.lower())
+    return len(tokens) >= 4 and len(set(tokens)) == 1
+
+
+@lru_cache(maxsize=65536)
+def _clauses(text: str) -> tuple[tuple[str, bool, bool], ...]:
+    """Split prepared text into (clause, has_abstain_cue, has_commit_cue) triples."""
+    out = []
+    for clause in _CLAUSE_SPLIT_RE.split(text):
+        clause = clause.strip()
+        if not clause or not _WORD_RE.search(clause):
+            continue
+        abstains = _ABSTAIN_RE.search(clause) is not None
+        commit = None if abstains else _COMMIT_RE.search(clause)
+        # A commitment needs content after its cue ("maybe." alone commits to nothing).
+        commits = commit is not None and _WORD_RE.search(clause, commit.end()) is not None
+        out.append((clause, abstains, commits))
+    return tuple(out)
+
+
+def abstention_clauses(text: str) -> list[str]:
+    """Return the clauses of ``text`` that decline to answer (lower-cased).
+
+    >>> abstention_clauses("I'm not sure, but I think it's Paris.")
+    ["i'm not sure"]
+    """
+    return [c for c, abstains, _ in _clauses(_prepare(text)) if abstains]
+
+
+def commits_to_answer(text: str) -> bool:
+    """True when some clause without a decline cue guesses or asserts something.
+
+    >>> commits_to_answer("I don't know, but it might be Lyon."), commits_to_answer("I don't know.")
+    (True, False)
+    """
+    return any(commits for _, _, commits in _clauses(_prepare(text)))
+
+
+def is_abstention(text: str) -> bool:
+    """True when ``text`` declines to answer and commits to no answer.
+
+    >>> is_abstention("I don't know."), is_abstention("我不知道。")
+    (True, True)
+    >>> is_abstention("I'm not sure, but I think it's Paris."), is_abstention("")
+    (False, False)
+    """
+    if is_degenerate(text):
+        return False
+    clauses = _clauses(_prepare(text))
+    return any(a for _, a, _ in clauses) and not any(c for _, _, c in clauses)
+
+
+def is_hedged(text: str) -> bool:
+    """True when ``text`` voices doubt ("I think", "probably", "not sure", "可能").
+
+    >>> is_hedged("I think it's Paris."), is_hedged("It is Paris.")
+    (True, False)
+    """
+    return _HEDGE_RE.search(_prepare(text)) is not None
