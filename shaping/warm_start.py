@@ -1,0 +1,170 @@
+"""Warm start before RL: R-Tuning (Zhang et al., 2024) with TRL's SFTTrainer.
+
+A policy that never says "I don't know" cannot discover it by sampling, so RL alone never
+learns to abstain. R-Tuning fine-tunes the policy on its *own* answers where they were
+right and on "I don't know." where they were wrong. Measured here (shared/DESIGN.md), the
+mix matters: targets that were 73% "I don't know." (2 epochs, lr 2e-5) collapsed the
+policy into abstaining (5% correct, 92.5% abstain), while a balanced, light warm start
+(45 right + 45 "I don't know.", 1 epoch, lr 1e-5) kept its accuracy and made
+"I don't know" reachable for RL. ``balance=True`` (the default) builds that balanced mix.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+logger = logging.getLogger(__name__)
+
+IDK_TEXT = "I don't know."
+#: The benchmark's system prompt (benchmarks.data.DEFAULT_SYSTEM_PROMPT), used when a record
+#: carries a question but no chat prompt.
+SYSTEM_PROMPT = 'Answer the question in one short sentence. If you do not know the answer, say "I don\'t know".'
+
+
+def _records(results: Any) -> list[dict[str, Any]]:
+    if hasattr(results, "to_dict") and hasattr(results, "columns"):  # a pandas DataFrame
+        return results.to_dict("records")
+    return [dict(r) for r in results]
+
+
+def _prompt(row: Mapping[str, Any], system_prompt: str) -> list[dict[str, str]]:
+    prompt = row.get("prompt")
+    if isinstance(prompt, list) and prompt:
+        return [dict(m) for m in prompt]
+    if not row.get("question"):
+        raise KeyError(f"Record {row.get('id', '?')!r} has neither a chat 'prompt' nor a 'question'.")
+    return [{"role": "system", "content": system_prompt}, {"role": "user", "content": row["question"]}]
+
+
+def build_rtuning_dataset(
+    results: Iterable[Mapping[str, Any]] | Any,
+    *,
+    balance: bool = True,
+    max_per_class: int | None = None,
+    idk_text: str = IDK_TEXT,
+    system_prompt: str = SYSTEM_PROMPT,
+    seed: int = 0,
+):
+    """Build R-Tuning SFT pairs from evaluation results: own answer if right, ``idk_text`` if not.
+
+    Args:
+        results: a DataFrame or records with ``question`` (or a chat ``prompt``),
+            ``response`` and ``outcome`` ("correct" / "abstain" / "wrong"; rows with no
+            outcome, e.g. creative ones, are skipped).
+        balance: use as many "I don't know." targets as right answers (and vice versa),
+            so the warm start does not tilt the policy into abstaining.
+        max_per_class: cap on each of the two classes (e.g. 45).
+        seed: shuffles the pairs and picks which rows a cap keeps.
+
+    Returns:
+        A ``datasets.Dataset`` with TRL's conversational ``prompt`` / ``completion`` columns
+        and a ``target`` column ("answer" or "idk").
+
+    >>> ds = build_rtuning_dataset([
+    ...     {"question": "Capital of France?", "response": "Paris.", "outcome": "correct"},
+    ...     {"question": "Capital of Chad?", "response": "Abuja.", "outcome": "wrong"}])
+    >>> [row["completion"][0]["content"] for row in ds]  # doctest: +SKIP
+    ["I don't know.", 'Paris.']
+    """
+    from datasets import Dataset
+
+    if max_per_class is not None and max_per_class < 1:
+        raise ValueError(f"max_per_class={max_per_class} must be >= 1 (or None for no cap).")
+    rows = _records(results)
+    missing = [c for c in ("response", "outcome") if rows and c not in rows[0]]
+    if missing:
+        raise KeyError(f"Results need the columns {missing}; they have {sorted(rows[0])}. Pass evaluation results.")
+    right = [r for r in rows if r.get("outcome") == "correct" and str(r["response"]).strip()]
+    other = [r for r in rows if r.get("outcome") in ("wrong", "abstain")]
+    if not right or not other:
+        raise ValueError(
+            f"R-Tuning needs both right ({len(right)}) and wrong/abstained ({len(other)}) answers; "
+            "evaluate the policy on more questions."
+        )
+    rng = random.Random(seed)
+    rng.shuffle(right)
+    rng.shuffle(other)
+    if balance:
+        n = min(len(right), len(other))
+        right, other = right[:n], other[:n]
+    if max_per_class:
+        right, other = right[:max_per_class], other[:max_per_class]
+    pairs = [
+        {"prompt": _prompt(r, system_prompt), "completion": [{"role": "assistant", "content": str(r["response"]).strip()}], "target": "answer"}
+        for r in right
+    ] + [
+        {"prompt": _prompt(r, system_prompt), "completion": [{"role": "assistant", "content": idk_text}], "target": "idk"}
+        for r in other
+    ]
+    rng.shuffle(pairs)
+    logger.info("R-Tuning set: %d own right answers + %d %r targets", len(right), len(other), idk_text)
+    return Dataset.from_list(pairs)
+
+
+def warm_start(
+    model,
+    tokenizer,
+    dataset,
+    *,
+    epochs: float = 1.0,
+    lr: float = 1e-5,
+    batch_size: int = 8,
+    output_dir: str | Path | None = None,
+    max_length: int = 512,
+    seed: int = 0,
+    callbacks: list | None = None,
+    **sft_kwargs: Any,
+):
+    """Fine-tune ``model`` on ``dataset`` (from :func:`build_rtuning_dataset`) with TRL's SFTTrainer.
+
+    The loss covers the completion only. Returns the tuned model; when ``output_dir`` is
+    given the model and tokenizer are also saved there (loadable with ``load_policy``).
+
+    >>> tuned = warm_start(model, tokenizer, build_rtuning_dataset(results, max_per_class=45),
+    ...                    epochs=1, lr=1e-5, output_dir="out/warm")  # doctest: +SKIP
+    """
+    from trl import SFTConfig, SFTTrainer
+
+    if epochs <= 0 or lr <= 0:
+        raise ValueError(f"epochs={epochs} and lr={lr} must be > 0 (the light recipe is epochs=1, lr=1e-5).")
+    if len(dataset) == 0:
+        raise ValueError("The warm-start dataset is empty; build it with build_rtuning_dataset(results).")
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+        logger.info("tokenizer had no pad token; using eos %r", tokenizer.eos_token)
+    import tempfile
+
+    scratch = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix="warm-start-"))
+    config = SFTConfig(
+        output_dir=str(scratch / "trainer"),
+        num_train_epochs=epochs,
+        learning_rate=lr,
+        per_device_train_batch_size=batch_size,
+        max_length=max_length,
+        completion_only_loss=True,
+        logging_steps=1,
+        save_strategy="no",
+        report_to=[],
+        seed=seed,
+        **sft_kwargs,
+    )
+    columns = [c for c in dataset.column_names if c not in ("prompt", "completion")]
+    trainer = SFTTrainer(
+        model=model,
+        args=config,
+        train_dataset=dataset.remove_columns(columns) if columns else dataset,
+        processing_class=tokenizer,
+        callbacks=callbacks,
+    )
+    trainer.train()
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    logger.info("warm start done: %d steps, loss %.3f -> %.3f", trainer.state.global_step, losses[0], losses[-1]) if losses else None
+    tuned = trainer.model
+    tuned.eval()
+    if output_dir:
+        tuned.save_pretrained(output_dir)
+        tokenizer.save_pretrained(output_dir)
+    return tuned

@@ -1,0 +1,82 @@
+"""R-Tuning dataset construction and a two-step SFT warm start on a tiny model."""
+
+import math
+
+import pandas as pd
+import pytest
+import torch
+from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+from shaping.models import policy_path
+from shaping.warm_start import IDK_TEXT, build_rtuning_dataset, warm_start
+
+
+def results(n_right=3, n_wrong=7):
+    rows = [{"id": f"r{i}", "question": f"Capital of R{i}?", "response": f"It is City{i}.", "outcome": "correct"} for i in range(n_right)]
+    rows += [{"id": f"w{i}", "question": f"Capital of W{i}?", "response": "Nowhere.", "outcome": "wrong"} for i in range(n_wrong)]
+    rows.append({"id": "c", "question": "Write a poem.", "response": "Roses...", "outcome": None})
+    return rows
+
+
+def test_balanced_dataset_pairs_own_answers_with_idk():
+    ds = build_rtuning_dataset(pd.DataFrame(results()), seed=1)
+    targets = [r["target"] for r in ds]
+    assert targets.count("answer") == targets.count("idk") == 3
+    for row in ds:
+        text = row["completion"][0]["content"]
+        assert (text == IDK_TEXT) == (row["target"] == "idk")
+        assert row["prompt"][0]["role"] == "system" and row["prompt"][-1]["role"] == "user"
+    answers = {r["prompt"][-1]["content"]: r["completion"][0]["content"] for r in ds if r["target"] == "answer"}
+    assert answers["Capital of R1?"] == "It is City1."  # its own answer, verbatim
+
+
+def test_unbalanced_and_capped():
+    ds = build_rtuning_dataset(results(), balance=False)
+    assert [r["target"] for r in ds].count("idk") == 7
+    capped = build_rtuning_dataset(results(), balance=False, max_per_class=2)
+    assert len(capped) == 4
+
+
+def test_chat_prompt_column_is_kept():
+    rows = results(1, 1)
+    rows[0]["prompt"] = [{"role": "user", "content": "custom"}]
+    ds = build_rtuning_dataset(rows)
+    assert any(r["prompt"] == [{"role": "user", "content": "custom"}] for r in ds)
+
+
+@pytest.mark.parametrize(
+    "rows, error",
+    [
+        (results(0, 3), ValueError),
+        ([{"question": "q", "outcome": "correct"}], KeyError),
+    ],
+)
+def test_bad_results_raise(rows, error):
+    with pytest.raises(error):
+        build_rtuning_dataset(rows)
+
+
+def tiny_policy():
+    tokenizer = AutoTokenizer.from_pretrained(policy_path())
+    torch.manual_seed(0)
+    config = LlamaConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
+                         intermediate_size=64, vocab_size=len(tokenizer), max_position_embeddings=256,
+                         pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id)
+    return LlamaForCausalLM(config), tokenizer
+
+
+def test_warm_start_trains_and_saves(tmp_path):
+    model, tokenizer = tiny_policy()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    ds = build_rtuning_dataset(results(4, 4))
+    tuned = warm_start(model, tokenizer, ds, epochs=1, lr=1e-3, batch_size=4, output_dir=tmp_path / "warm", use_cpu=True)
+    assert (tmp_path / "warm" / "config.json").exists()
+    after = tuned.state_dict()
+    assert any(not torch.equal(before[k], after[k]) for k in before)
+    assert all(math.isfinite(v.float().abs().sum().item()) for v in after.values())
+
+
+def test_warm_start_rejects_bad_settings():
+    model, tokenizer = tiny_policy()
+    with pytest.raises(ValueError, match="lr"):
+        warm_start(model, tokenizer, build_rtuning_dataset(results()), lr=0)
