@@ -8,15 +8,22 @@
 from .abstention import is_abstention
 from .base import REGISTRY, Reward, RuleReward, register, reward_rule
 from .messages import completion_text, context_text, query_text
+from .outcome import Verdict, judge
 from .outcome_type import Outcome
+from .text import normalize_answer
+from .truthfulness import TruthfulnessReward
 
 __all__ = [
     "REGISTRY",
     "Outcome",
     "Reward",
     "RuleReward",
+    "TruthfulnessReward",
+    "Verdict",
     "completion_text",
     "is_abstention",
+    "judge",
+    "normalize_answer",
     "context_text",
     "query_text",
     "register",

@@ -16,7 +16,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["abstention_clauses", "commits_to_answer", "is_abstention", "is_degenerate", "is_hedged"]
+__all__ = [
+    "abstention_clauses",
+    "clause_cues",
+    "commits_to_answer",
+    "is_abstention",
+    "is_degenerate",
+    "is_hedged",
+    "split_clauses",
+]
 
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
@@ -74,13 +82,38 @@ _HEDGE_RE = re.compile(
 
 # Clause boundaries: sentence punctuation and contrastive conjunctions.
 _CLAUSE_SPLIT_RE = re.compile(
-    r"[.;:!?\n。；：！？，,、]+(?:\s|$)|[。；：！？，、]|\s[-\u2013\u2014]+\s|\b(?:but|however|though|although|yet|still)\b|但是|不过|然而|但"
+    r"[.;:!?\n。；：！？，,、()\[\]]+(?:\s|$)|[。；：！？，、()\[\]\n]|\s[-\u2013\u2014]+\s"
+    r"|\b(?:but|however|though|although|yet|whereas)\b|但是|不过|然而|但",
+    re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"\w", re.UNICODE)
 
 
 def _prepare(text: str) -> str:
     return " ".join(text.translate(_APOS).lower().split())
+
+
+def split_clauses(text: str) -> list[str]:
+    """Cut ``text`` at sentence punctuation and contrastive words ("but", "however", "但是").
+
+    >>> split_clauses("I'm not sure, but I think it's Paris.")
+    ["I'm not sure", "I think it's Paris"]
+    """
+    return [c.strip() for c in _CLAUSE_SPLIT_RE.split(text) if c and c.strip()]
+
+
+def clause_cues(clause: str) -> tuple[bool, bool]:
+    """Return (declines, commits) for one clause: a decline cue; a guess or assertion cue.
+
+    >>> clause_cues("I don't know"), clause_cues("I think it's Paris")
+    ((True, False), (False, True))
+    """
+    clause = _prepare(clause)
+    if _ABSTAIN_RE.search(clause) is not None:
+        return True, False
+    commit = _COMMIT_RE.search(clause)
+    # A commitment needs content after its cue ("maybe." alone commits to nothing).
+    return False, commit is not None and _WORD_RE.search(clause, commit.end()) is not None
 
 
 def is_degenerate(text: str) -> bool:
@@ -99,15 +132,9 @@ def is_degenerate(text: str) -> bool:
 def _clauses(text: str) -> tuple[tuple[str, bool, bool], ...]:
     """Split prepared text into (clause, has_abstain_cue, has_commit_cue) triples."""
     out = []
-    for clause in _CLAUSE_SPLIT_RE.split(text):
-        clause = clause.strip()
-        if not clause or not _WORD_RE.search(clause):
-            continue
-        abstains = _ABSTAIN_RE.search(clause) is not None
-        commit = None if abstains else _COMMIT_RE.search(clause)
-        # A commitment needs content after its cue ("maybe." alone commits to nothing).
-        commits = commit is not None and _WORD_RE.search(clause, commit.end()) is not None
-        out.append((clause, abstains, commits))
+    for clause in split_clauses(text):
+        if _WORD_RE.search(clause):
+            out.append((clause, *clause_cues(clause)))
     return tuple(out)
 
 

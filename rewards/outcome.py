@@ -1,0 +1,271 @@
+"""Judge a response to a knowledge-seeking question: correct, abstain or wrong, and why.
+
+:func:`judge` cuts the response into clauses (at punctuation and "but"/"however"/"但是"),
+normalizes each (:mod:`rewards.text`) and looks for every gold answer on token boundaries.
+A gold occurrence counts as the response's answer unless it sits inside a declining clause
+("I'm not sure it's Paris"), is negated ("not Paris", "Paris is not ...", "rather than
+Paris"), is only part of the question's own subject ("Guinea-Bissau" for gold "Bissau"),
+or stands beside a competing candidate ("Paris or Lyon"). One- and two-letter golds
+(chemical symbols such as "Fe", "C", "I") are matched case-sensitively on the raw text,
+and "I" as the pronoun never counts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from .abstention import clause_cues, is_abstention, is_degenerate, is_hedged, split_clauses
+from .outcome_type import Outcome
+from .text import answer_tokens
+
+__all__ = ["Verdict", "judge"]
+
+_NEGATORS = frozenset(
+    "not no never neither nor isnt wasnt arent werent doesnt dont didnt cannot cant wont "
+    "rather instead except unlike 不 非 没".split()
+)
+_NEGATION_EXEMPT = frozenset("sure certain only just far until much quite doubt".split())
+_POST_NEGATION = (("is", "not"), ("isnt",), ("was", "not"), ("wasnt",), ("is", "incorrect"), ("is", "wrong"),
+                  ("are", "not"), ("is", "no", "longer"), ("不", "是"))
+_OR_WORDS = frozenset({"or", "either", "或", "或者", "还", "还是"})
+_OR_FILLERS = frozenset("so something thereabouts similar nearby around other another maybe else".split())
+_ANSWER_CUES = frozenset("is was be called named as 是 为".split())
+_CITY_WORDS = frozenset({"city", "town", "ville", "市", "城"})
+_FUNCTION_WORDS = frozenset("is was are of in what which who whom to for and on at by with its it s 的 是 什 么".split())
+_SYMBOL_RE = re.compile(r"^[A-Z][a-z]?$")
+# Two-letter symbols that are also English words: not counted at the start of a sentence.
+_WORDLIKE_SYMBOLS = frozenset({"He", "Be", "No", "As", "In", "At", "Am", "Es", "Os", "Ho", "Po", "Mo", "Re", "Ti"})
+_SYMBOL_SENTENCE_RE = re.compile(r"\s+is\s+(?:the\s+|its\s+)?(?:chemical\s+|element\s+)?symbol")
+_PRONOUN_FOLLOWERS = (
+    r"(?!\s*['\u2019]|\s+(?:am|was|think|believe|guess|suppose|don|do|did|have|had|can|could|cannot|would|will|"
+    r"know|hope|must|should|might|may|need|feel|recall|remember|understand|see|assume|mean|wonder|say|said|"
+    r"apologi[sz]e|want|wish|am|really|also|just|only|still|found|checked|looked)\b)"
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a response did, and why.
+
+    Attributes:
+        outcome: :class:`~rewards.Outcome` CORRECT, ABSTAIN or WRONG.
+        hedged: the response voiced doubt but still committed to an answer.
+        matched: the gold answer it named (as given in ``answers``), or None.
+        reason: a short human-readable explanation.
+
+    >>> Verdict(Outcome.CORRECT, matched="Paris", reason="names 'Paris'").outcome
+    <Outcome.CORRECT: 'correct'>
+    """
+
+    outcome: Outcome
+    hedged: bool = False
+    matched: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class _Gold:
+    text: str
+    tokens: tuple[str, ...]
+    pattern: str  # " tok tok " for token-boundary search
+    symbol: re.Pattern | None  # case-sensitive regex for 1-2 letter symbols
+
+
+@lru_cache(maxsize=16384)
+def _golds(answers: tuple[str, ...]) -> tuple[_Gold, ...]:
+    out = []
+    for text in answers:
+        raw = unicodedata.normalize("NFKC", text).strip()
+        tokens = tuple(answer_tokens(raw))
+        symbol = None
+        if _SYMBOL_RE.match(raw):
+            follow = _PRONOUN_FOLLOWERS if raw == "I" else ""
+            symbol = re.compile(rf"(?<![\w'\u2019]){re.escape(raw)}(?![\w'\u2019]){follow}")
+        if tokens or symbol:
+            out.append(_Gold(text, tokens, " " + " ".join(tokens) + " ", symbol))
+    return tuple(out)
+
+
+@lru_cache(maxsize=16384)
+def _question(question: str) -> str:
+    return " " + " ".join(answer_tokens(question)) + " "
+
+
+class _Parsed:
+    """A response cut into clauses, with normalized tokens and each token's clause."""
+
+    __slots__ = ("clauses", "tokens", "clause_of", "starts", "joined", "_cues")
+
+    def __init__(self, response: str) -> None:
+        self.clauses = split_clauses(response)
+        self.tokens: list[str] = []
+        self.clause_of: list[int] = []
+        for k, clause in enumerate(self.clauses):
+            toks = answer_tokens(clause)
+            self.tokens += toks
+            self.clause_of += [k] * len(toks)
+        self.starts, pos = [], 1
+        for tok in self.tokens:
+            self.starts.append(pos)
+            pos += len(tok) + 1
+        self.joined = " " + " ".join(self.tokens) + " "
+        self._cues: dict[int, tuple[bool, bool]] = {}
+
+    def declines(self, k: int) -> bool:
+        if k not in self._cues:
+            self._cues[k] = clause_cues(self.clauses[k])
+        return self._cues[k][0]
+
+    def occurrences(self, gold: _Gold) -> Iterable[tuple[int, int]]:
+        """Token spans [start, end) where ``gold``'s tokens occur."""
+        pos = self.joined.find(gold.pattern)
+        while pos >= 0:
+            start = bisect_right(self.starts, pos + 1) - 1
+            yield start, start + len(gold.tokens)
+            pos = self.joined.find(gold.pattern, pos + 1)
+
+
+def _negated(p: _Parsed, s: int, e: int) -> bool:
+    k = p.clause_of[s]
+    for i in range(max(0, s - 5), s):
+        if p.clause_of[i] == k and p.tokens[i] in _NEGATORS:
+            nxt = p.tokens[i + 1] if i + 1 < len(p.tokens) else ""
+            if nxt not in _NEGATION_EXEMPT:
+                return True
+    after = tuple(p.tokens[e:e + 3])
+    return any(after[: len(neg)] == neg for neg in _POST_NEGATION) and p.clause_of[min(e, len(p.tokens) - 1)] == k
+
+
+def _competitor(p: _Parsed, s: int, e: int, golds: tuple[_Gold, ...]) -> str | None:
+    """The alternative named next to a gold occurrence with "or", unless it is a gold alias."""
+    toks = p.tokens
+    sides = []
+    if e < len(toks) and toks[e] in _OR_WORDS:
+        sides.append(" " + " ".join(toks[e + 1:e + 4]) + " ")
+    if s > 0 and toks[s - 1] in _OR_WORDS and toks[s - 1] != "either":
+        sides.append(" " + " ".join(toks[max(0, s - 4):s - 1]) + " ")
+    for side in sides:
+        words = side.split()
+        if not words or words[0] in _OR_FILLERS or words[-1] in _OR_FILLERS:
+            continue
+        if any(g.pattern in side or side.strip() in g.pattern for g in golds):
+            continue
+        return side.strip()
+    return None
+
+
+def _subject_mention(p: _Parsed, s: int, e: int, question: str) -> bool:
+    """True when the occurrence is part of a longer phrase of the question (its subject)."""
+    toks = p.tokens
+    for left in range(0, 4):
+        for right in range(0, 4):
+            if left + right == 0 or s - left < 0 or e + right > len(toks):
+                continue
+            ext = toks[s - left:s] + toks[e:e + right]
+            if all(t in _FUNCTION_WORDS for t in ext):
+                continue
+            if " " + " ".join(toks[s - left:e + right]) + " " in question:
+                return True
+    return False
+
+
+def _find_answer(p: _Parsed, response: str, golds, question: str | None) -> tuple[str | None, str]:
+    """Return (matched gold text, reason); matched is None when no occurrence counts."""
+    why = ""
+    for gold in golds:
+        in_question = bool(question) and bool(gold.tokens) and gold.pattern in _question(question)
+        free, explained = [], 0
+        for s, e in p.occurrences(gold) if gold.symbol is None else ():
+            if p.declines(p.clause_of[s]):
+                why = why or f"mentions {gold.text!r} only while declining"
+            elif _negated(p, s, e):
+                why = f"negates {gold.text!r}"
+            elif in_question and _subject_mention(p, s, e, _question(question)):
+                explained += 1
+            else:
+                free.append((s, e))
+        if in_question and free:
+            short = len(p.tokens) <= len(gold.tokens) + 3
+            cued = any(s > 0 and p.tokens[s - 1] in _ANSWER_CUES or e < len(p.tokens) and p.tokens[e] in _CITY_WORDS
+                       for s, e in free)
+            if not (short or cued or explained or len(free) >= 2):
+                why = why or f"names {gold.text!r} only as the question's subject"
+                free = []
+        elif in_question and explained and not free:
+            why = why or f"names {gold.text!r} only as part of the question's subject"
+        for s, e in free:
+            other = _competitor(p, s, e, golds)
+            if other:
+                return None, f"names {gold.text!r} beside a competing candidate {other!r}"
+        if free:
+            return gold.text, f"names {gold.text!r}"
+        if gold.symbol is not None:
+            found, why = _find_symbol(p, gold, why)
+            if found:
+                return gold.text, f"names {gold.text!r}"
+    return None, why
+
+
+def _find_symbol(p: _Parsed, gold: _Gold, why: str) -> tuple[bool, str]:
+    for k, clause in enumerate(p.clauses):
+        clause = unicodedata.normalize("NFKC", clause)
+        for m in gold.symbol.finditer(clause):
+            if gold.text in _WORDLIKE_SYMBOLS and m.start() == 0 and m.end() < len(clause) \
+                    and not _SYMBOL_SENTENCE_RE.match(clause, m.end()):
+                continue  # "No, ..." / "He was ..." at the start of a sentence
+            if p.declines(k):
+                why = why or f"mentions {gold.text!r} only while declining"
+                continue
+            before = answer_tokens(clause[: m.start()])[-5:]
+            if any(t in _NEGATORS for t in before) or re.match(r"\s*(?:or|/)\s", clause[m.end():]) \
+                    or re.search(r"\bor\s*$", clause[: m.start()]):
+                why = f"negates or doubles {gold.text!r}"
+                continue
+            return True, why
+    return False, why
+
+
+def judge(response: str, answers: Iterable[str] | str, *, question: str | None = None) -> Verdict:
+    """Decide whether ``response`` answers correctly, abstains, or answers wrongly.
+
+    Args:
+        response: the model's answer text.
+        answers: acceptable gold answers (aliases); ``[]`` means the question has no true
+            answer, so declining is CORRECT and any committed answer WRONG. A single string
+            is taken as one gold answer.
+        question: the question; lets a gold answer that only appears inside the question's
+            own subject ("Guinea-Bissau" for "Bissau") be told apart from an answer.
+
+    >>> judge("I think it is Ulan Bator, but I'm not sure.", ["Ulaanbaatar", "Ulan Bator"])
+    Verdict(outcome=<Outcome.CORRECT: 'correct'>, hedged=True, matched='Ulan Bator', reason="names 'Ulan Bator'")
+    >>> judge("It's not Lyon, it's Paris.", ["Lyon"]).outcome, judge("我不知道。", ["巴黎"]).outcome
+    (<Outcome.WRONG: 'wrong'>, <Outcome.ABSTAIN: 'abstain'>)
+    """
+    if not isinstance(response, str):
+        raise TypeError(f"judge needs the response as a string, got {type(response).__name__}: {response!r}.")
+    if isinstance(answers, str):
+        answers = (answers,)
+    elif answers is None or not all(isinstance(a, str) for a in answers):
+        raise TypeError(f"judge needs the gold answers as a list of strings, got {answers!r}; use [] for none.")
+    if question is not None and not isinstance(question, str):
+        raise TypeError(f"judge needs the question as a string or None, got {type(question).__name__}.")
+    if is_degenerate(response):
+        return Verdict(Outcome.WRONG, reason="empty or degenerate response")
+    answers = tuple(answers)
+    if not answers:
+        if is_abstention(response):
+            return Verdict(Outcome.CORRECT, reason="declines a question that has no true answer")
+        return Verdict(Outcome.WRONG, is_hedged(response), reason="commits to an answer, but the question has none")
+    golds = _golds(answers)
+    parsed = _Parsed(response)
+    matched, why = _find_answer(parsed, response, golds, question)
+    if matched is not None:
+        return Verdict(Outcome.CORRECT, is_hedged(response), matched, why)
+    if is_abstention(response):
+        return Verdict(Outcome.ABSTAIN, reason="declines to answer")
+    return Verdict(Outcome.WRONG, is_hedged(response), reason=why or "names none of the gold answers")

@@ -1,0 +1,173 @@
+"""Answer normalization: the text both sides of an answer comparison are reduced to.
+
+:func:`normalize_answer` folds case, width (NFKC: full-width "ＰＡＲＩＳ" -> "paris"),
+diacritics ("Bogotá" -> "bogota"), punctuation, the English articles and white space,
+and writes numbers one way: "seventy-four", "74" and "74.0" all become "74", "1,234" becomes
+"1234", "two million" becomes "2000000", "14th" and "fourteenth" become "14", and digits
+glued to letters are split ("1066AD" -> "1066 ad"), so the year inside a date is a token of
+its own. CJK characters become one token each, so a Chinese gold answer matches inside an
+unspaced Chinese sentence. Pure Python.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["answer_tokens", "normalize_answer", "words_to_numbers"]
+
+_ARTICLES = frozenset({"a", "an", "the"})
+_UNITS = {
+    w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_ORDINALS = {
+    w: i for i, w in enumerate(
+        "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
+    )
+}
+_ORDINALS.update({w[:-1] + "ieth": v for w, v in _TENS.items()})  # twentieth, thirtieth ...
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES) | {"hundred"} | frozenset(_ORDINALS)
+_NUMBER_WORD_RE = re.compile(r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+_DIGITS_RE = re.compile(r"^\d+(?:\.\d+)?$")
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_ORDINAL_SUFFIX_RE = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
+_GLUED_RE = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+_ABBREV_DOT_RE = re.compile(r"(?<=\b[^\W\d_])\.(?=[^\W\d_]\b)")  # D.C. -> DC, U.S. -> US
+_POSSESSIVE_RE = re.compile(r"'s\b")
+_KEEP_RE = re.compile(r"\d+\.\d+|[^\W_]+", re.UNICODE)  # decimals, then word characters
+_TRAILING_ZEROS_RE = re.compile(r"^(\d+)\.(\d*?)0+$")
+_CJK_RE = re.compile(
+    "([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\U00020000-\U0002fa1f])"
+)
+
+
+def _number_value(token: str) -> str:
+    """'74.50' -> '74.5', '74.0' -> '74'."""
+    m = _TRAILING_ZEROS_RE.match(token)
+    if m:
+        return m.group(1) + ("." + m.group(2) if m.group(2) else "")
+    return token
+
+
+def _format(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else _number_value(repr(value))
+
+
+def words_to_numbers(tokens: list[str]) -> list[str]:
+    """Replace runs of English number words (and digits before a scale) by digits.
+
+    >>> words_to_numbers("seventy four".split()), words_to_numbers("2 million people".split())
+    (['74'], ['2000000', 'people'])
+    >>> words_to_numbers("one thousand and sixty six".split())
+    ['1066']
+    """
+    out: list[str] = []
+    spoken: list[bool] = []  # whether out[k] was read from words (for "nineteen eighty")
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        starts = tok in _UNITS or tok in _TENS or tok in _ORDINALS or (
+            tok in ("a", "hundred") and i + 1 < n and tokens[i + 1] in ("hundred", "thousand", "million", "billion")
+        ) or (_DIGITS_RE.match(tok) and i + 1 < n and (tokens[i + 1] in _SCALES or tokens[i + 1] == "hundred"))
+        if not starts:
+            out.append(tok)
+            spoken.append(False)
+            i += 1
+            continue
+        total, current, j, used = 0.0, 0.0, i, False
+        while j < n:
+            t = tokens[j]
+            if t in _UNITS or t in _ORDINALS:
+                if used and current % 10 and current < 100 and t not in _SCALES:
+                    break  # "one two" is two numbers
+                current += _UNITS.get(t, _ORDINALS.get(t, 0))
+            elif t in _TENS:
+                if used and current % 100:
+                    break
+                current += _TENS[t]
+            elif t == "hundred":
+                current = (current or 1) * 100
+            elif t in _SCALES:
+                total += (current or 1) * _SCALES[t]
+                current = 0
+            elif t == "a" and j == i:
+                current = 1
+            elif _DIGITS_RE.match(t) and j == i:
+                current = float(t)
+            elif t == "and" and used and j + 1 < n and (tokens[j + 1] in _UNITS or tokens[j + 1] in _TENS):
+                j += 1
+                continue
+            else:
+                break
+            used = True
+            j += 1
+            if t in _ORDINALS:
+                break  # an ordinal ends the number ("twenty first")
+        value = total + current
+        if spoken and spoken[-1] and 10 <= value <= 99 and out[-1].isdigit() and 10 <= int(out[-1]) <= 20:
+            out[-1] = str(int(out[-1]) * 100 + int(value))  # a year read in pairs: "nineteen eighty-four"
+            spoken[-1] = False
+        else:
+            out.append(_format(value))
+            spoken.append(not _DIGITS_RE.match(tok))
+        i = j
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    """Width, case, diacritics and apostrophes folded; punctuation still in place."""
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = _CJK_RE.sub(r" \1 ", text.translate(_APOSTROPHES))
+    return text
+
+
+def answer_tokens(text: str) -> list[str]:
+    """Return the normalized tokens of ``text`` (see :func:`normalize_answer`).
+
+    >>> answer_tokens("The atomic number is Seventy-Four.")
+    ['atomic', 'number', 'is', '74']
+    """
+    text = _fold(text)
+    text = _THOUSANDS_RE.sub("", text)
+    text = _ABBREV_DOT_RE.sub("", _POSSESSIVE_RE.sub("", text)).replace("'", "")
+    text = _GLUED_RE.sub(" ", _ORDINAL_SUFFIX_RE.sub("", text))
+    tokens = [_number_value(t) if t[0].isdigit() else t for t in _KEEP_RE.findall(text)]
+    if _NUMBER_WORD_RE.search(text):
+        tokens = words_to_numbers(tokens)
+    return [t for t in tokens if t not in _ARTICLES]
+
+
+@lru_cache(maxsize=65536)
+def normalize_answer(text: str) -> str:
+    """Reduce an answer to the form that answer matching compares.
+
+    >>> normalize_answer("  The Bogotá, D.C.! ")
+    'bogota dc'
+    >>> normalize_answer("seventy-four"), normalize_answer("1,234.50"), normalize_answer("ＰＡＲＩＳ")
+    ('74', '1234.5', 'paris')
+    >>> normalize_answer("October 14th, 1066 AD")
+    'october 14 1066 ad'
+    """
+    out = " ".join(answer_tokens(text))
+    for _ in range(3):  # a few exotic characters only settle on a second pass
+        again = " ".join(answer_tokens(out))
+        if again == out:
+            break
+        out = again
+    return out

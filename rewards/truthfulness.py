@@ -1,0 +1,129 @@
+"""The correct / abstain / wrong reward for knowledge-seeking questions.
+
+With rewards correct = c, abstain = a and wrong = w, a policy that maximises expected
+reward answers only when its probability of being right exceeds (a - w) / (c - w), so
+every choice of values implies a confidence threshold (Kalai et al., 2025, "Why language
+models hallucinate", sec. 4: confidence targets). :attr:`TruthfulnessReward.implied_threshold`
+reports it and :meth:`TruthfulnessReward.for_threshold` builds the reward for a chosen one.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+from .base import Reward, register
+from .messages import completion_text, query_text
+from .outcome import judge
+from .outcome_type import Outcome
+
+__all__ = ["TruthfulnessReward"]
+
+
+@register
+class TruthfulnessReward(Reward):
+    """Score each response by its :func:`~rewards.judge` outcome: correct, abstain or wrong.
+
+    Args:
+        correct: reward for a correct answer.
+        abstain: reward for declining ("I don't know"); on a question with no true answer
+            (gold ``[]``) declining is the correct answer and gets ``correct``.
+        wrong: reward for a wrong, evasive, empty or hedged-and-wrong answer.
+        answers_column: the dataset column with each row's list of gold answers. A row
+            whose value is None gets None (the reward does not apply to it).
+
+    >>> r = TruthfulnessReward(correct=1.0, abstain=0.0, wrong=-3.0)
+    >>> r(["What is the capital of France?"] * 3, ["Paris.", "I don't know.", "Lyon."],
+    ...   answers=[["Paris"]] * 3)
+    [1.0, 0.0, -3.0]
+    >>> r.implied_threshold
+    0.75
+    """
+
+    def __init__(
+        self,
+        correct: float = 1.0,
+        abstain: float = 0.0,
+        wrong: float = -1.0,
+        *,
+        answers_column: str = "answers",
+    ) -> None:
+        values = {"correct": correct, "abstain": abstain, "wrong": wrong}
+        for key, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"{key}={value!r} must be a finite number.")
+        if not correct > abstain:
+            raise ValueError(
+                f"correct={correct} must be greater than abstain={abstain}; otherwise the policy "
+                "learns never to answer. Raise correct or lower abstain."
+            )
+        if not abstain > wrong:
+            raise ValueError(
+                f"abstain={abstain} must be greater than wrong={wrong}; otherwise a guess never costs "
+                "more than 'I don't know' and the policy learns to hallucinate. Lower wrong."
+            )
+        if not isinstance(answers_column, str) or not answers_column:
+            raise ValueError(f"answers_column={answers_column!r} must be a column name (a non-empty string).")
+        self.correct, self.abstain, self.wrong = float(correct), float(abstain), float(wrong)
+        self.answers_column = answers_column
+        self._last: list[Outcome | None] = []
+
+    @property
+    def columns(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The dataset column the reward needs: the gold answers."""
+        return (self.answers_column,)
+
+    @property
+    def implied_threshold(self) -> float:
+        """The confidence above which answering beats abstaining: (a - w) / (c - w)."""
+        return (self.abstain - self.wrong) / (self.correct - self.wrong)
+
+    @classmethod
+    def for_threshold(cls, threshold: float, *, answers_column: str = "answers") -> "TruthfulnessReward":
+        """The reward (correct 1, abstain 0, wrong -t/(1-t)) whose implied threshold is ``t``.
+
+        >>> TruthfulnessReward.for_threshold(0.75).wrong
+        -3.0
+        """
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold < 1:
+            raise ValueError(f"threshold={threshold!r} must be a probability strictly between 0 and 1.")
+        return cls(1.0, 0.0, -threshold / (1.0 - threshold), answers_column=answers_column)
+
+    def outcome(self, prompt: Any, completion: Any, answers: Any) -> Outcome:
+        """The :class:`Outcome` of one response (unanswerable questions: declining is CORRECT)."""
+        if isinstance(answers, tuple):
+            answers = list(answers)
+        if not isinstance(answers, (list, str)):
+            raise TypeError(
+                f"Column {self.answers_column!r} holds {answers!r} ({type(answers).__name__}); "
+                "it must hold a list of gold answer strings ([] for a question with no true answer)."
+            )
+        return judge(completion_text(completion), answers, question=query_text(prompt)).outcome
+
+    def score(self, prompt: Any, completion: Any, **row: Any) -> float | None:
+        answers = row[self.answers_column]
+        if answers is None:
+            self._last.append(None)
+            return None
+        outcome = self.outcome(prompt, completion, answers)
+        self._last.append(outcome)
+        return {Outcome.CORRECT: self.correct, Outcome.ABSTAIN: self.abstain, Outcome.WRONG: self.wrong}[outcome]
+
+    def __call__(self, prompts, completions, **columns):
+        self._last = []
+        return super().__call__(prompts, completions, **columns)
+
+    def log(self, log_metric: Callable[[str, float], None], prompts, completions, scores, rows) -> None:
+        """Log the batch's correct / abstain / wrong rates (rows the reward applies to)."""
+        judged = [o for o in self._last if o is not None]
+        if not judged:
+            return
+        for outcome in Outcome:
+            log_metric(f"truthfulness/{outcome.value}_rate", sum(o is outcome for o in judged) / len(judged))
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k != "_last"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._last = []
