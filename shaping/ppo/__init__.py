@@ -1,0 +1,11 @@
+"""PPO for language models with Python reward functions (TRL's ``reward_funcs``), on accelerate.
+
+>>> from shaping.ppo import PPOConfig, PPOTrainer
+>>> PPOConfig(max_steps=2).kl_coef
+0.05
+"""
+
+from .config import PPOConfig
+from .trainer import PPOTrainer
+
+__all__ = ["PPOConfig", "PPOTrainer"]

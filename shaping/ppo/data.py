@@ -1,0 +1,113 @@
+"""Prompts in, token ids out; the per-process data order; the start-up checks on a dataset."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Sequence
+
+import torch
+
+from .scoring import RewardSet, is_conversational
+
+logger = logging.getLogger(__name__)
+
+DRY_RUN_COMPLETION = "I don't know."
+
+
+def prompt_texts(prompts: Sequence[Any], tokenizer: Any, chat_template_kwargs: dict | None = None) -> list[str]:
+    """Render prompts as text: chats through the tokenizer's chat template, strings as they are."""
+    texts = []
+    for prompt in prompts:
+        if is_conversational(prompt):
+            texts.append(tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True,
+                                                       **(chat_template_kwargs or {})))
+        elif isinstance(prompt, str):
+            texts.append(prompt)
+        else:
+            raise TypeError(f"A prompt must be a string or a list of chat messages; got {prompt!r}.")
+    return texts
+
+
+def encode_prompts(texts: list[str], tokenizer: Any, max_length: int | None) -> dict[str, torch.Tensor]:
+    """Tokenize and left-pad; a prompt longer than ``max_length`` keeps its last tokens."""
+    ids = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
+    if max_length:
+        ids = [x[-max_length:] for x in ids]
+    width = max(len(x) for x in ids)
+    input_ids = torch.full((len(ids), width), tokenizer.pad_token_id, dtype=torch.long)
+    attention_mask = torch.zeros((len(ids), width), dtype=torch.long)
+    for i, x in enumerate(ids):
+        input_ids[i, width - len(x):] = torch.tensor(x, dtype=torch.long)
+        attention_mask[i, width - len(x):] = 1
+    return {"input_ids": input_ids, "attention_mask": attention_mask}
+
+
+def step_indices(step: int, dataset_size: int, global_batch: int, process_index: int,
+                 per_process: int, seed: int) -> list[int]:
+    """Dataset rows of ``step`` for one process: a seeded reshuffle every epoch, step-addressable.
+
+    Because the order depends only on (seed, step), a resumed run sees the same prompts.
+
+    >>> step_indices(0, 10, 4, 1, 2, seed=0) == step_indices(0, 10, 4, 1, 2, seed=0)
+    True
+    """
+    start = step * global_batch + process_index * per_process
+    out = []
+    for position in range(start, start + per_process):
+        epoch, offset = divmod(position, dataset_size)
+        order = torch.randperm(dataset_size, generator=torch.Generator().manual_seed(seed + epoch))
+        out.append(int(order[offset]))
+    return out
+
+
+def check_dataset(dataset: Any, rewards: RewardSet, tokenizer: Any, *, max_prompt_length: int | None,
+                  truncate_prompts: bool, max_completion_length: int, max_positions: int | None,
+                  chat_template_kwargs: dict | None = None) -> None:
+    """Fail at step 0, not hours in: columns, prompt lengths and a dry run of every reward."""
+    if dataset is None or len(dataset) == 0:
+        raise ValueError("train_dataset is empty; pass a dataset with a 'prompt' column and at least one row.")
+    columns = list(dataset.column_names) if hasattr(dataset, "column_names") else list(dataset[0])
+    if "prompt" not in columns:
+        raise KeyError(f"train_dataset has columns {columns} but no 'prompt'; rename the prompt column to 'prompt'.")
+    missing = sorted(rewards.required_columns() - set(columns))
+    if missing:
+        raise KeyError(f"The rewards need the dataset column(s) {missing}, but train_dataset has {columns}. "
+                       "Add them to the dataset or tell the reward which column holds them.")
+    if max_positions and (max_prompt_length or 0) + max_completion_length > max_positions:
+        raise ValueError(
+            f"max_prompt_length={max_prompt_length} + max_completion_length={max_completion_length} exceeds "
+            f"the model's context of {max_positions} positions; lower one of them.")
+    prompts = list(dataset["prompt"])
+    limit = max_prompt_length or max_positions
+    if limit:
+        lengths = [len(tokenizer(t, add_special_tokens=False)["input_ids"])
+                   for t in prompt_texts(prompts, tokenizer, chat_template_kwargs)]
+        too_long = [i for i, n in enumerate(lengths) if n > limit]
+        if too_long and not truncate_prompts:
+            i = too_long[0]
+            raise ValueError(
+                f"{len(too_long)} prompt(s) exceed max_prompt_length={limit} tokens (row {i} has "
+                f"{lengths[i]}). Raise max_prompt_length, filter the long rows, or set "
+                "truncate_prompts=True to keep their last tokens.")
+        if too_long:
+            logger.warning("%d prompt(s) longer than %d tokens will keep only their last tokens.", len(too_long), limit)
+    _dry_run(dataset, rewards)
+
+
+def _dry_run(dataset: Any, rewards: RewardSet, n_rows: int = 2) -> None:
+    """Call every reward function on the first rows with a dummy completion."""
+    rows = [dict(dataset[i]) for i in range(min(n_rows, len(dataset)))]
+    prompts = [row["prompt"] for row in rows]
+    completions = [[{"role": "assistant", "content": DRY_RUN_COMPLETION}] if is_conversational(p)
+                   else DRY_RUN_COMPLETION for p in prompts]
+    for func, name in zip(rewards.funcs, rewards.names):
+        if isinstance(func, torch.nn.Module):
+            continue
+        single = RewardSet.__new__(RewardSet)
+        single.funcs, single.names, single.processing_classes = [func], [name], [None]
+        try:
+            single(prompts, completions, rows)
+        except Exception as error:
+            raise type(error)(
+                f"Reward {name!r} failed on a dry run over the first {len(rows)} dataset row(s) (completion "
+                f"{DRY_RUN_COMPLETION!r}) before training: {error}") from error

@@ -1,0 +1,57 @@
+"""Per-step metrics: collected each step, gathered over processes, averaged per logging window."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+import torch
+from accelerate.utils import gather_object
+
+
+class MetricLog:
+    """Step metrics plus the scalars reward functions send through ``log_metric`` (TRL's hook).
+
+    >>> from accelerate import Accelerator
+    >>> log = MetricLog(Accelerator(cpu=True)); log.log_metric("outcome/correct", 0.5)
+    >>> log.add({"reward": torch.tensor(1.0)}); log.flush()
+    {'reward': 1.0, 'outcome/correct': 0.5}
+    """
+
+    def __init__(self, accelerator: Any) -> None:
+        self.accelerator = accelerator
+        self._custom: dict[str, list[float]] = defaultdict(list)
+        self._window: dict[str, list[float]] = defaultdict(list)
+
+    def log_metric(self, name: str, value: float) -> None:
+        """Record a scalar from a reward function (averaged over the step and the processes)."""
+        self._custom[name].append(float(value))
+
+    @property
+    def pending(self) -> bool:
+        """Whether metrics have been collected since the last :meth:`flush`."""
+        return bool(self._window)
+
+    def add(self, step_metrics: dict[str, Any]) -> None:
+        """Add one step's metrics (tensors or numbers, identical on every process) and the custom ones."""
+        for key, value in step_metrics.items():
+            self._window[key].append(float(value.item() if isinstance(value, torch.Tensor) else value))
+        # custom metrics: every process must gather the same names in the same order
+        names = sorted(set().union(*gather_object([list(self._custom)])))
+        device = self.accelerator.device
+        for name in names:
+            values = self._custom.get(name)
+            local = torch.tensor([sum(values) / len(values) if values else math.nan], device=device)
+            everywhere = self.accelerator.gather(local)
+            self._window[name].append(float(torch.nanmean(everywhere)))
+        self._custom.clear()
+
+    def flush(self) -> dict[str, float | None]:
+        """Average each metric over the window (NaNs skipped; None when nothing valid) and reset."""
+        out: dict[str, float | None] = {}
+        for key, values in self._window.items():
+            valid = [v for v in values if not math.isnan(v)]
+            out[key] = sum(valid) / len(valid) if valid else None
+        self._window.clear()
+        return out
