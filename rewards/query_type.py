@@ -1,0 +1,192 @@
+"""Classify a query as text-grounded, knowledge-seeking or creative, in English and Chinese.
+
+Each kind gets its own shaping: a text-grounded answer must stay faithful to the text the
+user supplied, a knowledge-seeking answer is judged correct / abstain / wrong, and a
+creative request has no single true answer, so "hallucination" is never penalised there.
+
+The rules, in order of precedence:
+
+1. A short follow-up ("Make it funnier.", "再来一个。") inherits the previous request's kind.
+2. A request for a creative form (poem, story, joke, slogan, a name *for* something) or a
+   creative frame (imagine, pretend, role-play, in the style of) is CREATIVE, even when
+   it mentions facts or supplies a text ("Rewrite this paragraph as a poem: ...").
+3. A query that supplies a text (a passage, a quoted sentence to translate, a code block),
+   points at one ("according to the passage", "根据上文"), or comes after a passage in the
+   conversation is TEXT_GROUNDED.
+4. Everything else (wh-questions, "explain", "how do I", "写一个排序函数") is KNOWLEDGE_SEEKING.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Any, Sequence
+
+from . import query_cues as cues
+from .messages import _content, query_text
+
+__all__ = ["QueryType", "classify_query", "has_passage"]
+
+
+class QueryType(str, Enum):
+    """The three kinds of user query, each shaped differently.
+
+    >>> QueryType.CREATIVE == "creative"
+    True
+    """
+
+    TEXT_GROUNDED = "text-grounded"
+    KNOWLEDGE_SEEKING = "knowledge-seeking"
+    CREATIVE = "creative"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
+_SENTENCE_END = re.compile(r"[.!?。！？]+(?:\s|$)|[。！？]|\n+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _size(text: str) -> float:
+    """Length in word units: Latin words plus CJK characters / 1.5 (about a word each)."""
+    return len(_WORD.findall(text)) + len(_CJK.findall(text)) / 1.5
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def _is_question(sentence: str) -> bool:
+    s = sentence.strip().lower()
+    return s.endswith(("?", "？")) or bool(cues.QUESTION_START.match(s)) or bool(cues.ZH_QUESTION.search(s))
+
+
+def has_passage(text: str, *, min_size: float = 25.0) -> bool:
+    """True when ``text`` holds a passage: marked ("Context: ...", a code block) or a
+    block of several third-person declarative sentences, not instructions or a personal
+    situation, and not a short arithmetic word problem.
+
+    >>> has_passage("Context: Paris is the capital of France.")
+    True
+    >>> has_passage("You are a helpful assistant. Answer briefly.")
+    False
+    """
+    if not text.strip():
+        return False
+    lowered = text.lower()
+    if cues.PASSAGE_MARKER.search(lowered) or "```" in text:
+        return True
+    statements = [s for s in _sentences(text) if not _is_question(s)]
+    body = " ".join(statements)
+    if len(statements) < 2 or _size(body) < min_size:
+        return False
+    words = max(_size(body), 1.0)
+    if len(cues.PERSONAL.findall(body.lower())) / words > 0.04:  # "I", "my", "you", "your"...
+        return False
+    if len(cues.INSTRUCTION.findall(body.lower())) / words > 0.03:  # "always", "should", "answer"...
+        return False
+    questions = " ".join(s for s in _sentences(text) if _is_question(s)).lower()
+    if len(_NUMBER.findall(body)) >= 2 and cues.ARITHMETIC.search(questions) and _size(body) < 60:
+        return False
+    return True
+
+
+def _supplies_text(query: str) -> bool:
+    """True when the query itself carries or points at a text to work on."""
+    lowered = query.lower()
+    if cues.POINTS_AT_TEXT.search(lowered) or cues.ZH_POINTS_AT_TEXT.search(query):
+        return True
+    if cues.TRANSFORM.search(lowered) or cues.ZH_TRANSFORM.search(query):
+        # "Translate 'good morning' into Spanish", "Summarize: ...", "把这句话翻译成英文"
+        if cues.QUOTED.search(query) or cues.COLON_CONTENT.search(query) or cues.DEICTIC.search(lowered):
+            return True
+        if cues.ZH_DEICTIC.search(query):
+            return True
+        if _size(query) >= 30:  # a transform verb with a text pasted after it
+            return True
+    return has_passage(query, min_size=30.0)
+
+
+def _first(pattern: re.Pattern[str], text: str) -> int:
+    match = pattern.search(text)
+    return match.start() if match else len(text) + 1
+
+
+def _asks_for_writing(lowered: str) -> bool:
+    """A writing verb whose object is a creative form, or a bare writing verb ("Write a
+    letter to my future self") whose object is not factual, grounded or code."""
+    for verbs, bare_is_creative in ((cues.WRITE_VERB, True), (cues.REQUEST_VERB, False)):
+        for match in verbs.finditer(lowered):
+            obj = lowered[match.end():match.end() + 60]
+            if not bare_is_creative and re.match(r"\s+(?:me\s+|us\s+)?about\b", obj):
+                continue  # "tell me about the plot of ..." asks for facts
+            form, code, factual = (_first(p, obj) for p in (cues.CREATIVE_FORM, cues.CODE_REQUEST, cues.FACTUAL_OBJECT))
+            if form < min(code, factual) and (bare_is_creative or len(obj[:form].split()) <= 5):
+                return True
+            if bare_is_creative and min(form, code, factual) > len(obj):
+                return True
+    return False
+
+
+def _is_creative(query: str) -> bool:
+    lowered = query.lower()
+    if cues.CREATIVE_FRAME.search(lowered) or cues.ZH_CREATIVE_FRAME.search(query):
+        return True
+    if _asks_for_writing(lowered) or cues.TURN_INTO.search(lowered):
+        return True
+    if cues.CREATIVE_OBJECT_REQUEST.search(lowered):
+        return True
+    return bool(cues.ZH_CREATIVE.search(query)) and not cues.ZH_FACTUAL_OBJECT.search(query)
+
+
+def _turns(prompt: Sequence[Any]) -> tuple[list[str], list[str], str]:
+    """Split a chat into (system texts, earlier user texts, last user turn)."""
+    last_user = max((i for i, m in enumerate(prompt) if isinstance(m, dict) and m.get("role") == "user"),
+                    default=len(prompt) - 1)
+    system = [_content(m) for m in prompt[:last_user] if m.get("role") == "system"]
+    users = [_content(m) for m in prompt[:last_user] if m.get("role") == "user"]
+    return system, users, query_text(list(prompt[:last_user + 1]))
+
+
+def classify_query(prompt: str | Sequence[dict[str, Any]]) -> QueryType:
+    """Return the kind of a query: a string, or a chat whose last user turn is the query.
+
+    Earlier turns and the system message are the query's context: a passage supplied
+    there makes a question about it text-grounded.
+
+    >>> classify_query("What is the capital of Mongolia?")
+    <QueryType.KNOWLEDGE_SEEKING: 'knowledge-seeking'>
+    >>> classify_query("写一个关于月亮的故事")
+    <QueryType.CREATIVE: 'creative'>
+    >>> classify_query("Translate this sentence: Je suis fatigué.")
+    <QueryType.TEXT_GROUNDED: 'text-grounded'>
+    """
+    if isinstance(prompt, str):
+        system, users, query = [], [], prompt
+    elif isinstance(prompt, (list, tuple)):
+        system, users, query = _turns(prompt)
+    else:
+        raise TypeError(
+            f"classify_query got a {type(prompt).__name__}: {prompt!r}; pass a string or a "
+            "list of {'role', 'content'} messages."
+        )
+    if users and _is_follow_up(query):
+        user_turns = [i for i, m in enumerate(prompt) if m.get("role") == "user"]
+        return classify_query(list(prompt[:user_turns[-2] + 1]))
+    if _is_creative(query):
+        return QueryType.CREATIVE
+    if _supplies_text(query):
+        return QueryType.TEXT_GROUNDED
+    context_passage = any(has_passage(u) for u in users) or any(
+        cues.PASSAGE_MARKER.search(s.lower()) or has_passage(s, min_size=60.0) for s in system
+    )
+    if context_passage:
+        return QueryType.TEXT_GROUNDED
+    return QueryType.KNOWLEDGE_SEEKING
+
+
+def _is_follow_up(query: str) -> bool:
+    """A short edit or "another one" request that only makes sense after an earlier turn."""
+    return _size(query) <= 10 and bool(cues.FOLLOW_UP.match(query.strip().lower()))
