@@ -1,0 +1,123 @@
+"""Two benchmark reports side by side: metric deltas in Markdown and comparison plots.
+
+>>> import pandas as pd, tempfile
+>>> from benchmarks.report import write_report
+>>> a = write_report(pd.DataFrame({"outcome": ["wrong", "correct"]}), tempfile.mkdtemp()).parent
+>>> b = write_report(pd.DataFrame({"outcome": ["abstain", "correct"]}), tempfile.mkdtemp()).parent
+>>> compare_reports(a, b, tempfile.mkdtemp()).name
+'comparison.md'
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import plots
+from .artifacts import atomic_write_text
+
+logger = logging.getLogger(__name__)
+OVERALL_KEYS = ("accuracy", "abstention_rate", "hallucination_rate", "truthfulness", "answered_precision")
+BOUNDARY_KEYS = ("known_fraction", "known_accuracy", "known_abstention", "unknown_abstention",
+                 "unknown_hallucination", "boundary_agreement")
+
+
+def markdown_table(df: pd.DataFrame, *, digits: int = 3) -> str:
+    """A GitHub-flavoured Markdown table; floats rounded to ``digits``, NaN/None as "-".
+
+    >>> print(markdown_table(pd.DataFrame({"a": [0.12345], "b": ["x"]})))
+    | a | b |
+    |---|---|
+    | 0.123 | x |
+    """
+    def cell(v: Any) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return "-"
+        if isinstance(v, (float, np.floating)):
+            return f"{v:.{digits}f}"
+        return str(v).replace("|", "\\|")
+
+    head = "| " + " | ".join(map(str, df.columns)) + " |"
+    rule = "|" + "---|" * len(df.columns)
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+def load_metrics(report_dir: str | os.PathLike) -> dict[str, Any]:
+    """Read a report folder's metrics.json, with an error that says what to pass if it is not one."""
+    path = Path(report_dir) / "metrics.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{report_dir} holds no metrics.json; pass a folder written by "
+                                "`shaping bench` or benchmarks.report.write_report.")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _delta_table(a: Mapping[str, Any], b: Mapping[str, Any], keys: Sequence[str], names: Sequence[str]) -> pd.DataFrame:
+    rows = []
+    for key in keys:
+        va, vb = a.get(key), b.get(key)
+        delta = vb - va if va is not None and vb is not None else None
+        rows.append({"metric": key, names[0]: va, names[1]: vb, "delta": delta})
+    return pd.DataFrame(rows)
+
+
+def _group_deltas(a: Mapping[str, Any], b: Mapping[str, Any], names: Sequence[str]) -> pd.DataFrame:
+    cols = ["group", "value", "n", "accuracy", "abstention_rate", "hallucination_rate"]
+    sa = pd.DataFrame(a["summary"])[cols]
+    sb = pd.DataFrame(b["summary"])[cols]
+    merged = sa.merge(sb, on=["group", "value"], suffixes=(f" {names[0]}", f" {names[1]}"))
+    for metric in cols[3:]:
+        merged[f"Δ {metric}"] = merged[f"{metric} {names[1]}"] - merged[f"{metric} {names[0]}"]
+    keep = ["group", "value", f"n {names[0]}", f"n {names[1]}"] + [f"Δ {m}" for m in cols[3:]]
+    return merged[keep]
+
+
+def compare_reports(report_dir_a: str | os.PathLike, report_dir_b: str | os.PathLike, out_dir: str | os.PathLike,
+                    *, names: Sequence[str] = ("before", "after")) -> Path:
+    """Write comparison.md (metric deltas, b minus a) and comparison PNGs; return the Markdown's path."""
+    if len(names) != 2 or names[0] == names[1]:
+        raise ValueError(f"names={tuple(names)} must be two different labels, e.g. ('before', 'after').")
+    a, b = load_metrics(report_dir_a), load_metrics(report_dir_b)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = [f"# {names[0]} vs {names[1]}", "", f"- {names[0]}: {report_dir_a} ({a['n_judged']} judged questions)",
+             f"- {names[1]}: {report_dir_b} ({b['n_judged']} judged questions)", "",
+             "Deltas are " + f"{names[1]} minus {names[0]}.", "", "## Overall", "",
+             markdown_table(_delta_table(a["overall"], b["overall"], OVERALL_KEYS, names)), "",
+             "![comparison](comparison.png)"]
+    overall = {names[0]: {k: a["overall"][k] for k in OVERALL_KEYS}, names[1]: {k: b["overall"][k] for k in OVERALL_KEYS}}
+    plots.plot_comparison({n: {k: v for k, v in m.items() if v is not None} for n, m in overall.items()},
+                          out_dir / "comparison.png", title=f"{names[0]} vs {names[1]}")
+    if a.get("boundary") and b.get("boundary"):
+        lines += ["", "## Knowledge boundary", "", markdown_table(_delta_table(a["boundary"], b["boundary"],
+                                                                                 BOUNDARY_KEYS, names))]
+    shared = sorted(set(a.get("selective", {})) & set(b.get("selective", {})))
+    if shared:
+        rows = [{"confidence": m, f"AURC {names[0]}": a["selective"][m]["aurc"], f"AURC {names[1]}": b["selective"][m]["aurc"],
+                 f"max coverage {names[0]}": a["selective"][m]["max_coverage"],
+                 f"max coverage {names[1]}": b["selective"][m]["max_coverage"]} for m in shared]
+        sweeps = {f"{n} ({shared[0]})": pd.DataFrame(m["frontier"][shared[0]]) for n, m in zip(names, (a, b))}
+        points = {f"{n} as is": (m["overall"]["abstention_rate"], m["overall"]["accuracy"]) for n, m in zip(names, (a, b))}
+        plots.plot_frontier(sweeps, out_dir / "frontier_comparison.png", policy_points=points,
+                            title=f"Accuracy vs abstention: {names[0]} vs {names[1]}")
+        lines += ["", "## Selective prediction", "", markdown_table(pd.DataFrame(rows)), "",
+                  "![frontier comparison](frontier_comparison.png)"]
+    if a.get("schemes") and b.get("schemes"):
+        sa, sb = pd.DataFrame(a["schemes"]), pd.DataFrame(b["schemes"])
+        merged = sa.merge(sb, on=["correct", "abstain", "wrong"], suffixes=(f" {names[0]}", f" {names[1]}"))
+        cols = ["correct", "abstain", "wrong", f"threshold {names[0]}"]
+        for metric in ("policy_reward", "selective_reward"):
+            merged[f"Δ {metric}"] = merged[f"{metric} {names[1]}"] - merged[f"{metric} {names[0]}"]
+            cols += [f"{metric} {names[0]}", f"{metric} {names[1]}", f"Δ {metric}"]
+        lines += ["", "## Reward schemes (mean reward per question)", "",
+                  markdown_table(merged[cols].rename(columns={f"threshold {names[0]}": "threshold"}))]
+    lines += ["", "## By group", "", markdown_table(_group_deltas(a, b, names))]
+    path = atomic_write_text(out_dir / "comparison.md", "\n".join(lines) + "\n")
+    logger.info("Wrote the comparison to %s.", path)
+    return path

@@ -1,0 +1,181 @@
+"""Plots for the benchmark report. They draw only what was computed elsewhere.
+
+Every function takes tables or arrays from :mod:`benchmarks.metrics`,
+:mod:`benchmarks.selective` or :mod:`benchmarks.schemes`, writes one PNG (atomically, with
+matplotlib's Agg canvas; no display or pyplot state) and returns its path.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+OUTCOME_COLORS = {"accuracy": "#2e7d32", "abstention_rate": "#9e9e9e", "hallucination_rate": "#c62828"}
+TRAINING_KEYS = ("rewards/truthfulness/mean", "rewards/truthfulness/abstain_rate", "known/abstain_rate",
+                 "unknown/abstain_rate", "objective/kl", "kl", "reward")
+
+
+def _figure(width: float = 6.4, height: float = 4.2) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=110)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save_figure(fig: Figure, out_path: str | os.PathLike) -> Path:
+    """Write ``fig`` as a PNG through a temporary file, so a reader never sees half a file."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fd, tmp = tempfile.mkstemp(suffix=".png", dir=out_path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format="png")
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600
+        os.replace(tmp, out_path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out_path
+
+
+def plot_frontier(sweeps: Mapping[str, pd.DataFrame], out_path: str | os.PathLike, *,
+                  policy_points: Mapping[str, tuple[float, float]] | None = None,
+                  title: str = "Accuracy vs abstention") -> Path:
+    """Accuracy (solid) and hallucination (dashed) against abstention, one line per confidence.
+
+    ``sweeps`` maps a label to :func:`benchmarks.selective.selective_sweep`'s table (one per
+    confidence, or per run); ``policy_points`` maps a label to a policy's own
+    ``(abstention_rate, accuracy)``, drawn as stars.
+    """
+    fig = _figure()
+    ax = fig.add_subplot()
+    for i, (name, sweep) in enumerate(sweeps.items()):
+        color = f"C{i}"
+        marker = "." if len(sweep) <= 30 else None  # few thresholds: show where the real points are
+        ax.plot(sweep["abstention_rate"], sweep["accuracy"], color=color, marker=marker, label=f"accuracy ({name})")
+        ax.plot(sweep["abstention_rate"], sweep["hallucination_rate"], color=color, ls="--", marker=marker,
+                label=f"hallucination ({name})")
+    for i, (label, point) in enumerate((policy_points or {}).items()):
+        ax.plot(*point, "*", color="k" if len(policy_points) == 1 else f"C{i}", mec="k", ms=13, label=label, zorder=5)
+    ax.set(xlabel="abstention rate (own declines + declined below threshold)", ylabel="rate over all questions",
+           xlim=(-0.02, 1.02), ylim=(-0.02, 1.02), title=title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return save_figure(fig, out_path)
+
+
+def plot_risk_coverage(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], out_path: str | os.PathLike, *,
+                       aurc: Mapping[str, float] | None = None, title: str = "Risk-coverage") -> Path:
+    """Selective risk against coverage, one step line per confidence (legend shows AURC)."""
+    fig = _figure()
+    ax = fig.add_subplot()
+    for name, (coverage, risk) in curves.items():
+        label = name if not aurc or name not in aurc else f"{name} (AURC {aurc[name]:.3f})"
+        ax.plot(coverage, risk, marker="." if len(coverage) <= 30 else None, label=label)
+    ax.set(xlabel="coverage (answered / all questions)", ylabel="risk (wrong / answered)",
+           xlim=(0, 1.02), ylim=(-0.02, 1.02), title=title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return save_figure(fig, out_path)
+
+
+def plot_outcome_rates(summary: pd.DataFrame, out_path: str | os.PathLike, *, group: str = "popularity",
+                       title: str | None = None) -> Path:
+    """Stacked bars of correct / abstain / wrong rates for each value of ``group`` in a summary."""
+    rows = summary[summary["group"] == group]
+    if rows.empty:
+        raise ValueError(f"The summary has no rows for group {group!r}; groups present: "
+                         f"{sorted(summary['group'].unique())}.")
+    fig = _figure(max(4.0, 1.1 * len(rows) + 2), 4.2)
+    ax = fig.add_subplot()
+    labels = [f"{v}\n(n={n})" for v, n in zip(rows["value"], rows["n"])]
+    bottom = np.zeros(len(rows))
+    for metric, color in OUTCOME_COLORS.items():
+        values = rows[metric].to_numpy(float)
+        ax.bar(labels, values, bottom=bottom, color=color, label=metric.replace("_rate", ""))
+        bottom += values
+    ax.set(ylabel="share of questions", ylim=(0, 1.0), title=title or f"Outcomes by {group}")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return save_figure(fig, out_path)
+
+
+def plot_reward_vs_penalty(sweep: pd.DataFrame, out_path: str | os.PathLike, *,
+                           title: str = "Expected reward vs wrong-answer penalty") -> Path:
+    """Policy, selective, oracle (and sampled) reward per question against the penalty."""
+    fig = _figure()
+    ax = fig.add_subplot()
+    styles = {"policy_reward": ("policy as is", "C3", "o-"), "selective_reward": ("selective at threshold", "C0", "s-"),
+              "sampled_reward": ("policy, sampled", "C1", "^:"), "oracle_reward": ("oracle", "0.4", "--")}
+    for column, (label, color, fmt) in styles.items():
+        if column in sweep.columns and sweep[column].notna().any():
+            ax.plot(sweep["penalty"], sweep[column], fmt, color=color, label=label, ms=4)
+    ax.set_xscale("log")
+    ax.set_xticks(sweep["penalty"], [f"{p:g}\n(t={t:.2f})" for p, t in zip(sweep["penalty"], sweep["threshold"])],
+                  fontsize=7)
+    ax.minorticks_off()
+    ax.axhline(0.0, color="k", lw=0.6)
+    ax.set(xlabel="penalty for a wrong answer (implied threshold t)", ylabel="mean reward per question", title=title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return save_figure(fig, out_path)
+
+
+def plot_training_curves(log_history_records: Sequence[Mapping[str, Any]], out_path: str | os.PathLike, *,
+                         keys: Sequence[str] | None = None, title: str = "Training") -> Path:
+    """One small panel per logged metric against the step (e.g. a TRL ``state.log_history``).
+
+    Args:
+        log_history_records: one dict per logging step; ``step`` is read when present, else
+            the record's position. Records without a key are skipped for that key.
+        keys: metrics to draw; default: those of ``TRAINING_KEYS`` present, else every
+            numeric key.
+    """
+    records = list(log_history_records)
+    numeric = {k for r in records for k, v in r.items()
+               if isinstance(v, (int, float)) and not isinstance(v, bool) and k != "step"}
+    if keys is None:
+        keys = [k for k in TRAINING_KEYS if k in numeric] or sorted(numeric)
+    missing = [k for k in keys if k not in numeric]
+    if not records or missing or not keys:
+        raise ValueError(f"Cannot plot keys {missing or list(keys)} from {len(records)} records; "
+                         f"numeric keys present: {sorted(numeric)}.")
+    cols = min(3, len(keys))
+    rows = math.ceil(len(keys) / cols)
+    fig = _figure(4.0 * cols, 2.8 * rows)
+    for i, key in enumerate(keys):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        points = [(r.get("step", j), r[key]) for j, r in enumerate(records) if isinstance(r.get(key), (int, float))]
+        ax.plot(*zip(*points), ".-", ms=3)
+        ax.set_title(key, fontsize=9)
+        ax.set_xlabel("step", fontsize=8)
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    return save_figure(fig, out_path)
+
+
+def plot_comparison(overall: Mapping[str, Mapping[str, float]], out_path: str | os.PathLike, *,
+                    title: str = "Comparison") -> Path:
+    """Grouped bars of the same metrics for several runs: ``{run name: {metric: value}}``."""
+    names = list(overall)
+    metrics = [m for m in next(iter(overall.values())) if all(m in overall[n] for n in names)]
+    fig = _figure(max(6.0, 1.3 * len(metrics) + 2), 4.2)
+    ax = fig.add_subplot()
+    width = 0.8 / len(names)
+    x = np.arange(len(metrics))
+    for i, name in enumerate(names):
+        values = [overall[name][m] for m in metrics]
+        bars = ax.bar(x + (i - (len(names) - 1) / 2) * width, values, width, label=name)
+        ax.bar_label(bars, fmt="%.2f", fontsize=7)
+    ax.set_xticks(x, [m.replace("_", "\n") for m in metrics], fontsize=8)
+    ax.axhline(0.0, color="k", lw=0.6)
+    ax.set(title=title, ylabel="value")
+    ax.legend(fontsize=8)
+    return save_figure(fig, out_path)
