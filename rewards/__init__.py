@@ -7,6 +7,7 @@
 
 from .abstention import is_abstention
 from .base import REGISTRY, Reward, RuleReward, register, reward_rule
+from .knowledge import KnowledgeAwareTruthfulness, KnowledgeLabels
 from .messages import completion_text, context_text, query_text
 from .outcome import Verdict, judge
 from .outcome_type import Outcome
@@ -15,6 +16,8 @@ from .truthfulness import TruthfulnessReward
 
 __all__ = [
     "REGISTRY",
+    "KnowledgeAwareTruthfulness",
+    "KnowledgeLabels",
     "Outcome",
     "Reward",
     "RuleReward",
