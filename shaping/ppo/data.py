@@ -108,6 +108,10 @@ def _dry_run(dataset: Any, rewards: RewardSet, n_rows: int = 2) -> None:
         try:
             single(prompts, completions, rows)
         except Exception as error:
-            raise type(error)(
-                f"Reward {name!r} failed on a dry run over the first {len(rows)} dataset row(s) (completion "
-                f"{DRY_RUN_COMPLETION!r}) before training: {error}") from error
+            message = (f"Reward {name!r} failed on a dry run over the first {len(rows)} dataset row(s) "
+                       f"(completion {DRY_RUN_COMPLETION!r}) before training: {error}")
+            try:
+                wrapped = type(error)(message)
+            except Exception:  # an exception type with a different constructor
+                wrapped = RuntimeError(message)
+            raise wrapped from error

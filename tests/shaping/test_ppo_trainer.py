@@ -1,0 +1,197 @@
+"""PPOTrainer on a tiny Llama built here: a few steps, logs, resume, LoRA, value models, bad input."""
+
+import logging
+import math
+
+import pytest
+import torch
+from datasets import Dataset
+from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM, TrainerCallback
+
+from rewards import TruthfulnessReward
+from shaping.models import policy_path
+from shaping.ppo import PPOConfig, PPOTrainer
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return AutoTokenizer.from_pretrained(policy_path())
+
+
+def tiny_model(tokenizer, seed=0):
+    torch.manual_seed(seed)
+    config = LlamaConfig(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2,
+                         intermediate_size=32, vocab_size=len(tokenizer), max_position_embeddings=256,
+                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    return LlamaForCausalLM(config)
+
+
+def dataset(n=6):
+    countries = [("France", "Paris"), ("Japan", "Tokyo"), ("Peru", "Lima"), ("Chad", "N'Djamena"),
+                 ("Fiji", "Suva"), ("Oman", "Muscat")]
+    return Dataset.from_list([
+        {"prompt": [{"role": "user", "content": f"What is the capital of {c}?"}], "answers": [a], "id": str(i)}
+        for i, (c, a) in enumerate(countries[:n])])
+
+
+def config(tmp_path, **overrides):
+    settings = dict(output_dir=str(tmp_path), max_steps=2, per_device_train_batch_size=2, num_generations=2,
+                    max_prompt_length=48, max_completion_length=4, learning_rate=1e-3, save_final=False, seed=7)
+    settings.update(overrides)
+    return PPOConfig(**settings)
+
+
+class Recorder(TrainerCallback):
+    def __init__(self):
+        self.steps, self.logs, self.trainers = [], [], []
+
+    def on_step_end(self, args, state, control, **kwargs):
+        self.steps.append(state.global_step)
+        self.trainers.append(kwargs["trainer"])
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        self.logs.append(logs)
+
+
+def test_a_few_steps_log_finite_losses_rewards_and_outcome_rates(tmp_path, tokenizer):
+    recorder = Recorder()
+    trainer = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), config(tmp_path, report_to="tensorboard"),
+                         train_dataset=dataset(), processing_class=tokenizer, callbacks=[recorder])
+    state = trainer.train()
+    assert state.global_step == 2 and recorder.steps == [1, 2]
+    assert recorder.trainers[0] is trainer and recorder.logs == state.log_history
+    for logs in state.log_history:
+        for key in ("loss/policy_avg", "loss/value_avg", "objective/kl", "objective/entropy", "policy/clipfrac_avg",
+                    "val/clipfrac_avg", "policy/approxkl_avg", "val/ratio", "objective/scores"):
+            assert math.isfinite(logs[key]), key
+        assert "rewards/TruthfulnessReward/mean" in logs
+        rates = [logs[f"truthfulness/{o}_rate"] for o in ("correct", "abstain", "wrong")]
+        assert sum(rates) == pytest.approx(1.0)
+    assert list((tmp_path / "ppo").glob("**/events.out.tfevents.*")), "tensorboard events were not written"
+
+
+def test_policy_and_shared_value_head_both_learn(tmp_path, tokenizer):
+    model = tiny_model(tokenizer)
+    trainer = PPOTrainer(model, TruthfulnessReward(), config(tmp_path, max_steps=1), train_dataset=dataset(),
+                         processing_class=tokenizer)
+    wrapper = trainer.accelerator.unwrap_model(trainer.model)
+    assert wrapper.value_backbone is None and wrapper.policy is model
+    head, embed = wrapper.value_head.weight.clone(), model.model.embed_tokens.weight.clone()
+    trainer.train()
+    assert not torch.equal(head, wrapper.value_head.weight)
+    assert not torch.equal(embed, model.model.embed_tokens.weight)
+    assert trainer.ref_model is not None and torch.equal(trainer.ref_model.model.embed_tokens.weight, embed)
+
+
+def test_resume_gives_the_same_weights_and_logs_as_a_straight_run(tmp_path, tokenizer):
+    straight = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(),
+                          config(tmp_path / "a", max_steps=4, save_steps=2, num_ppo_epochs=2, num_mini_batches=2),
+                          train_dataset=dataset(), processing_class=tokenizer)
+    straight.train()
+    resumed = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(),
+                         config(tmp_path / "b", max_steps=4, save_steps=2, num_ppo_epochs=2, num_mini_batches=2),
+                         train_dataset=dataset(), processing_class=tokenizer)
+    resumed.train(resume_from_checkpoint=str(tmp_path / "a" / "checkpoint-2"))
+    assert resumed.state.global_step == 4
+    assert resumed.state.log_history == straight.state.log_history
+    a, b = straight.accelerator.unwrap_model(straight.model), resumed.accelerator.unwrap_model(resumed.model)
+    for (name, p), q in zip(a.state_dict().items(), b.state_dict().values()):
+        assert torch.equal(p, q), name
+
+
+def test_lora_trains_only_adapters_against_the_adapter_free_reference_and_resumes(tmp_path, tokenizer):
+    pytest.importorskip("peft")
+    settings = dict(use_peft=True, lora_r=4, lora_target_modules=["q_proj", "v_proj"], save_steps=1)
+    model = tiny_model(tokenizer)
+    base = {k: v.clone() for k, v in model.state_dict().items()}
+    trainer = PPOTrainer(model, TruthfulnessReward(), config(tmp_path / "a", **settings),
+                         train_dataset=dataset(), processing_class=tokenizer)
+    assert trainer.ref_model is None and trainer.is_peft
+    trainer.train()
+    policy = trainer.policy
+    for name, value in policy.get_base_model().state_dict().items():
+        key = name.replace(".base_layer", "")
+        if "lora_" not in name and key in base:
+            assert torch.equal(value, base[key]), name
+    assert any(not torch.equal(p, torch.zeros_like(p)) for n, p in policy.named_parameters() if "lora_B" in n)
+    assert (tmp_path / "a" / "checkpoint-1" / "policy" / "adapter_model.safetensors").exists()
+    resumed = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), config(tmp_path / "b", **settings),
+                         train_dataset=dataset(), processing_class=tokenizer)
+    resumed.train(resume_from_checkpoint=str(tmp_path / "a" / "checkpoint-1"))
+    for (name, p), q in zip(policy.state_dict().items(), resumed.policy.state_dict().values()):
+        assert torch.equal(p, q), name
+
+
+def test_separate_value_model(tmp_path, tokenizer):
+    model = tiny_model(tokenizer)
+    trainer = PPOTrainer(model, TruthfulnessReward(), config(tmp_path, max_steps=1, value_model="separate"),
+                         train_dataset=dataset(), processing_class=tokenizer)
+    wrapper = trainer.accelerator.unwrap_model(trainer.model)
+    assert wrapper.value_backbone is not None and wrapper.value_backbone is not model.model
+    trainer.train()
+    assert math.isfinite(trainer.state.log_history[-1]["loss/value_avg"])
+
+
+# ---------------------------------------------------------------- bad input, caught before step 1
+def build(tmp_path, tokenizer, reward=None, data=None, **overrides):
+    return PPOTrainer(tiny_model(tokenizer), reward or TruthfulnessReward(), config(tmp_path, **overrides),
+                      train_dataset=data if data is not None else dataset(), processing_class=tokenizer)
+
+
+def test_missing_column_is_named(tmp_path, tokenizer):
+    with pytest.raises(KeyError, match="'answers'"):
+        build(tmp_path, tokenizer, data=dataset().remove_columns("answers"))
+
+
+def test_missing_column_of_an_undeclared_reward_is_caught_by_the_dry_run(tmp_path, tokenizer):
+    def needs_gold(prompts, completions, gold, **kwargs):
+        return [1.0] * len(prompts)
+
+    with pytest.raises(TypeError, match="needs_gold.*dry run"):
+        build(tmp_path, tokenizer, reward=needs_gold)
+
+
+def test_reward_of_wrong_length(tmp_path, tokenizer):
+    def short(prompts, completions, **kwargs):
+        return [0.0]
+
+    with pytest.raises(ValueError, match="'short' returned 1 values for 2"):
+        build(tmp_path, tokenizer, reward=short)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_non_finite_reward(tmp_path, tokenizer, bad):
+    def broken(prompts, completions, **kwargs):
+        return [0.0, bad][: len(prompts)]
+
+    with pytest.raises(ValueError, match=r"'broken' returned (nan|inf) for row 1"):
+        build(tmp_path, tokenizer, reward=broken)
+
+
+def test_prompt_longer_than_max_prompt_length(tmp_path, tokenizer, caplog):
+    long = Dataset.from_list([{"prompt": "word " * 100, "answers": ["x"]}] * 2)
+    with pytest.raises(ValueError, match="max_prompt_length=48.*truncate_prompts=True"):
+        build(tmp_path, tokenizer, data=long)
+    with caplog.at_level(logging.WARNING):
+        build(tmp_path, tokenizer, data=long, truncate_prompts=True)
+    assert "keep only their last tokens" in caplog.text
+
+
+def test_context_too_small_for_prompt_plus_completion(tmp_path, tokenizer):
+    with pytest.raises(ValueError, match="exceeds the model's context of 256"):
+        build(tmp_path, tokenizer, max_prompt_length=250, max_completion_length=10)
+
+
+def test_tokenizer_without_pad_token_uses_eos_with_a_warning(tmp_path, tokenizer, caplog):
+    no_pad = AutoTokenizer.from_pretrained(policy_path())
+    no_pad.pad_token = None
+    with caplog.at_level(logging.WARNING):
+        trainer = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), config(tmp_path), train_dataset=dataset(),
+                             processing_class=no_pad)
+    assert trainer.processing_class.pad_token == no_pad.eos_token
+    assert "no pad token" in caplog.text
+
+
+def test_missing_prompt_column(tmp_path, tokenizer):
+    with pytest.raises(KeyError, match="no 'prompt'"):
+        build(tmp_path, tokenizer, data=dataset().rename_column("prompt", "question"))
