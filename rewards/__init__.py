@@ -7,22 +7,30 @@
 
 from .abstention import is_abstention
 from .base import REGISTRY, Reward, RuleReward, register, reward_rule
+from .faithfulness import FaithfulnessReward
 from .knowledge import KnowledgeAwareTruthfulness, KnowledgeLabels
 from .messages import completion_text, context_text, query_text
 from .outcome import Verdict, judge
 from .outcome_type import Outcome
+from .query_type import QueryType, classify_query
+from .style import LengthPenalty, RepetitionPenalty
 from .text import normalize_answer
 from .truthfulness import TruthfulnessReward
 
 __all__ = [
     "REGISTRY",
+    "FaithfulnessReward",
     "KnowledgeAwareTruthfulness",
     "KnowledgeLabels",
+    "LengthPenalty",
     "Outcome",
+    "QueryType",
+    "RepetitionPenalty",
     "Reward",
     "RuleReward",
     "TruthfulnessReward",
     "Verdict",
+    "classify_query",
     "completion_text",
     "is_abstention",
     "judge",

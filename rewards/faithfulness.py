@@ -1,0 +1,185 @@
+"""Faithfulness to a supplied text: the reward for text-grounded queries.
+
+On a text-grounded query (a passage, a document, "according to the article") the answer
+must come from the text the user supplied. The reward measures how much of a response the
+text supports -- its content words, and above all its numbers and names, which are where
+an ungrounded answer shows -- and rewards declining when the text lacks the answer.
+Lexical support is a cheap, deterministic proxy for entailment (in the spirit of the
+token-overlap checks of Dziri et al., 2022, "On the origin of hallucinations in
+conversational models"): it catches invented numbers and names, not subtle paraphrase
+errors.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from .abstention import is_abstention, is_degenerate
+from .base import Reward, register
+from .messages import completion_text, context_text, query_text
+from .outcome import judge
+from .outcome_type import Outcome
+from .query_type import QueryType, classify_query
+from .text import answer_tokens
+
+__all__ = ["FaithfulnessReward", "declines_from_text", "support"]
+
+_STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each either few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most my
+    myself no nor not of off on once only or other our ours out over own same she should so some such than that
+    the their theirs them then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with would you your yours yes yeah ok okay well there's it's that's
+    answer answers text passage article document context paragraph excerpt according mentioned mentions mention
+    says said say states stated state based given provided following above below author writes written question
+    one called named known also however therefore thus many much may might must shall let like get got
+    的 了 是 在 和 与 及 也 都 就 而 且 或 把 被 对 从 到 为 以 于 之 其 这 那 个 一 有 中 上 下 不 没 吗 呢 吧 啊 着 过 给 让 文 章 根 据""".split()
+)
+# Declines that refer to the text rather than to the model's knowledge.
+_TEXT_DECLINE = re.compile(
+    r"""\b(?:the\s+)?(?:text|passage|article|document|context|paragraph|excerpt|source|email|story|report)s?\s+
+          (?:does\s*(?:n['’]t|\s+not)|did\s*(?:n['’]t|\s+not)|do\s*(?:n['’]t|\s+not))\s+(?:\w+\s+)?
+          (?:say|mention|state|specify|provide|include|contain|give|tell|indicate|discuss|address|cover|reveal)
+      | \bnot\s+(?:mentioned|stated|specified|given|provided|included|addressed|covered|discussed|said)\s+(?:in|by)\s+the\b
+      | \bno\s+(?:information|mention|details?|data|answer)\s+(?:about|on|of|regarding\s+)?.{0,40}?\b(?:in|from)\s+the\s+
+          (?:text|passage|article|document|context|paragraph|excerpt)
+      | \b(?:the\s+)?(?:text|passage|article|document|context)\s+(?:is\s+silent|has\s+no|gives\s+no|provides\s+no|contains\s+no)
+      | (?:文中|文章|原文|材料|短文|段落|上文|这段话|资料|文本)(?:中|里)?(?:并)?(?:没有|没|未)(?:有)?(?:提到|提及|说明|给出|涉及|交代|写|说)""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_ENTITY_RE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
+_TRANSLATE_RE = re.compile(r"\btranslat\w*\b|翻译|译成|译为|[用说]\w{0,4}(?:英语|英文|中文|日语|法语|德语)")
+
+
+def declines_from_text(response: str) -> bool:
+    """True when a response declines: "I don't know", or "The passage does not say".
+
+    >>> declines_from_text("The passage does not mention when it opened.")
+    True
+    >>> declines_from_text("It opened in 1937.")
+    False
+    """
+    return is_abstention(response) or bool(_TEXT_DECLINE.search(response))
+
+
+def _stem(token: str) -> str:
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
+        if len(token) > len(suffix) + 3 and token.endswith(suffix):
+            return token[: -len(suffix)] + repl
+    return token
+
+
+def _content(tokens: list[str]) -> list[str]:
+    return [_stem(t) for t in tokens if t not in _STOPWORDS]
+
+
+def support(response: str, text: str) -> tuple[float, int]:
+    """Return (share of the response's content words found in ``text``, number of its
+    numbers and capitalised names that ``text`` lacks).
+
+    >>> support("It opened in 1937 in San Francisco.", "The bridge opened in 1937 in San Francisco.")
+    (1.0, 0)
+    >>> support("It opened in 1938.", "The bridge opened in 1937.")
+    (0.5, 1)
+    """
+    source = set(_content(answer_tokens(text)))
+    words = _content(answer_tokens(response))
+    share = sum(w in source for w in words) / len(words) if words else 1.0
+    claims = {w for w in words if w[0].isdigit()}
+    for name in _ENTITY_RE.findall(response):
+        claims.update(_content(answer_tokens(name)))
+    return share, sum(1 for c in claims if c not in source)
+
+
+@register
+class FaithfulnessReward(Reward):
+    """Reward answers that the user's text supports; reward declining when it lacks the answer.
+
+    A row's text is its ``passage_column`` value or, when the batch has no such column,
+    the passage in the prompt (earlier chat turns, the system message or the query itself)
+    of a query that :func:`~rewards.classify_query` finds text-grounded. Rows without a
+    text get None (the reward does not apply), as do translations, which share few words
+    with their source.
+
+    A response scores ``unsupported + (supported - unsupported) * share * 0.5 ** missing``,
+    where ``share`` is the fraction of its content words the text holds and ``missing``
+    counts its numbers and names the text lacks. With an ``answers_column`` (gold answers
+    found in the text; ``[]`` when the text lacks the answer): declining scores
+    ``supported`` when the text lacks the answer and ``abstain`` when it holds it; an
+    answer when the text lacks one, or one that misses every gold answer, scores
+    ``unsupported``. Without gold answers, declining scores ``abstain``.
+
+    >>> r = FaithfulnessReward()
+    >>> passage = "The Golden Gate Bridge opened in 1937. It was designed by Joseph Strauss."
+    >>> r(["When did the bridge open?"] * 3,
+    ...   ["It opened in 1937.", "It opened in 1938, designed by John Smith.", "The text does not say."],
+    ...   passage=[passage] * 3)
+    [1.0, -0.9..., 0.0]
+    """
+
+    def __init__(
+        self,
+        supported: float = 1.0,
+        abstain: float = 0.0,
+        unsupported: float = -1.0,
+        *,
+        passage_column: str = "passage",
+        answers_column: str = "answers",
+        name: str = "faithfulness",
+    ) -> None:
+        for key, value in {"supported": supported, "abstain": abstain, "unsupported": unsupported}.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"{key}={value!r} must be a finite number.")
+        if not supported > abstain:
+            raise ValueError(
+                f"supported={supported} must be greater than abstain={abstain}, or declining pays as "
+                "well as a grounded answer. Raise supported or lower abstain."
+            )
+        if not abstain > unsupported:
+            raise ValueError(
+                f"abstain={abstain} must be greater than unsupported={unsupported}, or making things "
+                "up costs nothing more than declining. Lower unsupported."
+            )
+        for key, value in {"passage_column": passage_column, "answers_column": answers_column}.items():
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{key}={value!r} must be a column name (a non-empty string).")
+        self.supported, self.abstain, self.unsupported = float(supported), float(abstain), float(unsupported)
+        self.passage_column, self.answers_column, self.name = passage_column, answers_column, name
+
+    def source_text(self, prompt: Any, row: dict[str, Any]) -> str | None:
+        """The text a response must stay faithful to, or None when the row has none."""
+        if self.passage_column in row:
+            passage = row[self.passage_column]
+            if passage is not None and not isinstance(passage, str):
+                raise TypeError(
+                    f"Column {self.passage_column!r} holds {type(passage).__name__} {passage!r}; "
+                    "it must hold the passage text (a string), or None for rows without one."
+                )
+            return passage if passage and passage.strip() else None
+        if classify_query(prompt) is not QueryType.TEXT_GROUNDED:
+            return None
+        return "\n".join(t for t in (context_text(prompt), query_text(prompt)) if t)
+
+    def score(self, prompt: Any, completion: Any, **row: Any) -> float | None:
+        text = self.source_text(prompt, row)
+        question = query_text(prompt)
+        if text is None or _TRANSLATE_RE.search(question):
+            return None
+        response = completion_text(completion)
+        answers = row.get(self.answers_column)
+        if answers is not None and not isinstance(answers, (list, tuple)):
+            raise TypeError(
+                f"Column {self.answers_column!r} holds {answers!r}; it must hold a list of gold "
+                "answers ([] when the text lacks the answer), or None."
+            )
+        if is_degenerate(response):
+            return self.unsupported
+        if declines_from_text(response):
+            return self.supported if answers is not None and len(answers) == 0 else self.abstain
+        if answers is not None and (len(answers) == 0 or judge(response, list(answers)).outcome is not Outcome.CORRECT):
+            return self.unsupported
+        share, missing = support(response, text + "\n" + question)
+        return self.unsupported + (self.supported - self.unsupported) * share * 0.5**missing
