@@ -29,12 +29,8 @@ from .metrics import UndefinedMetricWarning, check_columns, outcome_array
 logger = logging.getLogger(__name__)
 
 
-def _share(mask: np.ndarray, of: np.ndarray, *, name: str) -> float:
-    if not of.any():
-        warnings.warn(f"{name} is undefined: no question falls in its group; returning NaN.",
-                      UndefinedMetricWarning, stacklevel=3)
-        return float("nan")
-    return float(np.sum(mask & of) / np.sum(of))
+def _share(mask: np.ndarray, of: np.ndarray) -> float:
+    return float(np.sum(mask & of) / np.sum(of)) if of.any() else float("nan")
 
 
 def knowledge_boundary(df: pd.DataFrame) -> dict[str, float]:
@@ -72,15 +68,19 @@ def knowledge_boundary(df: pd.DataFrame) -> dict[str, float]:
     outcomes = outcome_array(labelled)
     known = labelled["known"].to_numpy(dtype=bool)
     correct, abstain, wrong = (outcomes == o for o in ("correct", "abstain", "wrong"))
+    for label, group in (("known", known), ("unknown", ~known)):
+        if not group.any():
+            warnings.warn(f"No {label} question among the {len(known)} labelled ones: the {label}_* rates "
+                          "are undefined (NaN).", UndefinedMetricWarning, stacklevel=2)
     return {
         "n_known": int(known.sum()),
         "n_unknown": int((~known).sum()),
         "known_fraction": float(known.mean()),
-        "known_accuracy": _share(correct, known, name="known_accuracy"),
-        "known_abstention": _share(abstain, known, name="known_abstention"),
-        "known_hallucination": _share(wrong, known, name="known_hallucination"),
-        "unknown_abstention": _share(abstain, ~known, name="unknown_abstention"),
-        "unknown_hallucination": _share(wrong, ~known, name="unknown_hallucination"),
-        "unknown_accuracy": _share(correct, ~known, name="unknown_accuracy"),
+        "known_accuracy": _share(correct, known),
+        "known_abstention": _share(abstain, known),
+        "known_hallucination": _share(wrong, known),
+        "unknown_abstention": _share(abstain, ~known),
+        "unknown_hallucination": _share(wrong, ~known),
+        "unknown_accuracy": _share(correct, ~known),
         "boundary_agreement": float(np.mean((known & correct) | (~known & abstain))),
     }

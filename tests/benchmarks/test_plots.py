@@ -1,0 +1,58 @@
+"""Plots: each writes a non-empty PNG from computed tables, and refuses what it cannot draw."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarks import plots
+from benchmarks.metrics import summarize
+from benchmarks.schemes import penalty_sweep
+from benchmarks.selective import risk_coverage_curve, selective_sweep
+from tests.benchmarks.synthetic_results import make_results
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _is_png(path) -> bool:
+    data = path.read_bytes()
+    return data.startswith(PNG_MAGIC) and len(data) > 2000
+
+
+@pytest.fixture(scope="module")
+def results():
+    return make_results(150, creative=0)
+
+
+def test_every_report_plot_writes_a_png(results, tmp_path):
+    conf = results["logprob"].to_numpy()
+    coverage, risk, _ = risk_coverage_curve(results["outcome"], conf)
+    paths = [
+        plots.plot_frontier({"logprob": selective_sweep(results["outcome"], conf)}, tmp_path / "f.png",
+                            policy_points={"policy": (0.1, 0.5)}),
+        plots.plot_risk_coverage({"logprob": (coverage, risk)}, tmp_path / "rc.png", aurc={"logprob": 0.2}),
+        plots.plot_outcome_rates(summarize(results), tmp_path / "sub" / "pop.png"),
+        plots.plot_reward_vs_penalty(penalty_sweep(results), tmp_path / "rp.png"),
+        plots.plot_comparison({"a": {"accuracy": 0.3, "truthfulness": -0.1}, "b": {"accuracy": 0.4, "truthfulness": 0.2}},
+                              tmp_path / "cmp.png"),
+    ]
+    assert all(_is_png(p) for p in paths)
+    assert not list(tmp_path.glob("*.tmp*")) and not list(tmp_path.glob("tmp*"))  # no temp files left
+
+
+def test_outcome_rates_needs_the_group(results, tmp_path):
+    with pytest.raises(ValueError, match="no rows for group 'relation'"):
+        plots.plot_outcome_rates(summarize(results, by="popularity"), tmp_path / "x.png", group="relation")
+
+
+def test_training_curves_default_and_chosen_keys(tmp_path):
+    records = [{"step": s, "objective/kl": 0.01 * s, "rewards/truthfulness/abstain_rate": s / 20,
+                "known/abstain_rate": s / 40, "learning_rate": 1e-5} for s in range(1, 21)]
+    records.append({"step": 20, "train_runtime": 12.0})  # a summary record without the keys is skipped
+    assert _is_png(plots.plot_training_curves(records, tmp_path / "train.png"))
+    assert _is_png(plots.plot_training_curves(records, tmp_path / "lr.png", keys=["learning_rate"]))
+    with pytest.raises(ValueError, match=r"\['nope'\].*numeric keys present"):
+        plots.plot_training_curves(records, tmp_path / "bad.png", keys=["nope"])
+    with pytest.raises(ValueError, match="from 0 records"):
+        plots.plot_training_curves([], tmp_path / "empty.png")
