@@ -102,7 +102,8 @@ def compare_reports(report_dir_a: str | os.PathLike, report_dir_b: str | os.Path
         rows = [{"confidence": m, f"AURC {names[0]}": a["selective"][m]["aurc"], f"AURC {names[1]}": b["selective"][m]["aurc"],
                  f"max coverage {names[0]}": a["selective"][m]["max_coverage"],
                  f"max coverage {names[1]}": b["selective"][m]["max_coverage"]} for m in shared]
-        sweeps = {f"{n} ({shared[0]})": pd.DataFrame(m["frontier"][shared[0]]) for n, m in zip(names, (a, b))}
+        conf = next(c for c in ("logprob", "agreement", "p_correct", *shared) if c in shared)
+        sweeps = {f"{n} ({conf})": pd.DataFrame(m["frontier"][conf]) for n, m in zip(names, (a, b))}
         points = {f"{n} as is": (m["overall"]["abstention_rate"], m["overall"]["accuracy"]) for n, m in zip(names, (a, b))}
         plots.plot_frontier(sweeps, out_dir / "frontier_comparison.png", policy_points=points,
                             title=f"Accuracy vs abstention: {names[0]} vs {names[1]}")

@@ -18,7 +18,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-OUTCOME_COLORS = {"accuracy": "#2e7d32", "abstention_rate": "#9e9e9e", "hallucination_rate": "#c62828"}
+OUTCOME_COLORS = {"accuracy": ("correct", "#2e7d32"), "abstention_rate": ("abstain", "#9e9e9e"),
+                  "hallucination_rate": ("wrong", "#c62828")}
 TRAINING_KEYS = ("rewards/truthfulness/mean", "rewards/truthfulness/abstain_rate", "known/abstain_rate",
                  "unknown/abstain_rate", "objective/kl", "kl", "reward")
 
@@ -60,9 +61,10 @@ def plot_frontier(sweeps: Mapping[str, pd.DataFrame], out_path: str | os.PathLik
     for i, (name, sweep) in enumerate(sweeps.items()):
         color = f"C{i}"
         marker = "." if len(sweep) <= 30 else None  # few thresholds: show where the real points are
-        ax.plot(sweep["abstention_rate"], sweep["accuracy"], color=color, marker=marker, label=f"accuracy ({name})")
-        ax.plot(sweep["abstention_rate"], sweep["hallucination_rate"], color=color, ls="--", marker=marker,
-                label=f"hallucination ({name})")
+        abstention = np.r_[1.0, sweep["abstention_rate"]]  # declining everything is always reachable
+        ax.plot(abstention, np.r_[0.0, sweep["accuracy"]], color=color, marker=marker, label=f"accuracy, {name}")
+        ax.plot(abstention, np.r_[0.0, sweep["hallucination_rate"]], color=color, ls="--", marker=marker,
+                label=f"hallucination, {name}")
     for i, (label, point) in enumerate((policy_points or {}).items()):
         ax.plot(*point, "*", color="k" if len(policy_points) == 1 else f"C{i}", mec="k", ms=13, label=label, zorder=5)
     ax.set(xlabel="abstention rate (own declines + declined below threshold)", ylabel="rate over all questions",
@@ -98,9 +100,9 @@ def plot_outcome_rates(summary: pd.DataFrame, out_path: str | os.PathLike, *, gr
     ax = fig.add_subplot()
     labels = [f"{v}\n(n={n})" for v, n in zip(rows["value"], rows["n"])]
     bottom = np.zeros(len(rows))
-    for metric, color in OUTCOME_COLORS.items():
+    for metric, (label, color) in OUTCOME_COLORS.items():
         values = rows[metric].to_numpy(float)
-        ax.bar(labels, values, bottom=bottom, color=color, label=metric.replace("_rate", ""))
+        ax.bar(labels, values, bottom=bottom, color=color, label=label)
         bottom += values
     ax.set(ylabel="share of questions", ylim=(0, 1.0), title=title or f"Outcomes by {group}")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
