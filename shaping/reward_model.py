@@ -180,7 +180,8 @@ def train_reward_model(
 def pairwise_accuracy(reward_model, dataset, *, by: str | None = None, batch_size: int = 32):
     """Fraction of pairs where the RM scores ``chosen`` above ``rejected`` (ties count as misses).
 
-    ``reward_model`` is a :class:`RewardModelReward` or a checkpoint path. With ``by`` (a
+    ``reward_model`` is a :class:`RewardModelReward` (anything with its ``score_batch``) or a
+    checkpoint path. With ``by`` (a
     column such as ``"kind"``), return ``{"all": acc, value: acc, ...}`` instead of a float.
 
     >>> pairwise_accuracy("runs/rm", data["test"], by="kind")   # doctest: +SKIP
@@ -188,7 +189,7 @@ def pairwise_accuracy(reward_model, dataset, *, by: str | None = None, batch_siz
     """
     dataset = _as_dataset(dataset)
     check_preference_rows(dataset)
-    rm = reward_model if isinstance(reward_model, RewardModelReward) else RewardModelReward(
+    rm = reward_model if hasattr(reward_model, "score_batch") else RewardModelReward(
         reward_model, batch_size=batch_size)
     chosen = [_sides(row, "chosen") for row in dataset]
     rejected = [_sides(row, "rejected") for row in dataset]
