@@ -152,4 +152,8 @@ def load_benchmark(path: str | Path):
                                 f"`shaping build-data --out {path}` or pass the folder of a saved DatasetDict.")
     from datasets import load_from_disk
 
-    return load_from_disk(str(path))
+    try:
+        return load_from_disk(str(path))
+    except (IndexError, ValueError) as err:  # datasets fails on a saved split with no rows
+        raise ValueError(f"Could not load the dataset at {str(path)!r} ({type(err).__name__}: {err}); it is empty "
+                         "or damaged. Rebuild it with `shaping build-data --out PATH`.") from err

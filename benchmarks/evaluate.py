@@ -1,0 +1,198 @@
+"""Evaluate a policy on the benchmark: greedy response, k samples, judge, knowledge boundary.
+
+For every question: the greedy response with its mean and summed token log-probability,
+``k`` sampled responses, and :func:`rewards.outcome.judge` on all of them. The samples give
+the k-sample knowledge boundary (a question is *known* when at least half the samples are
+correct) and the agreement across samples, a confidence that needs no log-probabilities.
+Creative rows get a greedy response only and are not judged (outcome None).
+
+Results are appended to ``results.jsonl`` after every batch and flushed, so a run that is
+stopped can be resumed: finished ids are read back and skipped. The record format is
+notes/RESULTS_SCHEMA.md.
+
+>>> df = evaluate_policy(model, tokenizer, dd["eval"], k=4, out_path="out/results.jsonl")  # doctest: +SKIP
+>>> df[["outcome", "p_correct", "known"]].head(1)                                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from .data.schema import CREATIVE, REQUIRED_COLUMNS, chat_prompt
+from .generation import generate, render_prompts
+
+logger = logging.getLogger(__name__)
+KNOWN_THRESHOLD = 0.5  # known <=> p_correct >= this
+_ABSTAIN_KEY = "<abstain>"
+
+
+def as_rows(dataset: Any) -> list[dict]:
+    """A Dataset, DataFrame or list of dicts as a list of row dicts, checked for the needed columns.
+
+    >>> as_rows([{"id": "a", "question": "Q?", "answers": [], "query_type": "creative"}])[0]["id"]
+    'a'
+    >>> as_rows([])
+    Traceback (most recent call last):
+    ValueError: The dataset is empty: nothing to evaluate. Build one with `shaping build-data` or check --split/--limit.
+    """
+    if hasattr(dataset, "keys") and hasattr(dataset, "column_names") and isinstance(dataset.column_names, dict):
+        raise TypeError(f"Got a DatasetDict with splits {sorted(dataset.keys())}; pass one split, e.g. dd['eval'].")
+    if isinstance(dataset, pd.DataFrame):
+        rows = dataset.to_dict("records")
+    elif hasattr(dataset, "to_list"):
+        rows = dataset.to_list()
+    else:
+        rows = [dict(r) for r in dataset]
+    if not rows:
+        raise ValueError("The dataset is empty: nothing to evaluate. Build one with `shaping build-data` "
+                         "or check --split/--limit.")
+    columns = set(rows[0])
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise ValueError(f"The dataset lacks the column(s) {missing} (it has {sorted(columns)}). Evaluation needs "
+                         f"{list(REQUIRED_COLUMNS)}; build the benchmark with `shaping build-data`.")
+    ids = Counter(str(r["id"]) for r in rows)
+    if len(ids) < len(rows):
+        raise ValueError(f"Duplicate ids in the dataset, e.g. {ids.most_common(1)[0][0]!r}; ids must be unique "
+                         "so that results can be resumed by id.")
+    return rows
+
+
+def normalize_answer(text: str) -> str:
+    """Lower-case, drop punctuation, articles and extra spaces (for agreement between samples).
+
+    >>> normalize_answer("The capital is  Paris!")
+    'capital is paris'
+    """
+    words = re.sub(r"[^\w\s]", " ", text.lower()).split()
+    return " ".join(w for w in words if w not in {"a", "an", "the"})
+
+
+def _judge_all(responses: list[str], answers: list[str], question: str):
+    from rewards.outcome import judge  # imported here: `rewards` stays optional for generation
+
+    return [judge(r, list(answers), question=question) for r in responses]
+
+
+def _record(row: dict, greedy, samples, k: int) -> dict:
+    record = {key: value for key, value in row.items() if key != "prompt"}
+    record.update(response=greedy.text, logprob=greedy.mean_logprob, sum_logprob=greedy.sum_logprob,
+                  num_tokens=greedy.num_tokens, k=k)
+    if row["query_type"] == CREATIVE:
+        record.update(outcome=None, hedged=False, matched=None, reason="creative: not judged", samples=[],
+                      p_correct=None, p_abstain=None, agreement=None, known=None)
+        return record
+    texts = [greedy.text] + [s.text for s in samples]
+    verdicts = _judge_all(texts, row["answers"], row["question"])
+    first = verdicts[0]
+    record.update(outcome=first.outcome.value, hedged=bool(first.hedged), matched=first.matched, reason=first.reason)
+    outcomes = [v.outcome.value for v in verdicts[1:]]
+    record["samples"] = [{"response": t, "outcome": o} for t, o in zip(texts[1:], outcomes)]
+    if not k:
+        record.update(p_correct=None, p_abstain=None, agreement=None, known=None)
+        return record
+    keys = [_ABSTAIN_KEY if v.outcome.value == "abstain" else "<gold>" if v.matched else normalize_answer(t)
+            for t, v in zip(texts[1:], verdicts[1:])]
+    p_correct = outcomes.count("correct") / k
+    record.update(p_correct=p_correct, p_abstain=outcomes.count("abstain") / k,
+                  agreement=Counter(keys).most_common(1)[0][1] / k, known=p_correct >= KNOWN_THRESHOLD)
+    return record
+
+
+def read_results(path: str | Path) -> list[dict]:
+    """Finished records of a results.jsonl (a half-written last line from a crash is dropped)."""
+    path, records = Path(path), []
+    if not path.exists():
+        return records
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for n, line in enumerate(lines):
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            if n < len(lines) - 1:
+                raise ValueError(f"{path} line {n + 1} is not JSON; fix or delete the file, or run without --resume.")
+            logger.warning("Dropping a half-written last line of %s", path)
+    return records
+
+
+def _open_results(out_path: Path, done: list[dict], k: int):
+    stale = [r for r in done if r.get("k", k) != k]
+    if stale:
+        raise ValueError(f"{out_path} holds results with k={stale[0].get('k')} samples, but k={k} was asked. "
+                         "Pass the same k, another --out, or resume=False / --no-resume to start over.")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    # rewrite the finished records (drops a half-written line), then append batch by batch
+    with out_path.open("w", encoding="utf-8") as fh:
+        for r in done:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return out_path.open("a", encoding="utf-8")
+
+
+def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: int = 16, max_new_tokens: int = 48,
+                    out_path: str | Path | None = None, resume: bool = True, seed: int = 0,
+                    temperature: float = 1.0, top_p: float = 1.0) -> pd.DataFrame:
+    """Answer every question greedily and ``k`` times sampled, judge all, return one row per question.
+
+    Args:
+        dataset: a benchmark split (Dataset, DataFrame or list of dicts) with columns
+            ``id``, ``question``, ``answers``, ``query_type`` (``prompt`` is used when present).
+        k: samples per question for the knowledge boundary (0: greedy only).
+        batch_size: sequences per generate call (greedy) and questions per written batch.
+        out_path: results.jsonl to append to after every batch (None: keep in memory only).
+        resume: skip ids already in ``out_path``; False starts the file over.
+
+    Returns:
+        A DataFrame of the records (notes/RESULTS_SCHEMA.md), in dataset order.
+
+    >>> df = evaluate_policy(model, tok, dd["eval"].select(range(8)), k=2)   # doctest: +SKIP
+    """
+    if k < 0:
+        raise ValueError(f"k={k} must be >= 0 (0 = greedy only, no knowledge boundary).")
+    rows = as_rows(dataset)
+    done: dict[str, dict] = {}
+    fh = None
+    if out_path is not None:
+        out_path = Path(out_path)
+        previous = read_results(out_path) if resume else []
+        wanted = {str(r["id"]) for r in rows}
+        done = {str(r["id"]): r for r in previous if str(r["id"]) in wanted}
+        fh = _open_results(out_path, previous, k)
+        if done:
+            logger.info("Resuming: %d of %d questions already in %s", len(done), len(rows), out_path)
+    pending = [r for r in rows if str(r["id"]) not in done]
+    for r in pending:
+        r["prompt"] = r.get("prompt") or chat_prompt(r["question"])
+    lengths = {str(r["id"]): len(t) for r, t in zip(pending, render_prompts(tokenizer, [r["prompt"] for r in pending]))}
+    pending.sort(key=lambda r: -lengths[str(r["id"])])
+    bar = tqdm(total=len(rows), initial=len(done), desc="evaluate", unit="q")
+    try:
+        for start in range(0, len(pending), batch_size):
+            batch = pending[start:start + batch_size]
+            prompts = [r["prompt"] for r in batch]
+            greedy = generate(model, tokenizer, prompts, max_new_tokens=max_new_tokens, batch_size=batch_size, seed=seed)
+            judged = [r for r in batch if r["query_type"] != CREATIVE]
+            sampled = dict(zip((str(r["id"]) for r in judged), generate(
+                model, tokenizer, [r["prompt"] for r in judged], max_new_tokens=max_new_tokens, do_sample=True,
+                num_samples=k, temperature=temperature, top_p=top_p, batch_size=batch_size, seed=seed)
+            )) if k and judged else {}
+            for row, g in zip(batch, greedy):
+                record = _record(row, g[0], sampled.get(str(row["id"]), []), k)
+                done[str(row["id"])] = record
+                if fh is not None:
+                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if fh is not None:
+                fh.flush()
+            bar.update(len(batch))
+    finally:
+        bar.close()
+        if fh is not None:
+            fh.close()
+    return pd.DataFrame([done[str(r["id"])] for r in rows])
