@@ -16,14 +16,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .text import split_clauses
+
 __all__ = [
+    "abstains_in",
     "abstention_clauses",
     "clause_cues",
     "commits_to_answer",
+    "hedged_in",
     "is_abstention",
     "is_degenerate",
     "is_hedged",
-    "split_clauses",
 ]
 
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
@@ -42,7 +45,7 @@ _EN_ABSTAIN = r"""
   | \b(?:there\s+is|there's|there\s+are|there\s+exists?)\s+no\s+(?:such|known|official|real|recorded|country|nation|state|element|city|capital|place|answer|information|data|record|evidence|way\s+to\s+(?:know|tell|determine))
   | \bno\s+such\s+(?:country|nation|state|element|city|place|thing|entity|person)\b
   | \b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:exist|have\s+(?:a|an|any)\s+(?:capital|official|atomic|known|chemical))
-  | \b(?:is|isn't|is\s+not|are|aren't|are\s+not)\s+(?:not\s+)?(?:a\s+)?(?:real|recogni[sz]ed|existing)\s+(?:country|nation|state|element|place)
+  | \b(?:isn't|is\s+not|aren't|are\s+not|not)\s+(?:a\s+)?(?:real|recogni[sz]ed|existing)\s+(?:country|nation|state|element|place)
   | \b(?:fictional|fictitious|imaginary|made[-\s]up|hypothetical|non-?existent)\b
   | \b(?:no\s*one|nobody)\s+(?:really\s+)?knows\b
   | \b(?:is|are|remains?|was)\s+(?:currently\s+|still\s+)?(?:unknown|not\s+known|unclear|uncertain|undetermined|a\s+mystery)\b
@@ -58,7 +61,18 @@ _ZH_ABSTAIN = (
     r"没有人知道|无人知道|无人知晓|没人知道|并不存在|不存在|没有这个国家|没有这样的|虚构的|未知|不太确定|说不准|"
     r"无法得知|无法判断|不能判断|我不记得|记不清"
 )
-_ABSTAIN_RE = re.compile(_EN_ABSTAIN + "|" + _ZH_ABSTAIN, re.VERBOSE)
+def _apostrophe_optional(pattern: str) -> str:
+    """Let "don't" also match "dont" (answer normalization drops apostrophes)."""
+    return pattern.replace("'?", "'").replace("'", "'?")
+
+
+_ABSTAIN_RE = re.compile(_apostrophe_optional(_EN_ABSTAIN) + "|" + _ZH_ABSTAIN, re.VERBOSE)
+# Every decline cue above contains one of these; text without any skips the regex (speed).
+_ABSTAIN_KEYS = (
+    "n't", "nt ", "not", "dont", "idk", "no ", "noone", "nobody", "unable", "unsure", "uncertain", "unaware",
+    "unknown", "unclear", "undetermined", "cannot", "fiction", "imaginar", "made", "hypothet", "exist",
+    "mystery", "beyond", "outside", "sorry", "afraid", "不", "无", "没", "未", "虚",
+)
 
 # Cues that a clause commits to an answer despite doubt elsewhere.
 _EN_COMMIT = r"""
@@ -69,23 +83,22 @@ _EN_COMMIT = r"""
        |if\s+i\s+(?:had\s+to|were\s+to)\s+guess|as\s+far\s+as\s+i\s+know|if\s+i\s+recall)\b
 """
 _ZH_COMMIT = r"我认为|我觉得|我猜|可能是|也许是|大概是|应该是|或许是|估计是|答案是|首都是|是"
-_COMMIT_RE = re.compile(_EN_COMMIT + "|" + _ZH_COMMIT, re.VERBOSE)
+_COMMIT_RE = re.compile(_apostrophe_optional(_EN_COMMIT) + "|" + _ZH_COMMIT, re.VERBOSE)
 
 # Doubt cues: a committed answer that carries one of these is "hedged".
 _HEDGE_RE = re.compile(
-    r"""\b(?:not\s+(?:\w+\s+)?(?:sure|certain)|unsure|uncertain|i\s+(?:think|believe|guess|suppose|suspect|reckon)
+    _apostrophe_optional(r"""\b(?:not\s+(?:\w+\s+)?(?:sure|certain)|unsure|uncertain|i\s+(?:think|believe|guess|suppose|suspect|reckon)
        |probably|perhaps|maybe|possibly|likely|might|may\s+be|could\s+be|my\s+(?:best\s+)?guess|if\s+i\s+recall
        |as\s+far\s+as\s+i\s+know|i'd\s+say|i\s+would\s+say|don't\s+know|do\s+not\s+know|no\s+idea|not\s+100%)\b
-       |不确定|可能|也许|大概|或许|我认为|我觉得|估计|应该是|不知道""",
+       |不确定|可能|也许|大概|或许|我认为|我觉得|估计|应该是|不知道"""),
     re.VERBOSE,
 )
-
-# Clause boundaries: sentence punctuation and contrastive conjunctions.
-_CLAUSE_SPLIT_RE = re.compile(
-    r"[.;:!?\n。；：！？，,、()\[\]]+(?:\s|$)|[。；：！？，、()\[\]\n]|\s[-\u2013\u2014]+\s"
-    r"|\b(?:but|however|though|although|yet|whereas)\b|但是|不过|然而|但",
-    re.IGNORECASE,
+_HEDGE_KEYS = (
+    "sure", "certain", "think", "believe", "guess", "suppose", "suspect", "reckon", "probabl", "perhaps",
+    "maybe", "possibl", "likely", "might", "may be", "could be", "recall", "as far as", "say", "know",
+    "idea", "100%", "确定", "可能", "也许", "大概", "或许", "认为", "觉得", "估计", "应该", "知道",
 )
+
 _WORD_RE = re.compile(r"\w", re.UNICODE)
 
 
@@ -93,13 +106,21 @@ def _prepare(text: str) -> str:
     return " ".join(text.translate(_APOS).lower().split())
 
 
-def split_clauses(text: str) -> list[str]:
-    """Cut ``text`` at sentence punctuation and contrastive words ("but", "however", "但是").
+def _has_any(text: str, keys: tuple[str, ...]) -> bool:
+    for key in keys:
+        if key in text:
+            return True
+    return False
 
-    >>> split_clauses("I'm not sure, but I think it's Paris.")
-    ["I'm not sure", "I think it's Paris"]
-    """
-    return [c.strip() for c in _CLAUSE_SPLIT_RE.split(text) if c and c.strip()]
+
+@lru_cache(maxsize=65536)
+def _cues(clause: str) -> tuple[bool, bool]:
+    """(declines, commits) for a lower-cased clause."""
+    if _has_any(clause, _ABSTAIN_KEYS) and _ABSTAIN_RE.search(clause) is not None:
+        return True, False
+    commit = _COMMIT_RE.search(clause)
+    # A commitment needs content after its cue ("maybe." alone commits to nothing).
+    return False, commit is not None and _WORD_RE.search(clause, commit.end()) is not None
 
 
 def clause_cues(clause: str) -> tuple[bool, bool]:
@@ -108,12 +129,23 @@ def clause_cues(clause: str) -> tuple[bool, bool]:
     >>> clause_cues("I don't know"), clause_cues("I think it's Paris")
     ((True, False), (False, True))
     """
-    clause = _prepare(clause)
-    if _ABSTAIN_RE.search(clause) is not None:
-        return True, False
-    commit = _COMMIT_RE.search(clause)
-    # A commitment needs content after its cue ("maybe." alone commits to nothing).
-    return False, commit is not None and _WORD_RE.search(clause, commit.end()) is not None
+    return _cues(_prepare(clause))
+
+
+def abstains_in(text: str, clauses: list[str]) -> bool:
+    """The abstention decision on lower-cased ``text`` already cut into ``clauses``."""
+    if not _has_any(text, _ABSTAIN_KEYS):
+        return False
+    declines = commits = False
+    for clause in clauses:
+        d, c = _cues(clause)
+        declines, commits = declines or d, commits or c
+    return declines and not commits
+
+
+def hedged_in(text: str) -> bool:
+    """:func:`is_hedged` on lower-cased text."""
+    return _has_any(text, _HEDGE_KEYS) and _HEDGE_RE.search(text) is not None
 
 
 def is_degenerate(text: str) -> bool:
@@ -124,18 +156,11 @@ def is_degenerate(text: str) -> bool:
     """
     if not isinstance(text, str) or not _WORD_RE.search(text):
         return True
+    words = text.split()
+    if len(words) < 4 or len(set(words)) > 3:
+        return False
     tokens = re.findall(r"\w+", text.lower())
     return len(tokens) >= 4 and len(set(tokens)) == 1
-
-
-@lru_cache(maxsize=65536)
-def _clauses(text: str) -> tuple[tuple[str, bool, bool], ...]:
-    """Split prepared text into (clause, has_abstain_cue, has_commit_cue) triples."""
-    out = []
-    for clause in split_clauses(text):
-        if _WORD_RE.search(clause):
-            out.append((clause, *clause_cues(clause)))
-    return tuple(out)
 
 
 def abstention_clauses(text: str) -> list[str]:
@@ -144,7 +169,7 @@ def abstention_clauses(text: str) -> list[str]:
     >>> abstention_clauses("I'm not sure, but I think it's Paris.")
     ["i'm not sure"]
     """
-    return [c for c, abstains, _ in _clauses(_prepare(text)) if abstains]
+    return [c for c in split_clauses(_prepare(text)) if _cues(c)[0]]
 
 
 def commits_to_answer(text: str) -> bool:
@@ -153,7 +178,7 @@ def commits_to_answer(text: str) -> bool:
     >>> commits_to_answer("I don't know, but it might be Lyon."), commits_to_answer("I don't know.")
     (True, False)
     """
-    return any(commits for _, _, commits in _clauses(_prepare(text)))
+    return any(_cues(c)[1] for c in split_clauses(_prepare(text)))
 
 
 def is_abstention(text: str) -> bool:
@@ -166,8 +191,8 @@ def is_abstention(text: str) -> bool:
     """
     if is_degenerate(text):
         return False
-    clauses = _clauses(_prepare(text))
-    return any(a for _, a, _ in clauses) and not any(c for _, _, c in clauses)
+    text = _prepare(text)
+    return abstains_in(text, split_clauses(text))
 
 
 def is_hedged(text: str) -> bool:
@@ -176,4 +201,4 @@ def is_hedged(text: str) -> bool:
     >>> is_hedged("I think it's Paris."), is_hedged("It is Paris.")
     (True, False)
     """
-    return _HEDGE_RE.search(_prepare(text)) is not None
+    return hedged_in(_prepare(text))

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from .abstention import clause_cues, is_abstention, is_degenerate, is_hedged, split_clauses
+from .abstention import _cues, abstains_in, clause_cues, hedged_in, is_abstention, is_degenerate, is_hedged
 from .outcome_type import Outcome
-from .text import answer_tokens
+from .text import answer_tokens, prepared_clauses, split_clauses
 
 __all__ = ["Verdict", "judge"]
 
@@ -99,35 +98,33 @@ def _question(question: str) -> str:
 class _Parsed:
     """A response cut into clauses, with normalized tokens and each token's clause."""
 
-    __slots__ = ("clauses", "tokens", "clause_of", "starts", "joined", "_cues")
+    __slots__ = ("response", "text", "clauses", "tokens", "clause_of", "_cues")
 
     def __init__(self, response: str) -> None:
-        self.clauses = split_clauses(response)
+        self.response = response
+        self.text, parts = prepared_clauses(response)
+        self.clauses: list[str] = []
         self.tokens: list[str] = []
         self.clause_of: list[int] = []
-        for k, clause in enumerate(self.clauses):
-            toks = answer_tokens(clause)
+        for k, (clause, toks) in enumerate(parts):
+            self.clauses.append(clause)
             self.tokens += toks
             self.clause_of += [k] * len(toks)
-        self.starts, pos = [], 1
-        for tok in self.tokens:
-            self.starts.append(pos)
-            pos += len(tok) + 1
-        self.joined = " " + " ".join(self.tokens) + " "
-        self._cues: dict[int, tuple[bool, bool]] = {}
 
     def declines(self, k: int) -> bool:
-        if k not in self._cues:
-            self._cues[k] = clause_cues(self.clauses[k])
-        return self._cues[k][0]
+        return _cues(self.clauses[k])[0]
 
     def occurrences(self, gold: _Gold) -> Iterable[tuple[int, int]]:
         """Token spans [start, end) where ``gold``'s tokens occur."""
-        pos = self.joined.find(gold.pattern)
-        while pos >= 0:
-            start = bisect_right(self.starts, pos + 1) - 1
-            yield start, start + len(gold.tokens)
-            pos = self.joined.find(gold.pattern, pos + 1)
+        toks, first, n = self.tokens, gold.tokens[0], len(gold.tokens)
+        i = -1
+        while True:
+            try:
+                i = toks.index(first, i + 1)
+            except ValueError:
+                return
+            if n == 1 or tuple(toks[i:i + n]) == gold.tokens:
+                yield i, i + n
 
 
 def _negated(p: _Parsed, s: int, e: int) -> bool:
@@ -174,7 +171,7 @@ def _subject_mention(p: _Parsed, s: int, e: int, question: str) -> bool:
     return False
 
 
-def _find_answer(p: _Parsed, response: str, golds, question: str | None) -> tuple[str | None, str]:
+def _find_answer(p: _Parsed, golds, question: str | None) -> tuple[str | None, str]:
     """Return (matched gold text, reason); matched is None when no occurrence counts."""
     why = ""
     for gold in golds:
@@ -212,13 +209,13 @@ def _find_answer(p: _Parsed, response: str, golds, question: str | None) -> tupl
 
 
 def _find_symbol(p: _Parsed, gold: _Gold, why: str) -> tuple[bool, str]:
-    for k, clause in enumerate(p.clauses):
-        clause = unicodedata.normalize("NFKC", clause)
+    """Case-sensitive search on the raw response's clauses (symbols lose their case when folded)."""
+    for clause in split_clauses(unicodedata.normalize("NFKC", p.response)):
         for m in gold.symbol.finditer(clause):
             if gold.text in _WORDLIKE_SYMBOLS and m.start() == 0 and m.end() < len(clause) \
                     and not _SYMBOL_SENTENCE_RE.match(clause, m.end()):
                 continue  # "No, ..." / "He was ..." at the start of a sentence
-            if p.declines(k):
+            if clause_cues(clause)[0]:
                 why = why or f"mentions {gold.text!r} only while declining"
                 continue
             before = answer_tokens(clause[: m.start()])[-5:]
@@ -257,15 +254,14 @@ def judge(response: str, answers: Iterable[str] | str, *, question: str | None =
     if is_degenerate(response):
         return Verdict(Outcome.WRONG, reason="empty or degenerate response")
     answers = tuple(answers)
+    p = _Parsed(response)
     if not answers:
-        if is_abstention(response):
+        if abstains_in(p.text, p.clauses):
             return Verdict(Outcome.CORRECT, reason="declines a question that has no true answer")
-        return Verdict(Outcome.WRONG, is_hedged(response), reason="commits to an answer, but the question has none")
-    golds = _golds(answers)
-    parsed = _Parsed(response)
-    matched, why = _find_answer(parsed, response, golds, question)
+        return Verdict(Outcome.WRONG, hedged_in(p.text), reason="commits to an answer, but the question has none")
+    matched, why = _find_answer(p, _golds(answers), question)
     if matched is not None:
-        return Verdict(Outcome.CORRECT, is_hedged(response), matched, why)
-    if is_abstention(response):
+        return Verdict(Outcome.CORRECT, hedged_in(p.text), matched, why)
+    if abstains_in(p.text, p.clauses):
         return Verdict(Outcome.ABSTAIN, reason="declines to answer")
-    return Verdict(Outcome.WRONG, is_hedged(response), reason=why or "names none of the gold answers")
+    return Verdict(Outcome.WRONG, hedged_in(p.text), reason=why or "names none of the gold answers")

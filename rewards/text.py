@@ -15,7 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["answer_tokens", "normalize_answer", "words_to_numbers"]
+__all__ = ["answer_tokens", "clause_tokens", "normalize_answer", "split_clauses", "words_to_numbers"]
 
 _ARTICLES = frozenset({"a", "an", "the"})
 _UNITS = {
@@ -34,17 +34,24 @@ _ORDINALS = {
 }
 _ORDINALS.update({w[:-1] + "ieth": v for w, v in _TENS.items()})  # twentieth, thirtieth ...
 _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES) | {"hundred"} | frozenset(_ORDINALS)
-_NUMBER_WORD_RE = re.compile(r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b")
 _DIGITS_RE = re.compile(r"^\d+(?:\.\d+)?$")
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
-_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_ORDINAL_SUFFIX_RE = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
-_GLUED_RE = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
-_ABBREV_DOT_RE = re.compile(r"(?<=\b[^\W\d_])\.(?=[^\W\d_]\b)")  # D.C. -> DC, U.S. -> US
+# Patterns start with a literal or a class where they can: Python's re scans those fast.
+_THOUSANDS_RE = re.compile(r"(\d),(?=\d{3}(?!\d))")
+_ABBREV_DOT_RE = re.compile(r"\.(?<=\b[^\W\d_]\.)(?=[^\W\d_]\b)")  # D.C. -> DC, U.S. -> US
 _POSSESSIVE_RE = re.compile(r"'s\b")
 _KEEP_RE = re.compile(r"\d+\.\d+|[^\W_]+", re.UNICODE)  # decimals, then word characters
+_MIXED_RE = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+")  # "1066ad" -> "1066", "ad"
+_ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+_ASCII_PUNCT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-/:;<=>?@[\\]^_`{|}~"})  # not "."
 _TRAILING_ZEROS_RE = re.compile(r"^(\d+)\.(\d*?)0+$")
+# Clause boundaries: sentence punctuation, brackets, dashes; then contrastive conjunctions.
+_PUNCT_SPLIT_RE = re.compile(
+    r"[.;:!?\n。；：！？，,、()\[\]]+(?:\s|$)|[。；：！？，、()\[\]\n]|\s[-\u2013\u2014]+\s"
+)
+_CONJ_SPLIT_RE = re.compile(r"\b(?:but|however|though|although|yet|whereas)\b|但是|不过|然而|但", re.IGNORECASE)
+_CONJ_KEYS = ("but", "however", "though", "yet", "whereas", "但", "不过", "然而")
 _CJK_RE = re.compile(
     "([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
     "\U00020000-\U0002fa1f])"
@@ -76,7 +83,7 @@ def words_to_numbers(tokens: list[str]) -> list[str]:
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
-        starts = tok in _UNITS or tok in _TENS or tok in _ORDINALS or (
+        starts = tok in _NUMBER_WORDS or (
             tok in ("a", "hundred") and i + 1 < n and tokens[i + 1] in ("hundred", "thousand", "million", "billion")
         ) or (_DIGITS_RE.match(tok) and i + 1 < n and (tokens[i + 1] in _SCALES or tokens[i + 1] == "hundred"))
         if not starts:
@@ -124,7 +131,6 @@ def words_to_numbers(tokens: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Width, case, diacritics and apostrophes folded; punctuation still in place."""
     if text.isascii():
@@ -132,9 +138,72 @@ def _fold(text: str) -> str:
     else:
         text = unicodedata.normalize("NFKC", text).casefold()
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-        text = unicodedata.normalize("NFKC", text).casefold()
-        text = _CJK_RE.sub(r" \1 ", text.translate(_APOSTROPHES))
+        text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
     return text
+
+
+def split_clauses(text: str) -> list[str]:
+    """Cut ``text`` at sentence punctuation and contrastive words ("but", "however", "但是").
+
+    >>> split_clauses("I'm not sure, but I think it's Paris.")
+    ["I'm not sure", "I think it's Paris"]
+    """
+    low = text.lower()
+    if not any(key in low for key in _CONJ_KEYS):
+        return [c for c in (part.strip() for part in _PUNCT_SPLIT_RE.split(text)) if c]
+    out = []
+    for part in _PUNCT_SPLIT_RE.split(text):
+        out += _CONJ_SPLIT_RE.split(part)
+    return [c for c in (part.strip() for part in out) if c]
+
+
+def _prepare(text: str) -> str:
+    """Fold, then rewrite abbreviations and thousands separators; punctuation stays."""
+    text = _fold(text)
+    if "." in text:
+        text = _ABBREV_DOT_RE.sub("", text)
+    if "," in text:
+        text = _THOUSANDS_RE.sub(r"\1", text)
+    return text
+
+
+def _split_mixed(token: str) -> list[str]:
+    """'1066ad' -> ['1066', 'ad'], '14th' -> ['14'], '74.0' -> ['74'], 'etc.' -> ['etc']."""
+    parts = _MIXED_RE.findall(token)
+    out: list[str] = []
+    for part in parts:
+        if part[0].isdigit():
+            out.append(_number_value(part))
+        elif not (part in _ORDINAL_SUFFIXES and out and out[-1].isdigit()):
+            out.append(part)
+    return out
+
+
+def _tokens(text: str) -> list[str]:
+    if "'" in text:  # "France's" -> "france", "N'Djamena" -> "ndjamena", "isn't" -> "isnt"
+        text = _POSSESSIVE_RE.sub("", text).replace("'", "")
+    if text.isascii():
+        raw = text.translate(_ASCII_PUNCT).split()
+    else:
+        raw = _KEEP_RE.findall(_CJK_RE.sub(r" \1 ", text))
+    tokens: list[str] = []
+    numbers = articles = False
+    for t in raw:
+        if t.isalpha():
+            if t in _ARTICLES:
+                articles = True
+            elif t in _NUMBER_WORDS:
+                numbers = True
+            tokens.append(t)
+        elif t.isdigit():
+            tokens.append(t)
+        else:
+            tokens += _split_mixed(t)
+    if numbers:  # before dropping articles: "a hundred" is 100
+        tokens = words_to_numbers(tokens)
+    if articles:
+        tokens = [t for t in tokens if t not in _ARTICLES]
+    return tokens
 
 
 def answer_tokens(text: str) -> list[str]:
@@ -143,14 +212,22 @@ def answer_tokens(text: str) -> list[str]:
     >>> answer_tokens("The atomic number is Seventy-Four.")
     ['atomic', 'number', 'is', '74']
     """
-    text = _fold(text)
-    text = _THOUSANDS_RE.sub("", text)
-    text = _ABBREV_DOT_RE.sub("", _POSSESSIVE_RE.sub("", text)).replace("'", "")
-    text = _GLUED_RE.sub(" ", _ORDINAL_SUFFIX_RE.sub("", text))
-    tokens = [_number_value(t) if t[0].isdigit() else t for t in _KEEP_RE.findall(text)]
-    if _NUMBER_WORD_RE.search(text):
-        tokens = words_to_numbers(tokens)
-    return [t for t in tokens if t not in _ARTICLES]
+    return _tokens(_prepare(text))
+
+
+def clause_tokens(text: str) -> list[tuple[str, list[str]]]:
+    """Split ``text`` into clauses; return each folded clause with its normalized tokens.
+
+    >>> clause_tokens("It's not Lyon, it's Paris.")
+    [("it's not lyon", ['it', 'not', 'lyon']), ("it's paris", ['it', 'paris'])]
+    """
+    return prepared_clauses(text)[1]
+
+
+def prepared_clauses(text: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """:func:`clause_tokens` plus the whole folded text (what the judge works on)."""
+    text = _prepare(text)
+    return text, [(clause, _tokens(clause)) for clause in split_clauses(text)]
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,188 @@
+"""``shaping judge``: judge a JSONL/CSV file of questions, gold answers and model responses.
+
+Prints the outcome counts and rates (correct / abstain / wrong, and how many answers were
+hedged) and writes one verdict per row (outcome, hedged, matched, reason, beside the
+row's own columns) to a JSONL or CSV file, chosen by its extension::
+
+    shaping judge examples/data/smollm2_responses.jsonl -o verdicts.jsonl
+
+In a CSV the answers cell is a JSON list (``["Paris", "Paris, France"]``) or a
+``|``-separated string (``Paris|Paris, France``); an empty cell means the question has no
+true answer. Only :mod:`rewards` is imported, so the command starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator
+
+from rewards import Outcome, judge
+
+VERDICT_FIELDS = ("outcome", "hedged", "matched", "reason")
+
+
+class JudgeInputError(ValueError):
+    """A problem with the input file, reported with the row and the fix."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", type=Path, help="JSONL or CSV file with one response per row.")
+    parser.add_argument("-o", "--output", type=Path, default=None,
+                        help="Where to write per-row verdicts (.jsonl or .csv; default: INPUT.verdicts.jsonl).")
+    parser.add_argument("--question-column", default="question", help="Column with the question (default: question).")
+    parser.add_argument("--answers-column", default="answers",
+                        help="Column with the gold answers: a list, or in CSV a JSON list or '|'-separated string.")
+    parser.add_argument("--response-column", default="response", help="Column with the model response.")
+    parser.add_argument("--separator", default="|", help="Separator of answers in a CSV string cell (default: |).")
+    parser.add_argument("--by", default=None, metavar="COLUMN", help="Also print rates per value of this column.")
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (row number, row) from a JSONL or CSV file; row numbers count from 1."""
+    if not path.exists():
+        raise JudgeInputError(f"Input file {str(path)!r} does not exist; pass a JSONL or CSV file of responses.")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as fh:
+            yield from enumerate(csv.DictReader(fh), start=1)
+    elif suffix in (".jsonl", ".json", ".ndjson"):
+        with path.open(encoding="utf-8") as fh:
+            number = 0
+            for line in fh:
+                if not line.strip():
+                    continue
+                number += 1
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise JudgeInputError(f"Row {number} of {path} is not valid JSON ({exc.msg}).") from exc
+                if not isinstance(row, dict):
+                    raise JudgeInputError(f"Row {number} of {path} is a {type(row).__name__}; each line must be a JSON object.")
+                yield number, row
+    else:
+        raise JudgeInputError(f"Cannot read {str(path)!r}: use a .jsonl or .csv file (got {suffix or 'no extension'!r}).")
+
+
+def parse_answers(value: Any, *, row: int, column: str, separator: str = "|") -> list[str]:
+    """Gold answers from a cell: a list, a JSON list string, or a separated string.
+
+    >>> parse_answers('["Paris", "Paris, France"]', row=1, column="answers")
+    ['Paris', 'Paris, France']
+    >>> parse_answers("Ulaanbaatar|Ulan Bator", row=1, column="answers"), parse_answers("", row=1, column="answers")
+    (['Ulaanbaatar', 'Ulan Bator'], [])
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise JudgeInputError(f"Row {row}: column {column!r} looks like a JSON list but is not valid JSON ({exc.msg}).") from exc
+        else:
+            return [part.strip() for part in text.split(separator) if part.strip()] if text else []
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    if not isinstance(value, list) or not all(isinstance(a, (str, int, float)) for a in value):
+        raise JudgeInputError(
+            f"Row {row}: column {column!r} holds {value!r}; it must be a list of gold answer strings ([] for none)."
+        )
+    return [str(a) for a in value]
+
+
+def _write(path: Path, records: list[dict[str, Any]]) -> None:
+    """Write records to JSONL or CSV through a temporary file, renamed into place."""
+    suffix = path.suffix.lower()
+    if suffix not in (".jsonl", ".csv"):
+        raise JudgeInputError(f"Cannot write {str(path)!r}: the output must end in .jsonl or .csv.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+            if suffix == ".jsonl":
+                for record in records:
+                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                fields = list(dict.fromkeys(k for record in records for k in record))
+                writer = csv.DictWriter(fh, fieldnames=fields)
+                writer.writeheader()
+                for record in records:
+                    writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                                     for k, v in record.items()})
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _summary(counts: Counter, hedged: int, total: int, title: str) -> str:
+    lines = [f"{title}: {total} responses"]
+    for outcome in Outcome:
+        n = counts[outcome]
+        lines.append(f"  {outcome.value:8s} {n:7d}  {n / total:6.1%}")
+    lines.append(f"  hedged   {hedged:7d}  {hedged / total:6.1%}  (committed answers that voiced doubt)")
+    return "\n".join(lines)
+
+
+def judge_file(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str]:
+    """Judge every row of ``args.input``; return the records and the printed summary."""
+    from tqdm import tqdm
+
+    needed = [args.question_column, args.answers_column, args.response_column] + ([args.by] if args.by else [])
+    records, counts, hedged, groups = [], Counter(), 0, {}
+    for number, row in tqdm(read_rows(args.input), desc="judging", unit=" rows", disable=None):
+        missing = [c for c in needed if c not in row]
+        if missing:
+            raise JudgeInputError(
+                f"Row {number} of {args.input} has no column {missing[0]!r}; its columns are {sorted(row)}. "
+                f"Pass the right name with --{'by' if missing[0] == args.by else _flag(args, missing[0])}."
+            )
+        response, question = row[args.response_column], row[args.question_column]
+        if response is None:
+            response = ""
+        if not isinstance(response, str) or not isinstance(question, (str, type(None))):
+            raise JudgeInputError(f"Row {number}: the response and the question must be text, got {response!r}, {question!r}.")
+        answers = parse_answers(row[args.answers_column], row=number, column=args.answers_column, separator=args.separator)
+        verdict = judge(response, answers, question=question)
+        counts[verdict.outcome] += 1
+        hedged += verdict.hedged
+        if args.by:
+            group = groups.setdefault(str(row[args.by]), [Counter(), 0])
+            group[0][verdict.outcome] += 1
+            group[1] += verdict.hedged
+        records.append({**row, "outcome": verdict.outcome.value, "hedged": verdict.hedged,
+                        "matched": verdict.matched, "reason": verdict.reason})
+    if not records:
+        raise JudgeInputError(f"{args.input} has no rows to judge.")
+    text = _summary(counts, hedged, len(records), str(args.input))
+    for name, (group_counts, group_hedged) in sorted(groups.items()):
+        text += "\n" + _summary(group_counts, group_hedged, sum(group_counts.values()), f"{args.by}={name}")
+    return records, text
+
+
+def _flag(args: argparse.Namespace, column: str) -> str:
+    for name in ("question", "answers", "response"):
+        if getattr(args, f"{name}_column") == column:
+            return f"{name}-column"
+    return "by"
+
+
+def run(args: argparse.Namespace) -> int:
+    output = args.output or args.input.with_name(args.input.stem + ".verdicts.jsonl")
+    try:
+        if output.suffix.lower() not in (".jsonl", ".csv"):  # fail before judging anything
+            raise JudgeInputError(f"Cannot write {str(output)!r}: the output must end in .jsonl or .csv.")
+        records, text = judge_file(args)
+        _write(output, records)
+    except JudgeInputError as exc:
+        print(f"shaping judge: error: {exc}", file=sys.stderr)
+        return 2
+    print(text)
+    print(f"Per-row verdicts written to {output}")
+    return 0
