@@ -50,7 +50,12 @@ def markdown_table(df: pd.DataFrame, *, digits: int = 3) -> str:
 
 
 def load_metrics(report_dir: str | os.PathLike) -> dict[str, Any]:
-    """Read a report folder's metrics.json, with an error that says what to pass if it is not one."""
+    """Read a report folder's metrics.json, with an error that says what to pass if it is not one.
+
+    >>> load_metrics(".")
+    Traceback (most recent call last):
+    FileNotFoundError: . holds no metrics.json; pass a folder written by `shaping bench` or benchmarks.report.write_report.
+    """
     path = Path(report_dir) / "metrics.json"
     if not path.is_file():
         raise FileNotFoundError(f"{report_dir} holds no metrics.json; pass a folder written by "
@@ -80,7 +85,11 @@ def _group_deltas(a: Mapping[str, Any], b: Mapping[str, Any], names: Sequence[st
 
 def compare_reports(report_dir_a: str | os.PathLike, report_dir_b: str | os.PathLike, out_dir: str | os.PathLike,
                     *, names: Sequence[str] = ("before", "after")) -> Path:
-    """Write comparison.md (metric deltas, b minus a) and comparison PNGs; return the Markdown's path."""
+    """Write comparison.md (metric deltas, b minus a) and comparison PNGs; return the Markdown's path.
+
+    Both folders must hold a metrics.json (from :func:`benchmarks.report.write_report`);
+    sections present in only one of them are left out. See the module docstring's example.
+    """
     if len(names) != 2 or names[0] == names[1]:
         raise ValueError(f"names={tuple(names)} must be two different labels, e.g. ('before', 'after').")
     a, b = load_metrics(report_dir_a), load_metrics(report_dir_b)

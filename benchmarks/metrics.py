@@ -51,6 +51,10 @@ def check_columns(df: pd.DataFrame, required: Sequence[str], *, what: str = "thi
         )
 
 
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
 def outcome_array(outcomes: Any) -> np.ndarray:
     """Validate outcomes and return them as a numpy array of plain strings.
 
@@ -62,13 +66,12 @@ def outcome_array(outcomes: Any) -> np.ndarray:
         outcomes = outcomes["outcome"]
     if isinstance(outcomes, (str, bytes)):
         raise TypeError(f"Pass a sequence of outcomes, not the single string {outcomes!r}.")
-    values = [getattr(v, "value", v) for v in list(outcomes)]
+    values = [None if _is_missing(v) else getattr(v, "value", v) for v in list(outcomes)]
     if not values:
         raise ValueError("Got 0 outcomes; the metric is undefined on an empty set. Evaluate some questions first.")
     bad = sorted({repr(v) for v in values if v not in OUTCOMES})
     if bad:
-        hint = " (None/NaN marks creative rows: drop them first)" if any(
-            v is None or (isinstance(v, float) and np.isnan(v)) for v in values) else ""
+        hint = " (None/NaN marks creative rows: drop them first)" if None in values else ""
         raise ValueError(f"Outcome value(s) {', '.join(bad[:5])} are not valid{hint}; "
                          f"each outcome must be one of {list(OUTCOMES)}.")
     return np.asarray(values, dtype=object)

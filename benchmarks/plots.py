@@ -31,7 +31,12 @@ def _figure(width: float = 6.4, height: float = 4.2) -> Figure:
 
 
 def save_figure(fig: Figure, out_path: str | os.PathLike) -> Path:
-    """Write ``fig`` as a PNG through a temporary file, so a reader never sees half a file."""
+    """Write ``fig`` as a PNG through a temporary file, so a reader never sees half a file.
+
+    >>> import tempfile
+    >>> save_figure(_figure(), tempfile.mkdtemp() + "/empty.png").suffix
+    '.png'
+    """
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
@@ -55,6 +60,11 @@ def plot_frontier(sweeps: Mapping[str, pd.DataFrame], out_path: str | os.PathLik
     ``sweeps`` maps a label to :func:`benchmarks.selective.selective_sweep`'s table (one per
     confidence, or per run); ``policy_points`` maps a label to a policy's own
     ``(abstention_rate, accuracy)``, drawn as stars.
+
+    >>> import tempfile; from benchmarks.selective import selective_sweep
+    >>> sweep = selective_sweep(["correct", "wrong", "abstain"], [-0.2, -1.5, 0.0])
+    >>> plot_frontier({"logprob": sweep}, tempfile.mkdtemp() + "/frontier.png").name
+    'frontier.png'
     """
     fig = _figure()
     ax = fig.add_subplot()
@@ -76,7 +86,13 @@ def plot_frontier(sweeps: Mapping[str, pd.DataFrame], out_path: str | os.PathLik
 
 def plot_risk_coverage(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], out_path: str | os.PathLike, *,
                        aurc: Mapping[str, float] | None = None, title: str = "Risk-coverage") -> Path:
-    """Selective risk against coverage, one step line per confidence (legend shows AURC)."""
+    """Selective risk against coverage, one line per confidence (the legend shows AURC).
+
+    >>> import tempfile; from benchmarks.selective import risk_coverage_curve
+    >>> cov, risk, _ = risk_coverage_curve([True, False, True], [0.9, 0.2, 0.6])
+    >>> plot_risk_coverage({"logprob": (cov, risk)}, tempfile.mkdtemp() + "/rc.png").name
+    'rc.png'
+    """
     fig = _figure()
     ax = fig.add_subplot()
     for name, (coverage, risk) in curves.items():
@@ -91,7 +107,13 @@ def plot_risk_coverage(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], out_
 
 def plot_outcome_rates(summary: pd.DataFrame, out_path: str | os.PathLike, *, group: str = "popularity",
                        title: str | None = None) -> Path:
-    """Stacked bars of correct / abstain / wrong rates for each value of ``group`` in a summary."""
+    """Stacked bars of correct / abstain / wrong rates for each value of ``group`` in a summary.
+
+    >>> import tempfile; from benchmarks.metrics import summarize
+    >>> table = summarize(pd.DataFrame({"outcome": ["correct", "wrong"], "popularity": [1.0, 2.0]}), by="popularity")
+    >>> plot_outcome_rates(table, tempfile.mkdtemp() + "/pop.png").name
+    'pop.png'
+    """
     rows = summary[summary["group"] == group]
     if rows.empty:
         raise ValueError(f"The summary has no rows for group {group!r}; groups present: "
@@ -111,7 +133,13 @@ def plot_outcome_rates(summary: pd.DataFrame, out_path: str | os.PathLike, *, gr
 
 def plot_reward_vs_penalty(sweep: pd.DataFrame, out_path: str | os.PathLike, *,
                            title: str = "Expected reward vs wrong-answer penalty") -> Path:
-    """Policy, selective, oracle (and sampled) reward per question against the penalty."""
+    """Policy, selective, oracle (and sampled) reward per question against the penalty.
+
+    >>> import tempfile; from benchmarks.schemes import penalty_sweep
+    >>> sweep = penalty_sweep(pd.DataFrame({"outcome": ["correct", "wrong"], "p_correct": [0.9, 0.2]}))
+    >>> plot_reward_vs_penalty(sweep, tempfile.mkdtemp() + "/rp.png").name
+    'rp.png'
+    """
     fig = _figure()
     ax = fig.add_subplot()
     styles = {"policy_reward": ("policy as is", "C3", "o-"), "selective_reward": ("selective at threshold", "C0", "s-"),
@@ -139,6 +167,11 @@ def plot_training_curves(log_history_records: Sequence[Mapping[str, Any]], out_p
             the record's position. Records without a key are skipped for that key.
         keys: metrics to draw; default: those of ``TRAINING_KEYS`` present, else every
             numeric key.
+
+    >>> import tempfile
+    >>> logs = [{"step": s, "objective/kl": 0.01 * s, "known/abstain_rate": 0.1} for s in range(5)]
+    >>> plot_training_curves(logs, tempfile.mkdtemp() + "/train.png").name
+    'train.png'
     """
     records = list(log_history_records)
     numeric = {k for r in records for k, v in r.items()
@@ -165,7 +198,13 @@ def plot_training_curves(log_history_records: Sequence[Mapping[str, Any]], out_p
 
 def plot_comparison(overall: Mapping[str, Mapping[str, float]], out_path: str | os.PathLike, *,
                     title: str = "Comparison") -> Path:
-    """Grouped bars of the same metrics for several runs: ``{run name: {metric: value}}``."""
+    """Grouped bars of the same metrics for several runs: ``{run name: {metric: value}}``.
+
+    >>> import tempfile
+    >>> runs = {"base": {"accuracy": 0.3}, "trained": {"accuracy": 0.35}}
+    >>> plot_comparison(runs, tempfile.mkdtemp() + "/cmp.png").name
+    'cmp.png'
+    """
     names = list(overall)
     metrics = [m for m in next(iter(overall.values())) if all(m in overall[n] for n in names)]
     fig = _figure(max(6.0, 1.3 * len(metrics) + 2), 4.2)

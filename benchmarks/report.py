@@ -159,6 +159,13 @@ def write_report(results_df: Any, out_dir: str | os.PathLike, *, title: str = "K
         meta: extra facts to print and store (model, k, decoding, ...).
         schemes: ``(correct, abstain, wrong)`` triples for the scheme table.
         penalties: wrong-answer penalties for the sweep (``wrong = -penalty``).
+
+    >>> import tempfile
+    >>> rows = [{"outcome": "correct", "logprob": -0.2, "p_correct": 0.75},
+    ...         {"outcome": "wrong", "logprob": -1.0, "p_correct": 0.25}]
+    >>> out = write_report(rows, tempfile.mkdtemp(), title="Two questions")
+    >>> sorted(p.name for p in out.parent.iterdir())
+    ['frontier.png', 'metrics.json', 'report.md', 'results.jsonl', 'reward_vs_penalty.png', 'risk_coverage.png']
     """
     df = results_frame(results_df)
     metrics = compute_metrics(df, schemes=schemes, penalties=penalties, n_buckets=n_buckets)

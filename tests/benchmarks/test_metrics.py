@@ -80,8 +80,11 @@ def test_every_metric_rejects_bad_input(name):
         metric([])
     with pytest.raises(ValueError, match=r"'maybe'.*one of \['correct', 'abstain', 'wrong'\]"):
         metric(["correct", "maybe"])
+    for missing in (None, float("nan"), pd.NA):
+        with pytest.raises(ValueError, match="creative rows"):
+            metric(["correct", missing])
     with pytest.raises(ValueError, match="creative rows"):
-        metric(["correct", None])
+        metric(pd.Series(["correct", None], dtype="string"))
     with pytest.raises(MissingColumnsError, match=r"needs column\(s\) \['outcome'\].*present: \['response'\]"):
         metric(pd.DataFrame({"response": ["x"]}))
     with pytest.raises(TypeError, match="single string"):

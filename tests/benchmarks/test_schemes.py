@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,6 +19,16 @@ from tests.benchmarks.synthetic_results import make_results
 def test_implied_threshold(values, threshold):
     c, a, w = values
     assert implied_threshold(correct=c, abstain=a, wrong=w) == pytest.approx(threshold)
+
+
+def test_implied_threshold_agrees_with_the_training_reward_and_has_a_fallback(monkeypatch):
+    from rewards.truthfulness import TruthfulnessReward
+
+    for c, a, w in [(1, 0, -1), (1, 0, -3), (3, 1, -2)]:
+        expected = TruthfulnessReward(correct=c, abstain=a, wrong=w).implied_threshold
+        assert implied_threshold(correct=c, abstain=a, wrong=w) == pytest.approx(expected)
+    monkeypatch.setitem(sys.modules, "rewards.truthfulness", None)  # as if the module were absent
+    assert implied_threshold(correct=3, abstain=1, wrong=-2) == pytest.approx(3 / 5)
 
 
 @pytest.mark.parametrize("values", [(1, 0, 0), (0, 1, -1), (1, -1, 0)])
