@@ -83,9 +83,11 @@ def compute_metrics(results: Any, *, schemes: Iterable[Sequence[float]] = DEFAUL
                                     "max_coverage": float(coverage[-1]),
                                     **_thin(pd.DataFrame({"coverage": coverage, "risk": risk}))}
         out["frontier"][method] = _thin(selective_sweep(judged["outcome"], conf))
-    if not out["selective"]:
-        notes.append("No risk-coverage curve: no answered question has a confidence (`logprob`, `agreement`, "
-                     "`p_correct`).")
+    if not answered.any():
+        notes.append("No risk-coverage curve: the policy declined every question, so there is no answer to rank.")
+    elif not out["selective"]:
+        notes.append("No risk-coverage curve: no confidence column (`logprob`, `agreement`, `p_correct`) covers "
+                     "every answered question.")
 
     try:
         out["schemes"] = scheme_table(judged, schemes).to_dict("records")

@@ -89,6 +89,8 @@ def scheme_confidence(df: pd.DataFrame, *, confidence: str = "auto") -> tuple[st
     """
     outcomes = outcome_array(df)
     answered = outcomes != "abstain"
+    if not answered.any():  # nothing to keep or decline: no confidence is needed
+        return "none (no answers)", np.full(len(outcomes), np.nan)
     if confidence == "auto":
         has_p = "p_correct" in df.columns and df["p_correct"].notna().to_numpy()[answered].all()
         confidence = "p_correct" if has_p else "logprob"

@@ -77,3 +77,12 @@ def test_jsonl_round_trip_and_bad_line(tmp_path):
     with pytest.raises(ValueError, match="bad.jsonl:2"):
         read_jsonl(tmp_path / "bad.jsonl")
     assert to_jsonable([np.int64(3), np.inf]) == [3, None]
+
+
+def test_a_policy_that_declines_everything_still_gets_a_report(tmp_path):
+    df = make_results(60, creative=0).drop(columns=["p_correct"])
+    df["outcome"] = "abstain"  # the collapse shared/DESIGN.md describes
+    metrics = json.loads(write_report(df, tmp_path).with_name("metrics.json").read_text())
+    assert metrics["overall"]["abstention_rate"] == 1.0 and metrics["overall"]["answered_precision"] is None
+    assert [s["policy_reward"] for s in metrics["schemes"]] == [0.0, 0.0, 0.0, 0.5]
+    assert any("declined every question" in note for note in metrics["notes"])
