@@ -7,6 +7,7 @@ matplotlib's Agg canvas; no display or pyplot state) and returns its path.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import tempfile
@@ -18,6 +19,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+logger = logging.getLogger(__name__)
 OUTCOME_COLORS = {"accuracy": ("correct", "#2e7d32"), "abstention_rate": ("abstain", "#9e9e9e"),
                   "hallucination_rate": ("wrong", "#c62828")}
 TRAINING_KEYS = ("rewards/truthfulness/mean", "rewards/truthfulness/abstain_rate", "known/abstain_rate",
@@ -178,10 +180,17 @@ def plot_training_curves(log_history_records: Sequence[Mapping[str, Any]], out_p
                if isinstance(v, (int, float)) and not isinstance(v, bool) and k != "step"}
     if keys is None:
         keys = [k for k in TRAINING_KEYS if k in numeric] or sorted(numeric)
-    missing = [k for k in keys if k not in numeric]
+    logged = {k for r in records for k in r}
+    missing = [k for k in keys if k not in logged]
     if not records or missing or not keys:
         raise ValueError(f"Cannot plot keys {missing or list(keys)} from {len(records)} records; "
                          f"numeric keys present: {sorted(numeric)}.")
+    empty = [k for k in keys if k not in numeric]
+    if empty:  # logged, but only as None/strings (e.g. a metric with no sample yet): skip, say so
+        logger.warning("plot_training_curves: %s never hold a number; left out of %s.", empty, out_path)
+        keys = [k for k in keys if k in numeric]
+        if not keys:
+            raise ValueError(f"None of the keys {empty} holds a number in any of the {len(records)} records.")
     cols = min(3, len(keys))
     rows = math.ceil(len(keys) / cols)
     fig = _figure(4.0 * cols, 2.8 * rows)

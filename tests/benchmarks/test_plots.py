@@ -54,5 +54,9 @@ def test_training_curves_default_and_chosen_keys(tmp_path):
     assert _is_png(plots.plot_training_curves(records, tmp_path / "lr.png", keys=["learning_rate"]))
     with pytest.raises(ValueError, match=r"\['nope'\].*numeric keys present"):
         plots.plot_training_curves(records, tmp_path / "bad.png", keys=["nope"])
+    records[0]["val/correct"] = None  # logged but never a number: skipped with a warning
+    assert _is_png(plots.plot_training_curves(records, tmp_path / "v.png", keys=["objective/kl", "val/correct"]))
+    with pytest.raises(ValueError, match="holds a number"):
+        plots.plot_training_curves(records, tmp_path / "none.png", keys=["val/correct"])
     with pytest.raises(ValueError, match="from 0 records"):
         plots.plot_training_curves([], tmp_path / "empty.png")
