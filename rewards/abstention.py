@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .text import split_clauses
+from .text import _fold, split_clauses
 
 __all__ = [
     "abstains_in",
@@ -29,12 +29,12 @@ __all__ = [
     "is_hedged",
 ]
 
-_APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
 # Decline cues. English is matched on lower-cased text with straight apostrophes.
 _EN_ABSTAIN = r"""
     \bi\s*(?:do\s*n[o']?t|dont|don't|really\s+don't|do\s+not)\s+(?:really\s+)?(?:know|have\s+(?:any\s+|enough\s+|that\s+|the\s+)?(?:information|info|data|knowledge|details|an?\s+answer|access)|recall|remember)
   | \b(?:don't|do\s+not|dont)\s+know\b
+  | ^\s*(?:not\s+(?:sure|certain)|unsure|uncertain|unknown|dunno|no\s+clue)\b | \bdunno\b
   | \bidk\b | \bno\s+idea\b | \bnot\s+a\s+clue\b | \bno\s+clue\b
   | \b(?:i'?m|i\s+am|im)\s+(?:not\s+(?:sure|certain|aware|familiar)|unsure|uncertain|unaware|unable|afraid\s+i)
   | \bnot\s+(?:entirely|completely|totally|really|quite|100%)\s+(?:sure|certain)
@@ -69,7 +69,7 @@ def _apostrophe_optional(pattern: str) -> str:
 _ABSTAIN_RE = re.compile(_apostrophe_optional(_EN_ABSTAIN) + "|" + _ZH_ABSTAIN, re.VERBOSE)
 # Every decline cue above contains one of these; text without any skips the regex (speed).
 _ABSTAIN_KEYS = (
-    "n't", "nt ", "not", "dont", "idk", "no ", "noone", "nobody", "unable", "unsure", "uncertain", "unaware",
+    "n't", "nt ", "not", "dont", "idk", "dunno", "no ", "noone", "nobody", "unable", "unsure", "uncertain", "unaware",
     "unknown", "unclear", "undetermined", "cannot", "fiction", "imaginar", "made", "hypothet", "exist",
     "mystery", "beyond", "outside", "sorry", "afraid", "不", "无", "没", "未", "虚",
 )
@@ -103,7 +103,7 @@ _WORD_RE = re.compile(r"\w", re.UNICODE)
 
 
 def _prepare(text: str) -> str:
-    return " ".join(text.translate(_APOS).lower().split())
+    return " ".join(_fold(text).split())
 
 
 def _has_any(text: str, keys: tuple[str, ...]) -> bool:
