@@ -1,0 +1,139 @@
+"""``shaping demo``: the end-to-end job on the embedded defaults.
+
+Stages (each writes ``<out>/<stage>/DONE`` last and is skipped on a re-run when done):
+data -> base-eval (greedy on held-out questions, k samples on training questions for the
+knowledge labels) -> rm (preference RM on MiniLM) -> warm-start (balanced R-Tuning) ->
+train (PPO on knowledge-aware truthfulness composed dominance-safely with the RM, best
+checkpoint by validation truthfulness) -> eval -> report (before/after reports, training
+curves, ``SUMMARY.md``). Like ``shaping/cli.py`` this is a top-level entry point, so it may
+import ``benchmarks``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import time
+from dataclasses import fields
+from pathlib import Path
+
+from .demo_config import DemoConfig, mark_done, plan_stages, quick, stage_dir, validate
+
+logger = logging.getLogger("shaping.demo")
+_CONFIG_FIELDS = [f.name for f in fields(DemoConfig) if f.name not in ("extra", "relations", "warm_start")]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", default="demo-output", help="Output directory (default: demo-output).")
+    parser.add_argument("--quick", action="store_true", help="A small run (under 10 minutes on 2 idle cores).")
+    parser.add_argument("--force", action="store_true", help="Re-run every stage even when its outputs exist.")
+    parser.add_argument("--plan", action="store_true", help="Print the stage plan and exit.")
+    parser.add_argument("--relations", nargs="+", help="Knowledge relations to use (default: country_capital).")
+    parser.add_argument("--no-warm-start", dest="warm_start", action="store_false", default=None,
+                        help="Skip the R-Tuning warm start.")
+    defaults = DemoConfig()
+    for name in _CONFIG_FIELDS:
+        value = getattr(defaults, name)
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=None,
+                            help=f"(default {value}{'; smaller with --quick' if name in quick_fields() else ''})")
+
+
+def quick_fields() -> set[str]:
+    from .demo_config import QUICK
+
+    return set(QUICK)
+
+
+def config_from_args(args: argparse.Namespace) -> DemoConfig:
+    """Defaults, then ``--quick``, then explicit flags; validated (raises before any work)."""
+    config = quick(DemoConfig()) if args.quick else DemoConfig()
+    for name in _CONFIG_FIELDS:
+        if getattr(args, name, None) is not None:
+            setattr(config, name, getattr(args, name))
+    if args.relations:
+        config.relations = tuple(args.relations)
+    if args.warm_start is not None:
+        config.warm_start = args.warm_start
+    validate(config, args.out)
+    return config
+
+
+def _check_same_config(out: Path, config: DemoConfig, force: bool) -> None:
+    path = out / "config.json"
+    if path.exists() and not force:
+        stored = json.loads(path.read_text())
+        if stored != config.to_dict():
+            changed = sorted(k for k in set(stored) | set(config.to_dict()) if stored.get(k) != config.to_dict().get(k))
+            raise ValueError(f"{out} holds a run with other settings ({changed}); pass --force to redo it "
+                             "or a new --out.")
+    out.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(config.to_dict(), indent=1))
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = config_from_args(args)
+    except (ValueError, PermissionError) as err:
+        logger.error("%s", err)
+        return 2
+    out = Path(args.out)
+    plan = plan_stages(out, config, force=args.force)
+    for stage, status in plan:
+        logger.info("stage %-10s %s", stage, status)
+    if args.plan:
+        return 0
+    _check_same_config(out, config, args.force)
+    from . import demo_stages
+
+    started = time.monotonic()
+    for stage, status in plan:
+        if status != "run":
+            continue
+        t0 = time.monotonic()
+        logger.info("=== %s ===", stage)
+        getattr(demo_stages, "stage_" + stage.replace("-", "_"))(out, config)
+        mark_done(out, stage)
+        logger.info("=== %s done in %.1f min ===", stage, (time.monotonic() - t0) / 60)
+    logger.info("demo finished in %.1f min; summary: %s", (time.monotonic() - started) / 60, out / "SUMMARY.md")
+    print((out / "SUMMARY.md").read_text())
+    return 0
+
+
+def select_rows(dd, config: DemoConfig) -> dict[str, list[dict]]:
+    """Pick the train / val / eval questions of the configured relations (val by entity group)."""
+    known = sorted(set(dd["train"]["relation"]) | set(dd["eval"]["relation"]))
+    bad = [r for r in config.relations if r not in known]
+    if bad:
+        raise ValueError(f"Unknown relation(s) {bad}; the benchmark has {known}.")
+    rng = random.Random(config.seed)
+
+    def pick(split: str) -> list[dict]:
+        rows = [r for r in dd[split].to_list() if r["relation"] in config.relations and r["query_type"] == "knowledge-seeking"]
+        rng.shuffle(rows)
+        return rows
+
+    train, evals = pick("train"), pick("eval")
+    groups = sorted({r["group"] for r in train})
+    rng.shuffle(groups)
+    need = config.n_train + config.n_val
+    if len(train) < need or len(evals) < config.n_eval:
+        raise ValueError(f"The relations {list(config.relations)} have {len(train)} train / {len(evals)} eval rows; "
+                         f"asked for {need} train+val / {config.n_eval} eval. Lower --n-train/--n-val/--n-eval "
+                         "or add --relations.")
+    val_groups, count = set(), 0
+    for g in groups:  # whole entity groups go to validation until it is full
+        if count >= config.n_val:
+            break
+        val_groups.add(g)
+        count += sum(r["group"] == g for r in train)
+    val = [r for r in train if r["group"] in val_groups][: config.n_val]
+    rest = [r for r in train if r["group"] not in val_groups][: config.n_train]
+    return {"train": rest, "val": val, "eval": evals[: config.n_eval]}
+
+
+def stage_dir_of(out: Path, stage: str) -> Path:
+    path = stage_dir(out, stage)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

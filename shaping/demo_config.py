@@ -1,0 +1,133 @@
+"""Settings and stage plan of ``shaping demo``: the embedded defaults, the ``--quick`` ones, checks.
+
+Kept apart from the CLI so the plan can be read, tested and reused without running
+anything: :func:`plan_stages` says which stages will run and which are skipped because
+their outputs already exist (every stage writes a ``DONE`` marker last).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+STAGES = ("data", "base-eval", "rm", "warm-start", "train", "eval", "report")
+_MARKER = "DONE"
+
+
+@dataclass
+class DemoConfig:
+    """Everything one demo run depends on (stored in ``<out>/config.json``)."""
+
+    relations: tuple[str, ...] = ("country_capital",)
+    """Knowledge relations to train and evaluate on (entities split train/eval by the benchmark)."""
+    n_train: int = 160
+    """Training questions (RL prompts and warm-start source)."""
+    n_val: int = 40
+    """Validation questions (from the train split, disjoint from training rows) for checkpoint selection."""
+    n_eval: int = 80
+    """Held-out evaluation questions (entities unseen in training)."""
+    k: int = 4
+    """Samples per training question for the knowledge labels (P(correct))."""
+    rm_pairs: int = 1200
+    """Preference pairs for the RM."""
+    rm_epochs: float = 1.0
+    warm_start: bool = True
+    """Run the balanced R-Tuning warm start before RL."""
+    warm_per_class: int = 45
+    """Right answers and "I don't know." targets each (the light, balanced recipe)."""
+    warm_epochs: float = 1.0
+    warm_lr: float = 1e-5
+    trainer: str = "ppo"
+    """"ppo" (ours) or "grpo" (TRL's GRPOTrainer)."""
+    steps: int = 40
+    learning_rate: float = 3e-6
+    kl_coef: float = 0.1
+    prompts_per_step: int = 2
+    num_generations: int = 8
+    max_completion_length: int = 24
+    val_every: int = 10
+    """Evaluate the validation slice every N steps and keep the best checkpoint."""
+    min_accuracy_ratio: float = 0.9
+    """A checkpoint qualifies only if its validation accuracy is >= this share of the base model's."""
+    refresh_every: int = 0
+    """Re-sample the training questions every N steps to refresh the labels (0: off; the
+    reward's own online refresh from each group of samples is always on)."""
+    correct: float = 1.0
+    abstain: float = 0.0
+    wrong: float = -1.0
+    model: str = "smollm2"
+    seed: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["relations"] = list(self.relations)
+        return data
+
+
+QUICK = dict(n_train=48, n_val=16, n_eval=40, k=2, rm_pairs=300, warm_per_class=16, steps=10, val_every=5,
+             num_generations=4)
+
+
+def quick(config: DemoConfig) -> DemoConfig:
+    """The ``--quick`` settings (under 10 minutes on 2 idle cores): fewer questions and steps."""
+    return replace(config, **QUICK)
+
+
+def validate(config: DemoConfig, out_dir: str | Path) -> None:
+    """Raise ``ValueError`` naming the bad setting before any long work starts."""
+    c = config
+    for name in ("n_train", "n_val", "n_eval", "steps", "val_every", "prompts_per_step", "warm_per_class", "rm_pairs"):
+        if getattr(c, name) < 1:
+            raise ValueError(f"{name}={getattr(c, name)} must be >= 1.")
+    if c.k < 0 or c.refresh_every < 0:
+        raise ValueError(f"k={c.k} and refresh_every={c.refresh_every} must be >= 0.")
+    if c.num_generations < 2:
+        raise ValueError(f"num_generations={c.num_generations} must be >= 2 (RL compares samples of one prompt).")
+    if c.trainer not in ("ppo", "grpo"):
+        raise ValueError(f"trainer={c.trainer!r} must be 'ppo' or 'grpo'.")
+    if not 0.0 <= c.min_accuracy_ratio <= 1.0:
+        raise ValueError(f"min_accuracy_ratio={c.min_accuracy_ratio} must lie in [0, 1].")
+    if not c.correct > c.abstain > c.wrong:
+        raise ValueError(f"correct={c.correct}, abstain={c.abstain}, wrong={c.wrong} must order correct > abstain > wrong.")
+    if c.learning_rate <= 0 or c.warm_lr <= 0 or c.kl_coef < 0:
+        raise ValueError(f"learning_rate={c.learning_rate}, warm_lr={c.warm_lr} must be > 0 and kl_coef={c.kl_coef} >= 0.")
+    if not c.relations:
+        raise ValueError("relations is empty; pass at least one, e.g. --relations country_capital.")
+    out = Path(out_dir)
+    parent = out if out.exists() else next((p for p in out.parents if p.exists()), Path("."))
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"Output path {str(out)!r} exists and is not a directory; pick another --out.")
+    if not os.access(parent, os.W_OK):
+        raise PermissionError(f"Cannot write to {str(parent)!r}; pass a writable --out.")
+
+
+def stage_dir(out_dir: str | Path, stage: str) -> Path:
+    return Path(out_dir) / stage
+
+
+def is_done(out_dir: str | Path, stage: str) -> bool:
+    return (stage_dir(out_dir, stage) / _MARKER).exists()
+
+
+def mark_done(out_dir: str | Path, stage: str) -> None:
+    path = stage_dir(out_dir, stage)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / _MARKER).write_text("ok\n")
+
+
+def plan_stages(out_dir: str | Path, config: DemoConfig, *, force: bool = False) -> list[tuple[str, str]]:
+    """``[(stage, "run" | "skip (done)" | "off")]`` in order; a stage re-runs when an earlier one does.
+
+    >>> plan_stages("/nonexistent", DemoConfig(warm_start=False))[3]
+    ('warm-start', 'off')
+    """
+    plan, rerun = [], force
+    for stage in STAGES:
+        if stage == "warm-start" and not config.warm_start:
+            plan.append((stage, "off"))
+            continue
+        rerun = rerun or not is_done(out_dir, stage)
+        plan.append((stage, "run" if rerun else "skip (done)"))
+    return plan
