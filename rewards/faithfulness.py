@@ -51,7 +51,7 @@ _TEXT_DECLINE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _ENTITY_RE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
-_TRANSLATE_RE = re.compile(r"\btranslat\w*\b|翻译|译成|译为|[用说]\w{0,4}(?:英语|英文|中文|日语|法语|德语)")
+_TRANSLATE_RE = re.compile(r"\btranslat\w*\b|翻译|译成|译为|[用说]\w{0,4}(?:英语|英文|中文|日语|法语|德语)", re.IGNORECASE)
 
 
 def declines_from_text(response: str) -> bool:
