@@ -46,6 +46,8 @@ class PPOConfig:
     """Sampling temperature; log-probabilities are computed at the same temperature."""
     top_p: float = 1.0
     """Nucleus sampling; 1.0 samples from the whole distribution."""
+    generation_kwargs: dict[str, Any] = field(default_factory=dict)
+    """Extra ``GenerationConfig`` settings for sampling (e.g. ``{"min_new_tokens": 16}``)."""
     kl_coef: float = 0.05
     """Weight of the per-token KL penalty to the reference policy (beta)."""
     kl_estimator: str = "k1"

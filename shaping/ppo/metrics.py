@@ -55,3 +55,14 @@ class MetricLog:
             out[key] = sum(valid) / len(valid) if valid else None
         self._window.clear()
         return out
+
+
+def nanstd(x: torch.Tensor) -> torch.Tensor:
+    """Standard deviation ignoring NaNs (NaN with fewer than two values)."""
+    x = x[~torch.isnan(x)]
+    return x.std() if len(x) > 1 else torch.tensor(float("nan"))
+
+
+def scalars(config: dict) -> dict:
+    """The entries of ``config`` a tracker can record (numbers, strings, booleans)."""
+    return {k: v for k, v in config.items() if isinstance(v, (int, float, str, bool))}

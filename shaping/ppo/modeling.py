@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import logging
+from pathlib import Path
 from typing import Any
 
 import torch
 from torch import nn
+
+logger = logging.getLogger(__name__)
 
 
 def disable_dropout(model: nn.Module) -> None:
@@ -99,3 +103,38 @@ def reference_policy(policy: nn.Module, ref_model: nn.Module | None):
             yield policy
     else:
         raise ValueError("No reference policy: pass ref_model, train LoRA adapters, or set kl_coef=0.")
+
+
+def load_model(model: Any, processing_class: Any) -> tuple[Any, Any]:
+    """Load a model given by name/path; set a pad token (the EOS token, with a warning) if missing."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if isinstance(model, (str, Path)):
+        from shaping.models import resolve_model
+
+        path = resolve_model(model)
+        model = AutoModelForCausalLM.from_pretrained(path)
+        processing_class = processing_class or AutoTokenizer.from_pretrained(path)
+    if processing_class is None:
+        name = getattr(model.config, "_name_or_path", "")
+        if not name:
+            raise ValueError("Pass processing_class (the tokenizer): the model has no path to load one from.")
+        processing_class = AutoTokenizer.from_pretrained(name)
+    if processing_class.pad_token is None:
+        if processing_class.eos_token is None:
+            raise ValueError("The tokenizer has neither a pad nor an EOS token; set tokenizer.pad_token first.")
+        logger.warning("The tokenizer has no pad token; using its EOS token %r as padding.", processing_class.eos_token)
+        processing_class.pad_token = processing_class.eos_token
+    processing_class.padding_side = "left"
+    return model, processing_class
+
+
+def stop_token_ids(model: Any, tokenizer: Any) -> list[int]:
+    """Token ids that end a completion: the generation config's EOS ids and the tokenizer's."""
+    ids = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
+    ids = [ids] if isinstance(ids, int) else list(ids or [])
+    if tokenizer.eos_token_id is not None and tokenizer.eos_token_id not in ids:
+        ids.append(tokenizer.eos_token_id)
+    if not ids:
+        raise ValueError("Neither the model's generation config nor the tokenizer defines an EOS token id.")
+    return ids

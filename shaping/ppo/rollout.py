@@ -26,9 +26,9 @@ class Rollout:
     responses: torch.Tensor
     mask: torch.Tensor
     has_eos: torch.Tensor
-    logprobs: torch.Tensor
-    ref_logprobs: torch.Tensor
-    values: torch.Tensor
+    logprobs: torch.Tensor | None  # None until the training forward pass fills it (single-pass steps)
+    ref_logprobs: torch.Tensor | None
+    values: torch.Tensor | None
     scores: torch.Tensor
     per_reward: torch.Tensor
     prompts: list = field(default_factory=list)
@@ -63,25 +63,28 @@ def generate(model: PolicyAndValue, tokenizer: Any, prompts: list, *, max_prompt
 
 @torch.no_grad()
 def evaluate_tokens(model: PolicyAndValue, ref_model: Any, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                    responses: torch.Tensor, *, temperature: float, need_ref: bool, batch_size: int | None):
-    """Policy log-probs, values and reference log-probs of the sampled responses, in chunks."""
+                    responses: torch.Tensor, *, temperature: float, need_policy: bool, need_ref: bool,
+                    batch_size: int | None):
+    """Policy log-probs, values and reference log-probs of the sampled responses (None where not needed)."""
     keep = responses.shape[1] + 1
     logprobs, values, ref_logprobs = [], [], []
     step = batch_size or len(input_ids)
     for start in range(0, len(input_ids), step):
         chunk = slice(start, start + step)
-        logits, value = model(input_ids[chunk], attention_mask[chunk], keep)
-        logprobs.append(token_logprobs(logits, responses[chunk], temperature))
-        values.append(value[:, :-1])
-        del logits
+        if need_policy:
+            logits, value = model(input_ids[chunk], attention_mask[chunk], keep)
+            logprobs.append(token_logprobs(logits, responses[chunk], temperature))
+            values.append(value[:, :-1])
+            del logits
         if need_ref:
             with reference_policy(model.policy, ref_model) as ref:
                 ref_logits = ref(input_ids=input_ids[chunk], attention_mask=attention_mask[chunk],
                                  position_ids=(attention_mask[chunk].cumsum(1) - 1).clamp(min=0),
                                  use_cache=False, logits_to_keep=keep).logits[:, -keep:]
             ref_logprobs.append(token_logprobs(ref_logits, responses[chunk], temperature))
-    logprobs, values = torch.cat(logprobs), torch.cat(values)
-    ref = torch.cat(ref_logprobs) if need_ref else logprobs.clone()
+    logprobs = torch.cat(logprobs) if need_policy else None
+    values = torch.cat(values) if need_policy else None
+    ref = torch.cat(ref_logprobs) if need_ref else (logprobs.clone() if need_policy else None)
     return logprobs, ref, values
 
 

@@ -24,8 +24,8 @@ from . import core
 from .checkpoint import PREFIX, latest_checkpoint, load_checkpoint, save_checkpoint, save_policy
 from .config import PPOConfig
 from .data import check_dataset, step_indices
-from .metrics import MetricLog
-from .modeling import PolicyAndValue, disable_dropout
+from .metrics import MetricLog, nanstd, scalars
+from .modeling import PolicyAndValue, disable_dropout, load_model, stop_token_ids
 from .rollout import Rollout, completion_messages, decode, evaluate_tokens, generate, token_logprobs
 from .scoring import RewardSet
 
@@ -49,7 +49,7 @@ class PPOTrainer:
         set_seed(args.seed)
         self.accelerator = Accelerator(log_with="tensorboard" if args.report_to == "tensorboard" else None,
                                        project_dir=args.output_dir)
-        model, self.processing_class = _load_model(model, processing_class)
+        model, self.processing_class = load_model(model, processing_class)
         if args.use_peft and peft_config is None:
             from peft import LoraConfig
 
@@ -93,11 +93,11 @@ class PPOTrainer:
         self.state = TrainerState(max_steps=args.max_steps, logging_steps=args.logging_steps,
                                   save_steps=args.save_steps or 0, is_world_process_zero=self.accelerator.is_main_process)
         self.control = TrainerControl()
-        self.stop_token_ids = _stop_token_ids(model, self.processing_class)
+        self.stop_token_ids = stop_token_ids(model, self.processing_class)
         self.generation_config = GenerationConfig(
             do_sample=True, temperature=args.temperature, top_p=args.top_p, top_k=0,
             max_new_tokens=args.max_completion_length, pad_token_id=self.processing_class.pad_token_id,
-            eos_token_id=self.stop_token_ids)
+            eos_token_id=self.stop_token_ids, **args.generation_kwargs)
         self.metrics = MetricLog(self.accelerator)
 
     # ------------------------------------------------------------------ public API
@@ -116,7 +116,7 @@ class PPOTrainer:
             load_checkpoint(self, path)
             logger.info("Resumed from %s at step %d", path, self.state.global_step)
         if args.report_to == "tensorboard":
-            self.accelerator.init_trackers(args.run_name, config=_scalars(args.to_dict()))
+            self.accelerator.init_trackers(args.run_name, config=scalars(args.to_dict()))
         self._event("on_train_begin")
         bar = tqdm(total=args.max_steps, initial=self.state.global_step, desc="PPO",
                    disable=not self.accelerator.is_local_main_process)
@@ -166,7 +166,11 @@ class PPOTrainer:
         rows = [dict(self.train_dataset[i]) for i in indices]
         return [row for row in rows for _ in range(args.num_generations)]
 
-    def _rollout(self) -> Rollout:
+    def _single_pass(self) -> bool:
+        """One epoch of one mini-batch: the training forward pass doubles as the rollout's."""
+        return self.args.num_ppo_epochs == 1 and self.args.num_mini_batches == 1 and self.args.disable_dropout
+
+    def _rollout(self, single_pass: bool) -> Rollout:
         args, model = self.args, self.accelerator.unwrap_model(self.model)
         rows = self._rows()
         prompts = [row["prompt"] for row in rows]
@@ -177,7 +181,8 @@ class PPOTrainer:
             chat_template_kwargs=args.chat_template_kwargs)
         logprobs, ref_logprobs, values = evaluate_tokens(
             model, self.ref_model, input_ids, attention_mask, responses, temperature=args.temperature,
-            need_ref=args.kl_coef > 0, batch_size=args.rollouts_per_step // args.num_mini_batches)
+            need_policy=not single_pass, need_ref=args.kl_coef > 0,
+            batch_size=args.rollouts_per_step // args.num_mini_batches)
         texts, ids = decode(self.processing_class, responses, mask)
         completions = completion_messages(prompts, texts)
         per_reward = self.rewards(prompts, completions, rows, completion_ids=ids, trainer_state=self.state,
@@ -188,9 +193,21 @@ class PPOTrainer:
         return Rollout(input_ids, attention_mask, responses, mask, has_eos, logprobs, ref_logprobs, values,
                        scores, per_reward, prompts, completions)
 
+    def _forward(self, ro: Rollout, idx: torch.Tensor):
+        """Training forward pass on rollouts ``idx``: logits, values and log-probs of the response tokens."""
+        logits, values = self.model(ro.input_ids[idx], ro.attention_mask[idx], ro.responses.shape[1] + 1)
+        return logits, values[:, :-1], token_logprobs(logits, ro.responses[idx], self.args.temperature)
+
     def _step(self) -> dict[str, torch.Tensor]:
-        args = self.args
-        ro = self._rollout()
+        args, single_pass = self.args, self._single_pass()
+        ro = self._rollout(single_pass)
+        self.model.train()
+        first = None
+        if single_pass:  # old log-probs and values are those of this very forward pass (ratio 1)
+            first = self._forward(ro, torch.arange(len(ro), device=ro.responses.device))
+            ro.logprobs, ro.values = first[2].detach(), first[1].detach()
+            if ro.ref_logprobs is None:
+                ro.ref_logprobs = ro.logprobs
         kl = core.kl_penalty(ro.logprobs, ro.ref_logprobs, args.kl_estimator)
         rewards, non_score = core.token_rewards(ro.scores, kl, ro.mask, args.kl_coef)
         if args.whiten_rewards:
@@ -198,22 +215,22 @@ class PPOTrainer:
         advantages, returns = core.compute_advantages_and_returns(rewards, ro.values, ro.mask, args.gamma, args.lam)
         if args.whiten_advantages:
             advantages = core.whiten(advantages, ro.mask)
-        self.model.train()
         stats: dict[str, list[torch.Tensor]] = {k: [] for k in (
             "policy/approxkl_avg", "policy/clipfrac_avg", "loss/policy_avg", "loss/value_avg",
             "val/clipfrac_avg", "policy/entropy_avg", "val/ratio", "val/ratio_var")}
-        size, keep = len(ro) // args.num_mini_batches, ro.responses.shape[1] + 1
+        size = len(ro) // args.num_mini_batches
         for _ in range(args.num_ppo_epochs):
-            order = torch.randperm(len(ro), device=ro.responses.device)
+            order = torch.arange(len(ro)) if single_pass else torch.randperm(len(ro))
+            order = order.to(ro.responses.device)
             for start in range(0, len(ro), size):
                 idx = order[start:start + size]
                 mask = ro.mask[idx]
-                logits, vpred = self.model(ro.input_ids[idx], ro.attention_mask[idx], keep)
-                logprobs = token_logprobs(logits, ro.responses[idx], args.temperature)
+                logits, vpred, logprobs = first if first is not None else self._forward(ro, idx)
+                first = None
                 pg_loss, pg_clipfrac, approx_kl = core.policy_loss(
                     logprobs, ro.logprobs[idx], advantages[idx], mask, args.cliprange)
                 vf_loss, vf_clipfrac = core.value_loss(
-                    vpred[:, :-1], ro.values[idx], returns[idx], mask, args.cliprange_value)
+                    vpred, ro.values[idx], returns[idx], mask, args.cliprange_value)
                 loss = pg_loss + args.vf_coef * vf_loss
                 self.accelerator.backward(loss)
                 if args.max_grad_norm:
@@ -249,7 +266,7 @@ class PPOTrainer:
         for i, name in enumerate(self.rewards.names):
             column = per_reward[:, i]
             out[f"rewards/{name}/mean"] = torch.nanmean(column)
-            out[f"rewards/{name}/std"] = _nanstd(column)
+            out[f"rewards/{name}/std"] = nanstd(column)
         total = self.rewards.total(per_reward)
         out.update({"reward": total.mean(), "reward_std": total.std() if len(total) > 1 else total.sum() * 0})
         out["lr"] = self.lr_scheduler.get_last_lr()[0]
@@ -279,47 +296,3 @@ class PPOTrainer:
             if isinstance(result, TrainerControl):
                 self.control = result
         return self.control
-
-
-def _nanstd(x: torch.Tensor) -> torch.Tensor:
-    x = x[~torch.isnan(x)]
-    return x.std() if len(x) > 1 else torch.tensor(float("nan"))
-
-
-def _scalars(config: dict) -> dict:
-    return {k: v for k, v in config.items() if isinstance(v, (int, float, str, bool))}
-
-
-def _load_model(model: Any, processing_class: Any) -> tuple[Any, Any]:
-    """Load a model given by name/path; set a pad token (the EOS token, with a warning) if missing."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    if isinstance(model, (str, Path)):
-        from shaping.models import resolve_model
-
-        path = resolve_model(model)
-        model = AutoModelForCausalLM.from_pretrained(path)
-        processing_class = processing_class or AutoTokenizer.from_pretrained(path)
-    if processing_class is None:
-        name = getattr(model.config, "_name_or_path", "")
-        if not name:
-            raise ValueError("Pass processing_class (the tokenizer): the model has no path to load one from.")
-        processing_class = AutoTokenizer.from_pretrained(name)
-    if processing_class.pad_token is None:
-        if processing_class.eos_token is None:
-            raise ValueError("The tokenizer has neither a pad nor an EOS token; set tokenizer.pad_token first.")
-        logger.warning("The tokenizer has no pad token; using its EOS token %r as padding.", processing_class.eos_token)
-        processing_class.pad_token = processing_class.eos_token
-    processing_class.padding_side = "left"
-    return model, processing_class
-
-
-def _stop_token_ids(model: Any, tokenizer: Any) -> list[int]:
-    """Token ids that end a completion: the generation config's EOS ids and the tokenizer's."""
-    ids = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
-    ids = [ids] if isinstance(ids, int) else list(ids or [])
-    if tokenizer.eos_token_id is not None and tokenizer.eos_token_id not in ids:
-        ids.append(tokenizer.eos_token_id)
-    if not ids:
-        raise ValueError("Neither the model's generation config nor the tokenizer defines an EOS token id.")
-    return ids

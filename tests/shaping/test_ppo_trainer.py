@@ -83,6 +83,22 @@ def test_policy_and_shared_value_head_both_learn(tmp_path, tokenizer):
     assert trainer.ref_model is not None and torch.equal(trainer.ref_model.model.embed_tokens.weight, embed)
 
 
+def test_single_pass_step_equals_the_two_pass_step(tmp_path, tokenizer, monkeypatch):
+    """With one epoch of one mini-batch, reusing the training forward pass changes nothing."""
+    fused = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), config(tmp_path / "a", max_steps=1),
+                       train_dataset=dataset(), processing_class=tokenizer)
+    assert fused._single_pass()
+    fused.train()
+    two_pass = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), config(tmp_path / "b", max_steps=1),
+                          train_dataset=dataset(), processing_class=tokenizer)
+    monkeypatch.setattr(two_pass, "_single_pass", lambda: False)
+    two_pass.train()
+    for p, q in zip(fused.model.parameters(), two_pass.model.parameters()):
+        assert torch.allclose(p, q, atol=1e-6)
+    for key in ("loss/policy_avg", "loss/value_avg", "objective/kl"):
+        assert fused.state.log_history[0][key] == pytest.approx(two_pass.state.log_history[0][key], abs=1e-5)
+
+
 def test_resume_gives_the_same_weights_and_logs_as_a_straight_run(tmp_path, tokenizer):
     straight = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(),
                           config(tmp_path / "a", max_steps=4, save_steps=2, num_ppo_epochs=2, num_mini_batches=2),
