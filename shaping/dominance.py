@@ -46,6 +46,9 @@ class DominanceReport:
     unscored: int = 0
     outcome_counts: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
     examples: list[Violation] = field(default_factory=list)
+    #: Every response's score and outcome, nested per prompt (for further analysis).
+    scores: list[list[float | None]] = field(default_factory=list, repr=False)
+    outcomes: list[list[Outcome]] = field(default_factory=list, repr=False)
 
     @property
     def rate(self) -> float:
@@ -138,7 +141,7 @@ def check_dominance(
         flat_cols = {k: [v[q] for q in chunk for _ in completions_per_prompt[q]] for k, v in columns.items()}
         values = iter(reward(flat_p, flat_c, **flat_cols))
         scores += [[next(values) for _ in completions_per_prompt[q]] for q in chunk]
-    report = DominanceReport(n_prompts=n)
+    report = DominanceReport(n_prompts=n, scores=scores, outcomes=outcomes)
     for prompt, group, outs, vals in zip(prompts, completions_per_prompt, outcomes, scores):
         for o in outs:
             report.outcome_counts[o.value] += 1
