@@ -32,6 +32,8 @@ class DemoConfig:
     rm_pairs: int = 1200
     """Preference pairs for the RM."""
     rm_epochs: float = 1.0
+    rm_model: str = "minilm"
+    """Backbone of the preference RM ("minilm" = the embedded all-MiniLM-L6-v2)."""
     warm_start: bool = True
     """Run the balanced R-Tuning warm start before RL."""
     warm_per_class: int = 45

@@ -63,7 +63,8 @@ def stage_rm(out: Path, config: DemoConfig) -> None:
     from .reward_model import pairwise_accuracy, train_reward_model
 
     data = build_preference_data(config.rm_pairs, seed=config.seed)
-    path = train_reward_model(data["train"], output_dir=stage_dir_of(out, "rm") / "model", epochs=config.rm_epochs,
+    path = train_reward_model(data["train"], output_dir=stage_dir_of(out, "rm") / "model", model=config.rm_model,
+                              epochs=config.rm_epochs,
                               seed=config.seed)
     acc = pairwise_accuracy(str(path), data["test"])
     (out / "rm" / "metrics.json").write_text(json.dumps({"pairwise_accuracy": acc}, default=str))

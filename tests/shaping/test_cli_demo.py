@@ -1,0 +1,125 @@
+"""``shaping demo``: arguments, the stage plan and resuming, bad input, row selection, the report stage."""
+
+import json
+
+import pytest
+from datasets import Dataset, DatasetDict
+
+from shaping.cli import build_parser
+from shaping.cli_demo import config_from_args, run, select_rows
+from shaping.demo_config import STAGES, DemoConfig, mark_done, plan_stages
+
+
+def parse(*argv):
+    return build_parser("demo").parse_args(["demo", *argv])
+
+
+def test_defaults_quick_and_flags(tmp_path):
+    full = config_from_args(parse("--out", str(tmp_path / "o")))
+    assert full == DemoConfig()
+    quick = config_from_args(parse("--quick", "--steps", "3", "--relations", "a", "b", "--no-warm-start",
+                                   "--out", str(tmp_path / "o")))
+    assert (quick.steps, quick.n_train, quick.relations, quick.warm_start) == (3, 48, ("a", "b"), False)
+    assert quick.n_eval < full.n_eval and quick.k < full.k
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["--steps", "0"], "steps=0"),
+    (["--trainer", "dpo"], "trainer='dpo'"),
+    (["--wrong", "2"], "correct > abstain > wrong"),
+    (["--num-generations", "1"], "num_generations=1"),
+    (["--min-accuracy-ratio", "2"], "min_accuracy_ratio"),
+])
+def test_bad_settings_fail_before_any_work(tmp_path, argv, match, caplog):
+    with pytest.raises(ValueError, match=match):
+        config_from_args(parse(*argv, "--out", str(tmp_path / "o")))
+    assert run(parse(*argv, "--out", str(tmp_path / "o"))) == 2
+    assert match.split("=")[0] in caplog.text and not (tmp_path / "o").exists()
+
+
+def test_out_path_that_is_a_file(tmp_path):
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(ValueError, match="not a directory"):
+        config_from_args(parse("--out", str(tmp_path / "f")))
+
+
+def test_plan_skips_finished_stages_and_reruns_later_ones(tmp_path):
+    config = DemoConfig()
+    assert [s for s, status in plan_stages(tmp_path, config)] == list(STAGES)
+    assert all(status == "run" for _, status in plan_stages(tmp_path, config))
+    for stage in ("data", "base-eval", "train"):
+        mark_done(tmp_path, stage)
+    plan = dict(plan_stages(tmp_path, config))
+    assert plan["data"] == plan["base-eval"] == "skip (done)"
+    assert plan["rm"] == "run" and plan["train"] == "run"  # after a stage that re-runs, everything re-runs
+    assert all(s == "run" for s in dict(plan_stages(tmp_path, config, force=True)).values())
+    assert dict(plan_stages(tmp_path, DemoConfig(warm_start=False)))["warm-start"] == "off"
+
+
+def test_plan_flag_runs_nothing(tmp_path):
+    assert run(parse("--plan", "--out", str(tmp_path / "o"))) == 0
+    assert not (tmp_path / "o").exists()
+
+
+def test_changed_settings_in_an_old_output_dir_raise(tmp_path):
+    from shaping.cli_demo import _check_same_config
+
+    _check_same_config(tmp_path, DemoConfig(), force=False)
+    with pytest.raises(ValueError, match="steps"):
+        _check_same_config(tmp_path, DemoConfig(steps=5), force=False)
+    _check_same_config(tmp_path, DemoConfig(steps=5), force=True)
+
+
+def fake_benchmark():
+    def rows(split, n):
+        return [{"id": f"{split}{i}", "question": f"Q{i}?", "answers": ["A"], "relation": "country_capital",
+                 "query_type": "knowledge-seeking", "group": f"{split}-g{i // 2}"} for i in range(n)]
+    extra = [{**rows("train", 1)[0], "id": "poem", "relation": "creative", "query_type": "creative", "group": "p"}]
+    return DatasetDict(train=Dataset.from_list(rows("train", 20) + extra), eval=Dataset.from_list(rows("eval", 8)))
+
+
+def test_select_rows_keeps_validation_groups_apart():
+    picked = select_rows(fake_benchmark(), DemoConfig(n_train=10, n_val=4, n_eval=6))
+    assert [len(picked[s]) for s in ("train", "val", "eval")] == [10, 4, 6]
+    assert not {r["group"] for r in picked["train"]} & {r["group"] for r in picked["val"]}
+    assert all(r["relation"] == "country_capital" for s in picked.values() for r in s)
+
+
+@pytest.mark.parametrize("config, match", [
+    (DemoConfig(relations=("nope",)), "Unknown relation"),
+    (DemoConfig(n_train=30, n_val=4, n_eval=2), "asked for 34"),
+])
+def test_select_rows_errors(config, match):
+    with pytest.raises(ValueError, match=match):
+        select_rows(fake_benchmark(), config)
+
+
+def _results(path, outcomes):
+    records = [{"id": f"q{i}", "question": f"Q{i}?", "answers": ["A"], "query_type": "knowledge-seeking",
+                "relation": "country_capital", "entity": f"E{i}", "popularity": float(i + 1), "passage": "",
+                "response": "x", "outcome": o, "hedged": False, "matched": None, "reason": "", "logprob": -1.0 - i / 10,
+                "sum_logprob": -3.0, "num_tokens": 3, "samples": [], "p_correct": None, "p_abstain": None,
+                "agreement": None, "known": None} for i, o in enumerate(outcomes)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+
+def test_report_stage_writes_summary_with_targets(tmp_path):
+    from shaping.demo_stages import stage_report
+
+    base = ["correct", "correct", "wrong", "wrong", "wrong", "wrong", "wrong", "correct"]
+    after = ["correct", "correct", "abstain", "abstain", "abstain", "wrong", "abstain", "correct"]
+    _results(tmp_path / "base-eval" / "eval.jsonl", base)
+    _results(tmp_path / "warm-start" / "eval.jsonl", base)
+    _results(tmp_path / "eval" / "eval.jsonl", after)
+    (tmp_path / "train").mkdir()
+    history = [{"step": s, "reward": 0.1 * s, "known/abstain_rate": 0.0, "objective/kl": 0.01 * s} for s in range(1, 4)]
+    (tmp_path / "train" / "log_history.json").write_text(json.dumps(history))
+    (tmp_path / "train" / "selection.json").write_text(json.dumps(
+        {"best": {"step": 2, "val/truthfulness": 0.25}, "history": [], "min_accuracy": 0.3}))
+    stage_report(tmp_path, DemoConfig())
+    summary = (tmp_path / "SUMMARY.md").read_text()
+    assert "| PPO shaped (selected) | 37.5% | 50.0% | 12.5% |" in summary
+    assert "- hallucination_cut >= 0.5: yes" in summary and "- abstain_known <= 0.10: yes" in summary
+    assert (tmp_path / "report" / "training_curves.png").exists()
+    assert (tmp_path / "report" / "after" / "report.md").exists()
