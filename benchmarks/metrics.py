@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 OUTCOMES = ("correct", "abstain", "wrong")
-GROUP_COLUMNS = {"query_type": "query_type", "relation": "relation", "popularity": "popularity_bucket"}
+DEFAULT_GROUPS = ("query_type", "relation", "popularity")
+#: Groupings computed from another column: group name -> the column it needs.
+DERIVED_GROUPS = {"popularity": "popularity", "answerable": "answers"}
 BUCKET_LABELS = {2: ("low", "high"), 3: ("low", "mid", "high"), 4: ("low", "mid-low", "mid-high", "high")}
 
 
@@ -180,6 +182,23 @@ def _metrics_row(outcomes: np.ndarray) -> dict[str, float]:
     return {"n": len(outcomes), **row}
 
 
+def _group_keys(judged: pd.DataFrame, group: str, *, n_buckets: int) -> tuple[pd.Series, list[str]]:
+    """Each row's value for ``group`` and the order in which to list the values."""
+    if group == "popularity":
+        keys = popularity_buckets(judged, n_buckets=n_buckets,
+                                  within="relation" if "relation" in judged.columns else None)
+        return keys, [*BUCKET_LABELS[n_buckets], "n/a"]
+    if group == "answerable":
+        has_answer = judged["answers"].map(lambda a: len(a) > 0 if isinstance(a, (list, tuple, np.ndarray)) else None)
+        if has_answer.isna().any():
+            raise ValueError("Column `answers` must hold a list of gold answers on every judged row "
+                             f"([] = unanswerable); found {judged['answers'][has_answer.isna()].iloc[0]!r}.")
+        keys = has_answer.map({True: "answerable", False: "unanswerable"})
+        return keys, ["answerable", "unanswerable"]
+    keys = judged[group].astype(object).where(judged[group].notna(), "n/a").astype(str)
+    return keys, sorted(set(keys))
+
+
 def summarize(df: pd.DataFrame, by: str | Sequence[str] | None = None, *, n_buckets: int = 3) -> pd.DataFrame:
     """Every metric overall and per group, as one long table.
 
@@ -188,7 +207,8 @@ def summarize(df: pd.DataFrame, by: str | Sequence[str] | None = None, *, n_buck
             (creative prompts) are left out.
         by: groupings to add after the ``overall`` row: any of ``"query_type"``,
             ``"relation"``, ``"popularity"`` (quantile buckets within each relation, see
-            :func:`popularity_buckets`) or another column name. ``None`` means all three.
+            :func:`popularity_buckets`), ``"answerable"`` (answerable vs unanswerable, from
+            ``answers == []``) or any other column. ``None`` means the first three.
         n_buckets: number of popularity buckets (2-4).
 
     Returns:
@@ -198,20 +218,15 @@ def summarize(df: pd.DataFrame, by: str | Sequence[str] | None = None, *, n_buck
     >>> summarize(df, by="relation")[["group", "value", "accuracy"]].values.tolist()
     [['overall', 'all', 0.5], ['relation', 'a', 1.0], ['relation', 'b', 0.0]]
     """
-    by = list(GROUP_COLUMNS) if by is None else [by] if isinstance(by, str) else list(by)
-    check_columns(df, ["outcome"] + [g for g in by if g != "popularity"], what="summarize")
+    by = list(DEFAULT_GROUPS) if by is None else [by] if isinstance(by, str) else list(by)
+    check_columns(df, ["outcome"] + [DERIVED_GROUPS.get(g, g) for g in by], what="summarize")
     judged = df[df["outcome"].notna()]
     if judged.empty:
         raise ValueError(f"summarize got {len(df)} rows and none has an outcome (all creative or empty); "
                          "evaluate knowledge-seeking or text-grounded questions.")
     rows = [{"group": "overall", "value": "all", **_metrics_row(outcome_array(judged))}]
     for group in by:
-        if group == "popularity":
-            keys = popularity_buckets(judged, n_buckets=n_buckets,
-                                      within="relation" if "relation" in judged.columns else None)
-        else:
-            keys = judged[group].astype(object).where(judged[group].notna(), "n/a").astype(str)
-        order = list(BUCKET_LABELS[n_buckets]) + ["n/a"] if group == "popularity" else sorted(set(keys))
+        keys, order = _group_keys(judged, group, n_buckets=n_buckets)
         for value in order:
             part = judged[keys == value]
             if len(part):

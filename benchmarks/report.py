@@ -26,7 +26,7 @@ from . import plots
 from .artifacts import atomic_write_text, results_frame, write_json, write_jsonl
 from .boundary import knowledge_boundary
 from .compare import compare_reports, markdown_table
-from .metrics import check_columns, summarize
+from .metrics import DERIVED_GROUPS, check_columns, summarize
 from .schemes import DEFAULT_PENALTIES, DEFAULT_SCHEMES, penalty_sweep, scheme_table
 from .selective import CONFIDENCES, aurc_score, risk_coverage_curve, selective_sweep
 
@@ -53,7 +53,7 @@ def compute_metrics(results: Any, *, schemes: Iterable[Sequence[float]] = DEFAUL
     if df.empty:
         raise ValueError("The results are empty (0 rows); evaluate at least one question before writing a report.")
     judged = df[df["outcome"].notna()].reset_index(drop=True)
-    by = [g for g in ("query_type", "relation", "popularity") if g in df.columns]
+    by = [g for g in ("query_type", "answerable", "relation", "popularity") if DERIVED_GROUPS.get(g, g) in df.columns]
     summary = summarize(df, by=by, n_buckets=n_buckets)
     notes: list[str] = []
     out: dict[str, Any] = {"n_rows": len(df), "n_judged": len(judged), "n_unjudged": len(df) - len(judged),
@@ -144,7 +144,7 @@ def _markdown(metrics: Mapping[str, Any], *, title: str, meta: Mapping[str, Any]
         lines += ["", f"## Reward schemes (confidence: {metrics['schemes'][0]['confidence']})", "",
                   markdown_table(pd.DataFrame(metrics["schemes"]).drop(columns="confidence")), "",
                   "### Wrong-answer penalty sweep", "",
-                  markdown_table(pd.DataFrame(metrics["penalty_sweep"]).drop(columns="confidence")), "",
+                  markdown_table(pd.DataFrame(metrics["penalty_sweep"]).drop(columns=["confidence", "wrong"])), "",
                   f"![reward vs penalty]({fig['reward_vs_penalty']})"]
     if metrics["notes"]:
         lines += ["", "## Left out", ""] + [f"- {n}" for n in metrics["notes"]]

@@ -153,3 +153,14 @@ def test_summarize_on_schema_shaped_results():
     assert table.iloc[0]["n"] == 120
     pop = table[table["group"] == "popularity"].set_index("value")
     assert pop.loc["high", "accuracy"] > pop.loc["low", "accuracy"]  # the synthetic data's built-in trend
+
+
+def test_summarize_answerable_group():
+    df = pd.DataFrame({"outcome": ["correct", "abstain", "wrong"], "answers": [["Paris"], [], []]})
+    table = summarize(df, by="answerable").set_index("value")
+    assert table.loc["answerable", "accuracy"] == 1.0
+    assert table.loc["unanswerable", "abstention_rate"] == 0.5
+    with pytest.raises(MissingColumnsError, match=r"\['answers'\]"):
+        summarize(df.drop(columns="answers"), by="answerable")
+    with pytest.raises(ValueError, match="list of gold answers"):
+        summarize(df.assign(answers=["Paris", None, None]), by="answerable")
