@@ -1,0 +1,164 @@
+"""Training benchmark: what each reward does to accuracy, abstention and hallucination.
+
+Same questions, seed and number of steps for every row, all RL runs from the same start
+(the balanced R-Tuning warm start):
+
+- base: SmolLM2 prompted to say "I don't know" when unsure (the benchmark's system prompt);
+- warm start alone;
+- PPO with the preference RM alone;
+- PPO with a binary reward (1 correct, 0 otherwise);
+- PPO with the shaped reward (knowledge-aware truthfulness, dominance-safe with the RM),
+  both its final step and the checkpoint selected on validation truthfulness.
+
+It reuses (and resumes) the stages of ``shaping demo`` in ``--out``, so running the demo
+first makes this cheaper. Writes ``results.md``, ``summary.csv``, ``outcomes.png`` and one
+training-curve PNG per run.
+
+    python benchmarks/bench_training.py --out bench-training --steps 40 --limit 80
+    python benchmarks/bench_training.py --out bench-training --steps 10 --limit 40 --quick  # shorter
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from rewards import Outcome, Reward, completion_text, judge, query_text
+
+logger = logging.getLogger("bench_training")
+RUNS = ("ppo-rm", "ppo-binary", "ppo-shaped")
+
+
+class BinaryCorrectReward(Reward):
+    """1 for a correct answer, 0 for anything else (abstaining and guessing wrong cost the same).
+
+    >>> BinaryCorrectReward()(["Capital of France?"] * 2, ["Paris.", "I don't know."], answers=[["Paris"]] * 2)
+    [1.0, 0.0]
+    """
+
+    columns = ("answers",)
+    name = "binary_correct"
+
+    def score(self, prompt, completion, **row):
+        verdict = judge(completion_text(completion), row["answers"], question=query_text(prompt))
+        return 1.0 if verdict.outcome == Outcome.CORRECT else 0.0
+
+
+def reward_for(run: str, out: Path, labels, config):
+    from shaping.recipe import shaped_reward
+    from shaping.rm_scoring import RewardModelReward
+
+    if run == "ppo-rm":
+        return RewardModelReward(str(out / "rm" / "model"))
+    if run == "ppo-binary":
+        return BinaryCorrectReward()
+    return shaped_reward(labels, out / "rm" / "model", correct=config.correct, abstain=config.abstain, wrong=config.wrong)
+
+
+def train_run(run: str, out: Path, config) -> dict:
+    """Train one RL row from the warm start and evaluate it (resumable: skipped when its eval exists)."""
+    from rewards.knowledge import KnowledgeLabels
+    from shaping.demo_stages import _evaluate, _load, _rows, _val_rows
+    from shaping.recipe import RLSettings, train_policy
+    from shaping.selection import ValidationSelectionCallback
+
+    d = out / "bench" / run
+    if (d / "eval.jsonl").exists() and (d / "DONE").exists():
+        return json.loads((d / "timing.json").read_text())
+    d.mkdir(parents=True, exist_ok=True)
+    rows = _rows(out)
+    model, tokenizer = _load(out / "warm-start" / "model" if config.warm_start else config.model)
+    labels = KnowledgeLabels.load(out / "base-eval" / "labels.json")
+    val, base_acc = _val_rows(out)
+    # every run logs validation rates; only the shaped recipe restores its best checkpoint
+    selector = ValidationSelectionCallback(val, tokenizer, every=config.val_every,
+                                           min_accuracy=config.min_accuracy_ratio * base_acc,
+                                           restore_best=False)
+    settings = RLSettings(steps=config.steps, learning_rate=config.learning_rate, kl_coef=config.kl_coef,
+                          prompts_per_step=config.prompts_per_step, num_generations=config.num_generations,
+                          max_completion_length=config.max_completion_length, seed=config.seed)
+    t0 = time.monotonic()
+    policy, history = train_policy(model, tokenizer, reward_for(run, out, labels, config), rows["train"],
+                                   output_dir=d / "run", settings=settings, trainer=config.trainer,
+                                   callbacks=[selector])
+    seconds = time.monotonic() - t0
+    (d / "log_history.json").write_text(json.dumps(history, default=float))
+    _evaluate(policy, tokenizer, rows["eval"], d / "eval.jsonl", k=0)
+    if run == "ppo-shaped" and selector._best_state is not None:
+        policy.load_state_dict(selector._best_state)
+        _evaluate(policy, tokenizer, rows["eval"], d / "eval_selected.jsonl", k=0)
+        (d / "selection.json").write_text(json.dumps({"best": selector.best}, default=float))
+    timing = {"train_seconds": seconds, "seconds_per_step": seconds / config.steps}
+    (d / "timing.json").write_text(json.dumps(timing))
+    (d / "DONE").write_text("ok\n")
+    return timing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default="bench-training", help="Output folder (shared with `shaping demo --out`).")
+    parser.add_argument("--steps", type=int, default=None, help="RL steps per run (default: the demo's 40).")
+    parser.add_argument("--limit", type=int, default=None, help="Held-out questions (default: the demo's 80).")
+    parser.add_argument("--quick", action="store_true", help="Start from the demo's --quick settings.")
+    parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS), help="RL rows to train.")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from benchmarks.plots import plot_comparison, plot_training_curves
+    from benchmarks.training_summary import markdown, summary_table
+    from shaping.cli_demo import _check_same_config
+    from shaping.demo_config import DemoConfig, is_done, mark_done, quick, validate
+    from shaping import demo_stages
+
+    config = quick(DemoConfig()) if args.quick else DemoConfig()
+    config.steps = args.steps or config.steps
+    config.n_eval = args.limit or config.n_eval
+    out = Path(args.out)
+    validate(config, out)
+    _check_same_config(out, config, force=False)
+    for stage in ("data", "base-eval", "rm", "warm-start"):  # the demo's stages, resumable
+        if not is_done(out, stage):
+            logger.info("=== %s ===", stage)
+            getattr(demo_stages, "stage_" + stage.replace("-", "_"))(out, config)
+            mark_done(out, stage)
+    timings = {run: train_run(run, out, config) for run in args.runs}
+
+    base = pd.read_json(out / "base-eval" / "eval.jsonl", lines=True)
+    named = {"base (prompted to say I don't know)": base,
+             "warm start alone": pd.read_json(out / "warm-start" / "eval.jsonl", lines=True)}
+    labels = {"ppo-rm": "PPO, RM alone", "ppo-binary": "PPO, binary 1/0", "ppo-shaped": "PPO, shaped (final step)"}
+    for run in args.runs:
+        named[labels[run]] = pd.read_json(out / "bench" / run / "eval.jsonl", lines=True)
+    selected = out / "bench" / "ppo-shaped" / "eval_selected.jsonl"
+    if "ppo-shaped" in args.runs and selected.exists():
+        named["PPO, shaped (selected on validation)"] = pd.read_json(selected, lines=True)
+    table = summary_table(named, base)
+    text = "\n".join([
+        "# Training benchmark", "",
+        f"{int(table['n'].iloc[0])} held-out questions ({', '.join(config.relations)}), greedy; "
+        f"{config.steps} {config.trainer.upper()} steps x {config.prompts_per_step} prompts x "
+        f"{config.num_generations} samples, seed {config.seed}; all RL runs start from the warm start.", "",
+        markdown(table), "",
+        "Seconds per RL step: " + ", ".join(f"{r} {t['seconds_per_step']:.1f}" for r, t in timings.items()), "",
+    ])
+    (out / "results.md").write_text(text)
+    table.to_csv(out / "summary.csv")
+    plot_comparison({n: table.loc[n, ["correct", "abstain", "wrong", "truthfulness"]].to_dict() for n in table.index},
+                    out / "outcomes.png", title="Held-out outcomes by training recipe")
+    for run in args.runs:
+        history = json.loads((out / "bench" / run / "log_history.json").read_text())
+        keys = [k for k in ("reward", "known/abstain_rate", "unknown/abstain_rate", "val/truthfulness",
+                            "val/abstain_known") if any(k in h for h in history)]
+        plot_training_curves(history, out / f"curves-{run}.png", keys=keys, title=labels[run])
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
