@@ -79,6 +79,8 @@ class _Gold:
 def _golds(answers: tuple[str, ...]) -> tuple[_Gold, ...]:
     out = []
     for text in answers:
+        if not isinstance(text, str):
+            raise TypeError(f"judge needs the gold answers as a list of strings, got {answers!r}; use [] for none.")
         raw = unicodedata.normalize("NFKC", text).strip()
         tokens = tuple(answer_tokens(raw))
         symbol = None
@@ -247,19 +249,24 @@ def judge(response: str, answers: Iterable[str] | str, *, question: str | None =
         raise TypeError(f"judge needs the response as a string, got {type(response).__name__}: {response!r}.")
     if isinstance(answers, str):
         answers = (answers,)
-    elif answers is None or not all(isinstance(a, str) for a in answers):
+    elif isinstance(answers, (list, tuple)):
+        answers = tuple(answers)
+    else:
         raise TypeError(f"judge needs the gold answers as a list of strings, got {answers!r}; use [] for none.")
     if question is not None and not isinstance(question, str):
         raise TypeError(f"judge needs the question as a string or None, got {type(question).__name__}.")
     if is_degenerate(response):
         return Verdict(Outcome.WRONG, reason="empty or degenerate response")
-    answers = tuple(answers)
+    try:
+        golds = _golds(answers) if answers else ()
+    except TypeError as exc:  # an unhashable item such as a nested list
+        raise TypeError(f"judge needs the gold answers as a list of strings, got {answers!r}; use [] for none.") from exc
     p = _Parsed(response)
     if not answers:
         if abstains_in(p.text, p.clauses):
             return Verdict(Outcome.CORRECT, reason="declines a question that has no true answer")
         return Verdict(Outcome.WRONG, hedged_in(p.text), reason="commits to an answer, but the question has none")
-    matched, why = _find_answer(p, _golds(answers), question)
+    matched, why = _find_answer(p, golds, question)
     if matched is not None:
         return Verdict(Outcome.CORRECT, hedged_in(p.text), matched, why)
     if abstains_in(p.text, p.clauses):
