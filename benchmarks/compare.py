@@ -103,6 +103,9 @@ def compare_reports(report_dir_a: str | os.PathLike, report_dir_b: str | os.Path
     overall = {names[0]: {k: a["overall"][k] for k in OVERALL_KEYS}, names[1]: {k: b["overall"][k] for k in OVERALL_KEYS}}
     plots.plot_comparison({n: {k: v for k, v in m.items() if v is not None} for n, m in overall.items()},
                           out_dir / "comparison.png", title=f"{names[0]} vs {names[1]}")
+    if a.get("sampled") and b.get("sampled"):
+        lines += ["", "## Under sampling (mean k-sample shares)", "",
+                  markdown_table(_delta_table(a["sampled"], b["sampled"], OVERALL_KEYS[:3], names))]
     if a.get("boundary") and b.get("boundary"):
         lines += ["", "## Knowledge boundary", "", markdown_table(_delta_table(a["boundary"], b["boundary"],
                                                                                  BOUNDARY_KEYS, names))]

@@ -137,6 +137,33 @@ def answered_precision_score(outcomes: Any) -> float:
     return float(np.sum(values == "correct") / answered)
 
 
+def sampled_rates(df: pd.DataFrame) -> dict[str, float]:
+    """Outcome rates under sampling: the mean over questions of each question's k-sample shares.
+
+    Greedy decoding can hide what a policy does when sampled (a policy with most of its
+    mass on "I don't know" looks fully collapsed under greedy decoding while it still
+    samples answers), and RL trains on samples; read these beside the greedy rates.
+
+    >>> df = pd.DataFrame({"outcome": ["abstain", "abstain"], "p_correct": [0.5, 0.25], "p_abstain": [0.5, 0.5]})
+    >>> sampled_rates(df)
+    {'n': 2, 'accuracy': 0.375, 'abstention_rate': 0.5, 'hallucination_rate': 0.125}
+    """
+    check_columns(df, ["outcome", "p_correct", "p_abstain"], what="sampled_rates")
+    rows = df[df["outcome"].notna() & df["p_correct"].notna()]
+    if rows.empty:
+        raise ValueError("sampled_rates needs k-sample shares, but no judged row has `p_correct` "
+                         "(the evaluation ran with k = 0). Re-run `shaping bench` with --samples 4 or more.")
+    p_correct = rows["p_correct"].to_numpy(float)
+    p_abstain = rows["p_abstain"].to_numpy(float)
+    p_wrong = 1.0 - p_correct - p_abstain
+    lowest = np.minimum.reduce([p_correct, p_abstain, p_wrong + 1e-9])
+    if (lowest < 0).any():
+        raise ValueError("`p_correct` and `p_abstain` must be shares in [0, 1] whose sum is at most 1; "
+                         f"first bad row: id={rows.iloc[int(np.argmax(lowest < 0))].get('id')!r}.")
+    return {"n": len(rows), "accuracy": float(p_correct.mean()), "abstention_rate": float(p_abstain.mean()),
+            "hallucination_rate": float(np.clip(p_wrong, 0, 1).mean())}
+
+
 #: Name in reports -> metric function; every entry goes through the common tests.
 METRICS: dict[str, Callable[[Any], float]] = {
     "accuracy": accuracy_score,

@@ -26,7 +26,7 @@ from . import plots
 from .artifacts import atomic_write_text, results_frame, write_json, write_jsonl
 from .boundary import knowledge_boundary
 from .compare import compare_reports, markdown_table
-from .metrics import DERIVED_GROUPS, check_columns, summarize
+from .metrics import DERIVED_GROUPS, check_columns, sampled_rates, summarize
 from .schemes import DEFAULT_PENALTIES, DEFAULT_SCHEMES, penalty_sweep, scheme_table
 from .selective import CONFIDENCES, aurc_score, risk_coverage_curve, selective_sweep
 
@@ -64,6 +64,8 @@ def compute_metrics(results: Any, *, schemes: Iterable[Sequence[float]] = DEFAUL
     if missing_groups:
         notes.append(f"No per-group rows for {missing_groups}: the results lack those columns.")
 
+    out["sampled"] = (sampled_rates(judged) if {"p_correct", "p_abstain"} <= set(judged.columns)
+                      and judged["p_correct"].notna().any() else None)
     if "known" in judged.columns and judged["known"].notna().any():
         out["boundary"] = knowledge_boundary(judged)
     else:
@@ -129,6 +131,11 @@ def _markdown(metrics: Mapping[str, Any], *, title: str, meta: Mapping[str, Any]
     lines += ["", "How to read this report: docs/metrics.md. Raw per-question results: [results.jsonl](results.jsonl);"
               " every number: [metrics.json](metrics.json).", "", "## Outcomes", "",
               markdown_table(pd.DataFrame(metrics["summary"])), ""]
+    if metrics.get("sampled"):
+        greedy, sampled = metrics["overall"], metrics["sampled"]
+        rows = [{"decoding": name, **{k: m[k] for k in ("n", "accuracy", "abstention_rate", "hallucination_rate")}}
+                for name, m in (("greedy", greedy), ("sampled (mean of k-sample shares)", sampled))]
+        lines += ["Greedy vs sampled outcome rates (RL trains on samples):", "", markdown_table(pd.DataFrame(rows)), ""]
     lines += [f"![{k}]({v})" for k, v in fig.items() if k.startswith("outcomes_by_")]
     if metrics["boundary"]:
         b = metrics["boundary"]

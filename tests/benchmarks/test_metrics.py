@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from benchmarks.metrics import (
     METRICS, MissingColumnsError, UndefinedMetricWarning, abstention_rate, accuracy_score,
-    answered_precision_score, check_columns, hallucination_rate, popularity_buckets, summarize,
+    answered_precision_score, check_columns, hallucination_rate, popularity_buckets, sampled_rates, summarize,
     truthfulness_score,
 )
 from rewards import Outcome
@@ -164,3 +164,16 @@ def test_summarize_answerable_group():
         summarize(df.drop(columns="answers"), by="answerable")
     with pytest.raises(ValueError, match="list of gold answers"):
         summarize(df.assign(answers=["Paris", None, None]), by="answerable")
+
+
+def test_sampled_rates():
+    df = pd.DataFrame({"id": ["a", "b", "c"], "outcome": ["correct", "abstain", None],
+                       "p_correct": [0.75, 0.0, None], "p_abstain": [0.25, 0.5, None]})
+    rates = sampled_rates(df)
+    assert rates == {"n": 2, "accuracy": 0.375, "abstention_rate": 0.375, "hallucination_rate": 0.25}
+    with pytest.raises(ValueError, match="--samples"):
+        sampled_rates(df.assign(p_correct=None))
+    with pytest.raises(ValueError, match="id='a'"):
+        sampled_rates(df.assign(p_abstain=[0.5, 0.5, None]))
+    with pytest.raises(MissingColumnsError, match="p_abstain"):
+        sampled_rates(df.drop(columns="p_abstain"))
