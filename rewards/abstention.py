@@ -100,6 +100,17 @@ _HEDGE_KEYS = (
 )
 
 _WORD_RE = re.compile(r"\w", re.UNICODE)
+_BARE_WORD_RE = re.compile(r"[\w']+")
+# Short clauses made only of these are politeness or filler, not a candidate answer.
+_NON_ANSWER_WORDS = frozenset(
+    """sorry unfortunately honestly frankly truly really well hmm hm um uh oh ah alas apologies apologize
+    thanks thank you please ok okay yes no nope sure actually again so anyway indeed i i'm im me my am
+    afraid to be honest question good great interesting tough hard difficult tricky one that this it
+    as an a the ai assistant language model luck hope helps help check see ask consult try search
+    look verify maybe perhaps possibly probably either neither nor or and not
+    抱歉 对不起 不好意思 嗯 哦 说实话 老实说 很遗憾 遗憾的是 好问题 谢谢 你好 这个问题"""
+    .split()
+)
 
 
 def _prepare(text: str) -> str:
@@ -120,7 +131,11 @@ def _cues(clause: str) -> tuple[bool, bool]:
         return True, False
     commit = _COMMIT_RE.search(clause)
     # A commitment needs content after its cue ("maybe." alone commits to nothing).
-    return False, commit is not None and _WORD_RE.search(clause, commit.end()) is not None
+    if commit is not None and _WORD_RE.search(clause, commit.end()) is not None:
+        return False, True
+    # A bare candidate ("Sydney, I'm not sure.") commits too; "Sorry, I don't know." does not.
+    words = _BARE_WORD_RE.findall(clause)
+    return False, 0 < len(words) <= 3 and not all(w in _NON_ANSWER_WORDS for w in words)
 
 
 def clause_cues(clause: str) -> tuple[bool, bool]:

@@ -36,6 +36,7 @@ _OR_FILLERS = frozenset("so something thereabouts similar nearby around other an
 _ANSWER_CUES = frozenset("is was be called named as 是 为".split())
 _CITY_WORDS = frozenset({"city", "town", "ville", "市", "城"})
 _FUNCTION_WORDS = frozenset("is was are of in what which who whom to for and on at by with its it s 的 是 什 么".split())
+_COMPETING = "names the competing candidate"
 _SYMBOL_RE = re.compile(r"^[A-Z][a-z]?$")
 # Two-letter symbols that are also English words: not counted at the start of a sentence.
 _WORDLIKE_SYMBOLS = frozenset({"He", "Be", "No", "As", "In", "At", "Am", "Es", "Os", "Ho", "Po", "Mo", "Re", "Ti"})
@@ -200,7 +201,7 @@ def _find_answer(p: _Parsed, golds, question: str | None) -> tuple[str | None, s
         for s, e in free:
             other = _competitor(p, s, e, golds)
             if other:
-                return None, f"names {gold.text!r} beside a competing candidate {other!r}"
+                return None, f"{_COMPETING} {other!r} beside {gold.text!r}"
         if free:
             return gold.text, f"names {gold.text!r}"
         if gold.symbol is not None:
@@ -269,6 +270,6 @@ def judge(response: str, answers: Iterable[str] | str, *, question: str | None =
     matched, why = _find_answer(p, golds, question)
     if matched is not None:
         return Verdict(Outcome.CORRECT, hedged_in(p.text), matched, why)
-    if abstains_in(p.text, p.clauses):
+    if not why.startswith(_COMPETING) and abstains_in(p.text, p.clauses):
         return Verdict(Outcome.ABSTAIN, reason="declines to answer")
     return Verdict(Outcome.WRONG, hedged_in(p.text), reason=why or "names none of the gold answers")

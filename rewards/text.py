@@ -49,6 +49,7 @@ _TRAILING_ZEROS_RE = re.compile(r"^(\d+)\.(\d*?)0+$")
 # Clause boundaries: sentence punctuation, brackets, dashes; then contrastive conjunctions.
 _PUNCT_SPLIT_RE = re.compile(
     r"[.;:!?\n。；：！？，,、()\[\]]+(?:\s|$)|[。；：！？，、()\[\]\n]|\s[-\u2013\u2014]+\s"
+    r"|[.;:!?,]+(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])"  # NFKC turns "，" into ","
 )
 _CONJ_SPLIT_RE = re.compile(r"\b(?:but|however|though|although|yet|whereas)\b|但是|不过|然而|但", re.IGNORECASE)
 _CONJ_KEYS = ("but", "however", "though", "yet", "whereas", "但", "不过", "然而")
