@@ -27,7 +27,8 @@ from .artifacts import atomic_write_text, results_frame, write_json, write_jsonl
 from .boundary import knowledge_boundary
 from .compare import compare_reports, markdown_table
 from .metrics import DERIVED_GROUPS, check_columns, sampled_rates, summarize
-from .schemes import DEFAULT_PENALTIES, DEFAULT_SCHEMES, penalty_sweep, scheme_table
+from .schemes import (DEFAULT_PENALTIES, DEFAULT_SCHEMES, check_schemes, penalty_schemes, penalty_sweep,
+                      scheme_confidence, scheme_table)
 from .selective import CONFIDENCES, aurc_score, risk_coverage_curve, selective_sweep
 
 __all__ = ["compare_reports", "compute_metrics", "write_report"]
@@ -40,6 +41,32 @@ def _thin(table: pd.DataFrame) -> dict[str, list]:
     return table.iloc[keep].to_dict("list")
 
 
+def _add_selective(judged: pd.DataFrame, out: dict[str, Any], notes: list[str]) -> None:
+    """Risk-coverage, AURC and the frontier for every confidence that covers all answered questions."""
+    answered = (judged["outcome"] != "abstain").to_numpy()
+    if not answered.any():
+        notes.append("No risk-coverage curve: the policy declined every question, so there is no answer to rank.")
+        return
+    for method in CONFIDENCES:
+        if method not in judged.columns:
+            continue
+        conf = pd.to_numeric(judged[method], errors="coerce").to_numpy(float)
+        if np.isnan(conf[answered]).any():
+            where = "all" if np.isnan(conf[answered]).all() else "some"
+            notes.append(f"No `{method}` curve: it is null on {where} answered questions"
+                         + (" (k = 0 samples)." if where == "all" and method != "logprob" else "."))
+            continue
+        coverage, risk, _ = risk_coverage_curve(judged["outcome"], conf)
+        out["selective"][method] = {"aurc": aurc_score(judged["outcome"], conf),
+                                    "e_aurc": aurc_score(judged["outcome"], conf, excess=True),
+                                    "max_coverage": float(coverage[-1]),
+                                    **_thin(pd.DataFrame({"coverage": coverage, "risk": risk}))}
+        out["frontier"][method] = _thin(selective_sweep(judged["outcome"], conf))
+    if not out["selective"]:
+        notes.append("No risk-coverage curve: no confidence column (`logprob`, `agreement`, `p_correct`) covers "
+                     "every answered question.")
+
+
 def compute_metrics(results: Any, *, schemes: Iterable[Sequence[float]] = DEFAULT_SCHEMES,
                     penalties: Iterable[float] = DEFAULT_PENALTIES, n_buckets: int = 3) -> dict[str, Any]:
     """Every number the report shows, as one dict (the content of metrics.json, without figures).
@@ -48,6 +75,8 @@ def compute_metrics(results: Any, *, schemes: Iterable[Sequence[float]] = DEFAUL
     >>> m["overall"]["accuracy"], m["boundary"]
     (0.5, None)
     """
+    schemes, penalties = check_schemes(schemes), list(penalties)
+    penalty_schemes(penalties)  # bad schemes or penalties raise here, before any work
     df = results_frame(results)
     check_columns(df, ["outcome"], what="The benchmark report")
     if df.empty:
@@ -70,32 +99,14 @@ def compute_metrics(results: Any, *, schemes: Iterable[Sequence[float]] = DEFAUL
         out["boundary"] = knowledge_boundary(judged)
     else:
         notes.append("No knowledge boundary: the results carry no k-sample `known` labels (run with --samples k > 0).")
-
-    answered = (judged["outcome"] != "abstain").to_numpy()
-    for method in CONFIDENCES:
-        if method not in judged.columns or not answered.any():
-            continue
-        conf = pd.to_numeric(judged[method], errors="coerce").to_numpy(float)
-        if np.isnan(conf[answered]).any():
-            notes.append(f"No `{method}` confidence curve: it is null on some answered questions.")
-            continue
-        coverage, risk, _ = risk_coverage_curve(judged["outcome"], conf)
-        out["selective"][method] = {"aurc": aurc_score(judged["outcome"], conf),
-                                    "e_aurc": aurc_score(judged["outcome"], conf, excess=True),
-                                    "max_coverage": float(coverage[-1]),
-                                    **_thin(pd.DataFrame({"coverage": coverage, "risk": risk}))}
-        out["frontier"][method] = _thin(selective_sweep(judged["outcome"], conf))
-    if not answered.any():
-        notes.append("No risk-coverage curve: the policy declined every question, so there is no answer to rank.")
-    elif not out["selective"]:
-        notes.append("No risk-coverage curve: no confidence column (`logprob`, `agreement`, `p_correct`) covers "
-                     "every answered question.")
-
+    _add_selective(judged, out, notes)
     try:
-        out["schemes"] = scheme_table(judged, schemes).to_dict("records")
-        out["penalty_sweep"] = penalty_sweep(judged, penalties=penalties).to_dict("records")
-    except (ValueError, KeyError) as err:  # no usable confidence: the section is left out, and says why
+        confidence = scheme_confidence(judged)
+    except (ValueError, KeyError) as err:  # no usable P(correct): the section is left out, and says why
         notes.append(f"No reward-scheme analysis: {err}")
+    else:
+        out["schemes"] = scheme_table(judged, schemes, confidence=confidence).to_dict("records")
+        out["penalty_sweep"] = penalty_sweep(judged, penalties=penalties, confidence=confidence).to_dict("records")
     out["notes"] = notes
     return out
 

@@ -137,33 +137,30 @@ def evaluate_scheme(df: pd.DataFrame, *, correct: float, abstain: float, wrong: 
     return row
 
 
-def scheme_table(df: pd.DataFrame, schemes: Iterable[Sequence[float]] = DEFAULT_SCHEMES, *,
-                 confidence: str = "auto") -> pd.DataFrame:
-    """:func:`evaluate_scheme` for each ``(correct, abstain, wrong)`` triple, one row each.
+def check_schemes(schemes: Iterable[Sequence[float]]) -> list[tuple[float, float, float]]:
+    """Validate ``(correct, abstain, wrong)`` triples before any work; return them as floats.
 
-    >>> df = pd.DataFrame({"outcome": ["correct", "wrong"], "p_correct": [0.9, 0.2]})
-    >>> scheme_table(df, [(1, 0, -1), (1, 0, -3)])["threshold"].tolist()
-    [0.5, 0.75]
+    >>> check_schemes([(1, 0, -3)])
+    [(1.0, 0.0, -3.0)]
     """
-    check_columns(df, ["outcome"], what="scheme_table")
-    judged = df[df["outcome"].notna()]
-    conf = scheme_confidence(judged, confidence=confidence)
-    rows = []
+    checked = []
     for scheme in schemes:
         if len(scheme) != 3:
             raise ValueError(f"Scheme {tuple(scheme)} has {len(scheme)} values; pass (correct, abstain, wrong).")
         c, a, w = map(float, scheme)
-        rows.append(evaluate_scheme(judged, correct=c, abstain=a, wrong=w, confidence=conf))
-    return pd.DataFrame(rows)
+        implied_threshold(correct=c, abstain=a, wrong=w)  # raises when misordered
+        checked.append((c, a, w))
+    if not checked:
+        raise ValueError("schemes is empty; pass (correct, abstain, wrong) triples, e.g. [(1, 0, -3)].")
+    return checked
 
 
-def penalty_sweep(df: pd.DataFrame, *, penalties: Iterable[float] = DEFAULT_PENALTIES, correct: float = 1.0,
-                  abstain: float = 0.0, confidence: str = "auto") -> pd.DataFrame:
-    """Rewards as the wrong-answer penalty grows: one row per ``wrong = -penalty``.
+def penalty_schemes(penalties: Iterable[float], *, correct: float = 1.0,
+                    abstain: float = 0.0) -> list[tuple[float, float, float]]:
+    """The schemes ``(correct, abstain, -penalty)`` of a penalty sweep, validated.
 
-    >>> df = pd.DataFrame({"outcome": ["correct", "wrong"], "p_correct": [0.9, 0.2]})
-    >>> penalty_sweep(df, penalties=[1, 3])[["penalty", "threshold"]].values.tolist()
-    [[1.0, 0.5], [3.0, 0.75]]
+    >>> penalty_schemes([1, 3])
+    [(1.0, 0.0, -1.0), (1.0, 0.0, -3.0)]
     """
     penalties = [float(p) for p in penalties]
     if not penalties:
@@ -171,6 +168,34 @@ def penalty_sweep(df: pd.DataFrame, *, penalties: Iterable[float] = DEFAULT_PENA
     bad = [p for p in penalties if not -p < abstain]
     if bad:
         raise ValueError(f"Penalties {bad} give wrong >= abstain={abstain}; each penalty must exceed {-abstain}.")
-    table = scheme_table(df, [(correct, abstain, -p) for p in penalties], confidence=confidence)
-    table.insert(0, "penalty", penalties)
+    return check_schemes([(correct, abstain, -p) for p in penalties])
+
+
+def scheme_table(df: pd.DataFrame, schemes: Iterable[Sequence[float]] = DEFAULT_SCHEMES, *,
+                 confidence: str | tuple[str, np.ndarray] = "auto") -> pd.DataFrame:
+    """:func:`evaluate_scheme` for each ``(correct, abstain, wrong)`` triple, one row each.
+
+    >>> df = pd.DataFrame({"outcome": ["correct", "wrong"], "p_correct": [0.9, 0.2]})
+    >>> scheme_table(df, [(1, 0, -1), (1, 0, -3)])["threshold"].tolist()
+    [0.5, 0.75]
+    """
+    schemes = check_schemes(schemes)
+    check_columns(df, ["outcome"], what="scheme_table")
+    judged = df[df["outcome"].notna()]
+    conf = confidence if isinstance(confidence, tuple) else scheme_confidence(judged, confidence=confidence)
+    return pd.DataFrame([evaluate_scheme(judged, correct=c, abstain=a, wrong=w, confidence=conf)
+                         for c, a, w in schemes])
+
+
+def penalty_sweep(df: pd.DataFrame, *, penalties: Iterable[float] = DEFAULT_PENALTIES, correct: float = 1.0,
+                  abstain: float = 0.0, confidence: str | tuple[str, np.ndarray] = "auto") -> pd.DataFrame:
+    """Rewards as the wrong-answer penalty grows: one row per ``wrong = -penalty``.
+
+    >>> df = pd.DataFrame({"outcome": ["correct", "wrong"], "p_correct": [0.9, 0.2]})
+    >>> penalty_sweep(df, penalties=[1, 3])[["penalty", "threshold"]].values.tolist()
+    [[1.0, 0.5], [3.0, 0.75]]
+    """
+    schemes = penalty_schemes(penalties, correct=correct, abstain=abstain)
+    table = scheme_table(df, schemes, confidence=confidence)
+    table.insert(0, "penalty", [-w for _, _, w in schemes])
     return table

@@ -67,7 +67,11 @@ def test_bad_input_fails_before_writing(tmp_path):
         compute_metrics(pd.DataFrame({"outcome": []}))
     with pytest.raises(FileNotFoundError, match="results.jsonl"):
         write_report(tmp_path / "missing.jsonl", tmp_path / "b")
-    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    with pytest.raises(ValueError, match="correct > abstain > wrong"):
+        write_report(make_results(20), tmp_path / "c", schemes=[(1, 0, 0)])
+    with pytest.raises(ValueError, match="each penalty must exceed"):
+        write_report(make_results(20), tmp_path / "d", penalties=[-1])
+    assert not any((tmp_path / d).exists() for d in "abcd")
 
 
 def test_jsonl_round_trip_and_bad_line(tmp_path):

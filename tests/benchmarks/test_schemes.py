@@ -89,5 +89,7 @@ def test_penalty_sweep_is_monotone_and_checks_input():
         penalty_sweep(df, penalties=[])
     with pytest.raises(ValueError, match="pass \\(correct, abstain, wrong\\)"):
         scheme_table(df, [(1, 0)])
+    with pytest.raises(ValueError, match="schemes is empty"):
+        scheme_table(df, [])
     with pytest.raises(ValueError, match="confidence='magic'"):
         scheme_table(df, confidence="magic")
