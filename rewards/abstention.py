@@ -171,7 +171,7 @@ def is_degenerate(text: str) -> bool:
     """
     if not isinstance(text, str) or not _WORD_RE.search(text):
         return True
-    words = text.split()
+    words = text.split(None, 5)[:5]
     if len(words) < 4 or len(set(words)) > 3:
         return False
     tokens = re.findall(r"\w+", text.lower())

@@ -68,6 +68,12 @@ class Verdict:
     reason: str = ""
 
 
+@lru_cache(maxsize=65536)
+def _verdict(outcome: Outcome, hedged: bool = False, matched: str | None = None, reason: str = "") -> Verdict:
+    """Verdicts are immutable, so equal ones are shared (saves building one per response)."""
+    return Verdict(outcome, hedged, matched, reason)
+
+
 @dataclass(frozen=True)
 class _Gold:
     text: str
@@ -257,7 +263,7 @@ def judge(response: str, answers: Iterable[str] | str, *, question: str | None =
     if question is not None and not isinstance(question, str):
         raise TypeError(f"judge needs the question as a string or None, got {type(question).__name__}.")
     if is_degenerate(response):
-        return Verdict(Outcome.WRONG, reason="empty or degenerate response")
+        return _verdict(Outcome.WRONG, reason="empty or degenerate response")
     try:
         golds = _golds(answers) if answers else ()
     except TypeError as exc:  # an unhashable item such as a nested list
@@ -265,11 +271,11 @@ def judge(response: str, answers: Iterable[str] | str, *, question: str | None =
     p = _Parsed(response)
     if not answers:
         if abstains_in(p.text, p.clauses):
-            return Verdict(Outcome.CORRECT, reason="declines a question that has no true answer")
-        return Verdict(Outcome.WRONG, hedged_in(p.text), reason="commits to an answer, but the question has none")
+            return _verdict(Outcome.CORRECT, reason="declines a question that has no true answer")
+        return _verdict(Outcome.WRONG, hedged_in(p.text), reason="commits to an answer, but the question has none")
     matched, why = _find_answer(p, golds, question)
     if matched is not None:
-        return Verdict(Outcome.CORRECT, hedged_in(p.text), matched, why)
+        return _verdict(Outcome.CORRECT, hedged_in(p.text), matched, why)
     if not why.startswith(_COMPETING) and abstains_in(p.text, p.clauses):
-        return Verdict(Outcome.ABSTAIN, reason="declines to answer")
-    return Verdict(Outcome.WRONG, hedged_in(p.text), reason=why or "names none of the gold answers")
+        return _verdict(Outcome.ABSTAIN, reason="declines to answer")
+    return _verdict(Outcome.WRONG, hedged_in(p.text), reason=why or "names none of the gold answers")

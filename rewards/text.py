@@ -150,12 +150,15 @@ def split_clauses(text: str) -> list[str]:
     ["I'm not sure", "I think it's Paris"]
     """
     low = text.lower()
-    if not any(key in low for key in _CONJ_KEYS):
-        return [c for c in (part.strip() for part in _PUNCT_SPLIT_RE.split(text)) if c]
+    for key in _CONJ_KEYS:
+        if key in low:
+            break
+    else:
+        return [c for c in map(str.strip, _PUNCT_SPLIT_RE.split(text)) if c]
     out = []
     for part in _PUNCT_SPLIT_RE.split(text):
         out += _CONJ_SPLIT_RE.split(part)
-    return [c for c in (part.strip() for part in out) if c]
+    return [c for c in map(str.strip, out) if c]
 
 
 def _prepare(text: str) -> str:
@@ -187,22 +190,18 @@ def _tokens(text: str) -> list[str]:
         raw = text.translate(_ASCII_PUNCT).split()
     else:
         raw = _KEEP_RE.findall(_CJK_RE.sub(r" \1 ", text))
-    tokens: list[str] = []
-    numbers = articles = False
-    for t in raw:
-        if t.isalpha():
-            if t in _ARTICLES:
-                articles = True
-            elif t in _NUMBER_WORDS:
-                numbers = True
-            tokens.append(t)
-        elif t.isdigit():
-            tokens.append(t)
-        else:
-            tokens += _split_mixed(t)
-    if numbers:  # before dropping articles: "a hundred" is 100
+    if "".join(raw).isalpha():  # the common case: words only
+        tokens = raw
+    else:
+        tokens = []
+        for t in raw:
+            if t.isalpha() or t.isdigit():
+                tokens.append(t)
+            else:
+                tokens += _split_mixed(t)
+    if not _NUMBER_WORDS.isdisjoint(tokens):  # before dropping articles: "a hundred" is 100
         tokens = words_to_numbers(tokens)
-    if articles:
+    if not _ARTICLES.isdisjoint(tokens):
         tokens = [t for t in tokens if t not in _ARTICLES]
     return tokens
 
