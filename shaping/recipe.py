@@ -45,6 +45,8 @@ class RLSettings:
     """Tokens per completion (answers are one short sentence)."""
     temperature: float = 1.0
     """Sampling temperature during training."""
+    max_prompt_length: int = 256
+    """Longest prompt in tokens (PPO checks it at step 0)."""
     seed: int = 0
 
 
@@ -123,7 +125,7 @@ def train_policy(
             output_dir=str(output_dir), max_steps=s.steps, learning_rate=s.learning_rate, kl_coef=s.kl_coef,
             per_device_train_batch_size=s.prompts_per_step, num_generations=s.num_generations,
             max_completion_length=s.max_completion_length, temperature=s.temperature, seed=s.seed,
-            logging_steps=1, save_final=False,
+            max_prompt_length=s.max_prompt_length, logging_steps=1, save_final=False,
         )
         engine = PPOTrainer(model=model, reward_funcs=funcs, args=config, train_dataset=dataset,
                             processing_class=tokenizer, callbacks=list(callbacks))
