@@ -1,0 +1,105 @@
+"""evaluate_policy: records, k-sample boundary, resume by id, input checks (tiny random model)."""
+
+import json
+
+import pandas as pd
+import pytest
+import torch
+from datasets import Dataset, DatasetDict
+
+import benchmarks.evaluate as ev
+from benchmarks.evaluate import as_rows, evaluate_policy, normalize_answer, read_results
+from benchmarks.generation import Generation
+from tests.benchmarks.tiny_lm import question_rows, tiny_lm
+
+SCHEMA = ["id", "question", "answers", "query_type", "relation", "entity", "popularity", "passage", "response",
+          "outcome", "hedged", "matched", "reason", "logprob", "sum_logprob", "num_tokens", "samples",
+          "p_correct", "p_abstain", "agreement", "known"]
+
+
+@pytest.fixture(scope="module")
+def lm():
+    torch.set_num_threads(1)
+    return tiny_lm()
+
+
+def _run(lm, rows, **kw):
+    model, tok = lm
+    return evaluate_policy(model, tok, rows, max_new_tokens=4, batch_size=4, **kw)
+
+
+def test_records_follow_the_results_schema(lm, tmp_path):
+    rows = question_rows(6)
+    df = _run(lm, rows, k=2, out_path=tmp_path / "results.jsonl")
+    assert list(df["id"]) == [r["id"] for r in rows]  # dataset order, not length order
+    assert set(SCHEMA) <= set(df.columns)
+    judged = df[df.query_type != "creative"]
+    assert set(judged["outcome"]) <= {"correct", "abstain", "wrong"}
+    assert all(len(s) == 2 for s in judged["samples"])
+    assert judged["p_correct"].between(0, 1).all() and judged["agreement"].between(0.5, 1).all()
+    creative = df[df.query_type == "creative"].iloc[0]
+    assert pd.isna(creative["outcome"]) and creative["samples"] == [] and pd.isna(creative["known"])
+    assert df["logprob"].map(lambda x: x < 0).all()
+    lines = (tmp_path / "results.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["id"] for line in lines) == sorted(df["id"])
+
+
+def test_k_zero_means_greedy_only(lm):
+    df = _run(lm, question_rows(3), k=0)
+    assert df["p_correct"].isna().all() and df["samples"].map(len).eq(0).all()
+
+
+def test_boundary_fields_from_judged_samples():
+    row = {"id": "x", "question": "What is the capital of France?", "answers": ["Paris"],
+           "query_type": "knowledge-seeking"}
+    samples = [Generation(t, float("nan"), 3) for t in ["Paris.", "I don't know.", "It is Lyon.", "paris!"]]
+    rec = ev._record(row, Generation("The capital is Paris.", -2.0, 4), samples, 4)
+    assert rec["outcome"] == "correct" and rec["logprob"] == -0.5
+    assert [s["outcome"] for s in rec["samples"]] == ["correct", "abstain", "wrong", "correct"]
+    assert (rec["p_correct"], rec["p_abstain"], rec["agreement"], rec["known"]) == (0.5, 0.25, 0.5, True)
+
+
+def test_resume_skips_finished_ids(lm, tmp_path, monkeypatch):
+    out = tmp_path / "results.jsonl"
+    rows = question_rows(6)
+    first = _run(lm, rows[:3], k=1, out_path=out)
+    seen = []
+    real = ev.generate
+    monkeypatch.setattr(ev, "generate", lambda m, t, prompts, **kw: seen.extend(prompts) or real(m, t, prompts, **kw))
+    df = _run(lm, rows, k=1, out_path=out)
+    asked = {p[-1]["content"] for p in seen}
+    assert asked == {r["question"] for r in rows[3:]}  # the first three were not generated again
+    assert list(df["response"][:3]) == list(first["response"])
+    assert len(read_results(out)) == 6
+
+
+def test_half_written_line_is_dropped_and_k_mismatch_raises(lm, tmp_path):
+    out = tmp_path / "results.jsonl"
+    _run(lm, question_rows(3), k=1, out_path=out)
+    out.write_text(out.read_text() + '{"id": "q9", "resp')
+    assert len(read_results(out)) == 3
+    with pytest.raises(ValueError, match="k=1 samples, but k=2"):
+        _run(lm, question_rows(3), k=2, out_path=out)
+    df = _run(lm, question_rows(3), k=2, out_path=out, resume=False)
+    assert df["samples"].map(len).tolist() == [2, 2, 0]  # the last row is creative
+
+
+@pytest.mark.parametrize("data, match", [
+    ([], "empty"),
+    ([{"id": "a", "question": "Q?"}], r"lacks the column\(s\) \['answers', 'query_type'\]"),
+    ([{"id": "a", "question": "Q", "answers": [], "query_type": "creative"}] * 2, "Duplicate ids"),
+])
+def test_bad_datasets_raise_clear_errors(data, match):
+    with pytest.raises(ValueError, match=match):
+        as_rows(data)
+
+
+def test_dataset_dict_and_dataframe_inputs():
+    rows = question_rows(2)
+    with pytest.raises(TypeError, match="pass one split"):
+        as_rows(DatasetDict({"eval": Dataset.from_list(rows)}))
+    assert [r["id"] for r in as_rows(pd.DataFrame(rows))] == ["q0", "q1"]
+
+
+def test_normalize_answer():
+    assert normalize_answer("  The Ulan-Bator. ") == normalize_answer("ulan bator")
