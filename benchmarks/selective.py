@@ -24,7 +24,7 @@ import pandas as pd
 
 from .metrics import check_columns, outcome_array
 
-#: Confidence name -> (results column, how it is read). All are "higher = more confident".
+#: Confidence (= its results column) -> what it is. All read "higher = more confident".
 CONFIDENCES = {
     "logprob": "mean per-token log-probability of the greedy response",
     "agreement": "fraction of k samples that agree with the most common answer",
@@ -52,7 +52,7 @@ def _answered_and_wrong(correct: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     values = list(correct.values if isinstance(correct, pd.Series) else correct)
     if len(values) != n:
         raise ValueError(f"Got {len(values)} outcomes and {n} confidences; pass one confidence per question.")
-    if values and all(isinstance(v, (bool, np.bool_)) or v in (0, 1) for v in values):
+    if values and all(isinstance(v, (bool, np.bool_, int, np.integer)) and v in (0, 1) for v in values):
         flags = np.asarray(values, dtype=bool)
         return np.ones(n, dtype=bool), ~flags
     outcomes = outcome_array(values)

@@ -59,6 +59,9 @@ def test_curve_errors():
         risk_coverage_curve(["correct", "wrong"], [0.1, np.nan])
     with pytest.raises(ValueError, match="abstained on every question"):
         risk_coverage_curve(["abstain"], [0.3])
+    with pytest.raises(ValueError, match="creative rows"):
+        risk_coverage_curve(["correct", pd.NA], [0.1, 0.2])
+    np.testing.assert_allclose(risk_coverage_curve([1, 0], [0.9, 0.1])[1], [0.0, 0.5])  # 0/1 read as booleans
     with pytest.raises(ValueError, match="non-empty"):
         risk_coverage_curve([], [])
 
