@@ -32,7 +32,7 @@ import pandas as pd
 from rewards import Outcome, Reward, completion_text, judge, query_text
 
 logger = logging.getLogger("bench_training")
-RUNS = ("ppo-rm", "ppo-binary", "ppo-shaped")
+RUNS = ("ppo-rm", "ppo-binary", "ppo-shaped", "ppo-shaped-selected")
 
 
 class BinaryCorrectReward(Reward):
@@ -64,6 +64,7 @@ def reward_for(run: str, out: Path, labels, config):
 def train_run(run: str, out: Path, config) -> dict:
     """Train one RL row from the warm start and evaluate it (resumable: skipped when its eval exists)."""
     from rewards.knowledge import KnowledgeLabels
+    from shaping.demo_config import is_done
     from shaping.demo_stages import _evaluate, _load, _rows, _val_rows
     from shaping.recipe import RLSettings, train_policy
     from shaping.selection import ValidationSelectionCallback
@@ -71,6 +72,11 @@ def train_run(run: str, out: Path, config) -> dict:
     d = out / "bench" / run
     if (d / "eval.jsonl").exists() and (d / "DONE").exists():
         return json.loads((d / "timing.json").read_text())
+    if run == "ppo-shaped-selected":  # the demo's own train + eval stages (same settings)
+        if not (is_done(out, "train") and is_done(out, "eval")):
+            raise FileNotFoundError(f"{run} reuses `shaping demo --out {out}`; run the demo first or use ppo-shaped.")
+        timing = out / "train" / "timing.json"
+        return json.loads(timing.read_text()) if timing.exists() else {"seconds_per_step": float("nan")}
     d.mkdir(parents=True, exist_ok=True)
     rows = _rows(out)
     model, tokenizer = _load(out / "warm-start" / "model" if config.warm_start else config.model)
@@ -106,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=None, help="RL steps per run (default: the demo's 40).")
     parser.add_argument("--limit", type=int, default=None, help="Held-out questions (default: the demo's 80).")
     parser.add_argument("--quick", action="store_true", help="Start from the demo's --quick settings.")
-    parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS), help="RL rows to train.")
+    parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS[:3]),
+                        help="RL rows to train; ppo-shaped-selected reuses the demo's trained policy instead of "
+                             "training ppo-shaped again (then only its selected checkpoint is reported).")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -132,9 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     base = pd.read_json(out / "base-eval" / "eval.jsonl", lines=True)
     named = {"base (prompted to say I don't know)": base,
              "warm start alone": pd.read_json(out / "warm-start" / "eval.jsonl", lines=True)}
-    labels = {"ppo-rm": "PPO, RM alone", "ppo-binary": "PPO, binary 1/0", "ppo-shaped": "PPO, shaped (final step)"}
+    labels = {"ppo-rm": "PPO, RM alone", "ppo-binary": "PPO, binary 1/0", "ppo-shaped": "PPO, shaped (final step)",
+              "ppo-shaped-selected": "PPO, shaped (selected on validation)"}
     for run in args.runs:
-        named[labels[run]] = pd.read_json(out / "bench" / run / "eval.jsonl", lines=True)
+        path = out / "eval" / "eval.jsonl" if run == "ppo-shaped-selected" else out / "bench" / run / "eval.jsonl"
+        named[labels[run]] = pd.read_json(path, lines=True)
     selected = out / "bench" / "ppo-shaped" / "eval_selected.jsonl"
     if "ppo-shaped" in args.runs and selected.exists():
         named["PPO, shaped (selected on validation)"] = pd.read_json(selected, lines=True)
@@ -152,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     plot_comparison({n: table.loc[n, ["correct", "abstain", "wrong", "truthfulness"]].to_dict() for n in table.index},
                     out / "outcomes.png", title="Held-out outcomes by training recipe")
     for run in args.runs:
-        history = json.loads((out / "bench" / run / "log_history.json").read_text())
+        folder = out / "train" if run == "ppo-shaped-selected" else out / "bench" / run
+        history = json.loads((folder / "log_history.json").read_text())
         keys = [k for k in ("reward", "known/abstain_rate", "unknown/abstain_rate", "val/truthfulness",
                             "val/abstain_known") if any(k in h for h in history)]
         plot_training_curves(history, out / f"curves-{run}.png", keys=keys, title=labels[run])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -116,8 +117,11 @@ def stage_train(out: Path, config: DemoConfig) -> None:
     settings = RLSettings(steps=config.steps, learning_rate=config.learning_rate, kl_coef=config.kl_coef,
                           prompts_per_step=config.prompts_per_step, num_generations=config.num_generations,
                           max_completion_length=config.max_completion_length, seed=config.seed)
+    t0 = time.monotonic()
     policy, history = train_policy(model, tokenizer, reward, rows["train"], output_dir=d / "run",
                                    settings=settings, trainer=config.trainer, callbacks=callbacks)
+    seconds = time.monotonic() - t0
+    (d / "timing.json").write_text(json.dumps({"train_seconds": seconds, "seconds_per_step": seconds / config.steps}))
     policy.save_pretrained(d / "model")
     tokenizer.save_pretrained(d / "model")
     labels.save(d / "labels.json")
