@@ -30,6 +30,12 @@ EXONYMS: dict[str, list[str]] = {
     "Sana'a": ["Sanaa"],
     "Almaty": ["Alma-Ata"],
 }
+# Other names of countries that the packages miss.
+COUNTRY_NAMES: dict[str, list[str]] = {
+    "Myanmar": ["Burma"], "Eswatini": ["Swaziland"], "Czech Republic": ["Czechia"], "Ivory Coast": ["Côte d'Ivoire"],
+    "East Timor": ["Timor-Leste"], "Cape Verde": ["Cabo Verde"], "Turkey": ["Türkiye"],
+    "North Macedonia": ["Macedonia"], "United Kingdom": ["Britain", "Great Britain"],
+}
 # Short forms that are how people actually name a country (two- and three-letter codes are
 # otherwise dropped: "MN" is nobody's answer and would match by accident).
 SHORT_NAMES = {"US", "USA", "UK", "UAE", "DRC", "PRC", "ROK", "DPRK"}
@@ -70,7 +76,7 @@ def country_aliases(name: str, alt_spellings: list[str] | tuple[str, ...] = ()) 
     >>> country_aliases("United States", ["US", "USA", "United States of America"])
     ['United States', 'US', 'USA', 'United States of America', 'America']
     """
-    out = [name]
+    out = [name, *COUNTRY_NAMES.get(name, [])]
     for alt in alt_spellings:
         alt = str(alt).strip()
         if alt in SHORT_NAMES or (len(alt) > 3 and not alt.isupper() and _LATIN.fullmatch(alt)):

@@ -89,11 +89,10 @@ def split_rows(rows: list[dict], *, eval_fraction: float, seed: int) -> dict[str
         names = sorted(strata[kind])
         rng.shuffle(names)
         target, taken = eval_fraction * sum(len(groups[n]) for n in names), 0
-        for name in names:
-            if taken >= target:
-                break
-            eval_groups.add(name)
-            taken += len(groups[name])
+        for name in names:  # take groups in random order, skipping any that would overshoot
+            if taken + len(groups[name]) <= target:
+                eval_groups.add(name)
+                taken += len(groups[name])
     splits = {"train": [r for r in rows if r["group"] not in eval_groups],
               "eval": [r for r in rows if r["group"] in eval_groups]}
     for members in splits.values():

@@ -37,7 +37,12 @@ _SHARED_CURRENCIES = {"EUR": ["euro"], "XOF": ["CFA franc", "West African CFA fr
                       "ZAR": ["rand", "South African rand"], "ANG": ["Netherlands Antillean guilder"]}
 # City names that are administrative units or garbled, not a city people would name.
 _NOT_A_CITY = re.compile(r"\d|\b[A-Z]{2,}\b|[()/,]|\b(?:Rayon|District|County|Sector|Okrug|Prefecture)\b")
-_SKIP = {"PS", "HK", "MO", "EH", "AQ", "UM", "BQ", "XK"}  # disputed or not a country with a capital
+# Disputed, defunct, or without a capital people could name.
+_SKIP = {"PS", "HK", "MO", "EH", "AQ", "UM", "BQ", "XK", "AN", "CS", "TF", "GS"}
+_RENAMED = {"MK", "SZ", "MM"}  # countryinfo has the old name (Macedonia, Swaziland, Burma): use geonames'
+# Currency names shared by many countries: asked as "<demonym> <name>" ("Swedish krona").
+_GENERIC_CURRENCIES = {"dollar", "franc", "pound", "peso", "dinar", "rupee", "rial", "riyal", "shilling", "krona",
+                       "krone", "lira", "ruble", "dirham", "won", "escudo", "leu", "manat", "guilder"}
 
 CAPITAL_TEMPLATES = ["What is the capital of {x}?", "Which city is the capital of {x}?",
                      "Name the capital city of {x}.", "What city serves as the capital of {x}?"]
@@ -73,26 +78,28 @@ def countries() -> tuple[dict, ...]:
     currency_users = defaultdict(int)
     for info in geo_countries.values():
         currency_users[info["currencycode"]] += 1
-    out = []
+    out, seen = [], set()
     for country in countryinfo.all_countries():
         info = country.info()
         iso = (info.get("ISO") or {}).get("alpha2")
         geo = geo_countries.get(iso)
         capital, population = info.get("capital"), info.get("population") or (geo or {}).get("population")
         if geo is None or iso in _SKIP or not isinstance(capital, str) or not capital.strip() \
-                or "/" in capital or not population or not geo.get("currencyname"):
+                or "/" in capital or not population or not geo.get("currencyname") or iso in seen:
             continue
+        seen.add(iso)
+        name = geo["name"] if iso in _RENAMED or any(ch in info["name"] for ch in "(,") else info["name"]
         capitals = unique([capital, geo["capital"]])
         capital_aliases = []
-        for name in capitals:
-            city = next((c for c in by_code[iso] if c["name"] == name or name in c["alternatenames"]), None)
-            capital_aliases += place_aliases(name, city["alternatenames"] if city else ())
+        for cap in capitals:
+            city = next((c for c in by_code[iso] if c["name"] == cap or cap in c["alternatenames"]), None)
+            capital_aliases += place_aliases(cap, city["alternatenames"] if city else ())
             if city:
                 capital_aliases += place_aliases(city["name"])
         code, currency = geo["currencycode"], geo["currencyname"]
         if code in _SHARED_CURRENCIES:
             currency_answers = _SHARED_CURRENCIES[code] + [code]
-        elif currency_users[code] > 1 or currency.lower() in {"dollar", "franc", "pound", "peso", "dinar"}:
+        elif currency_users[code] > 1 or currency.lower() in _GENERIC_CURRENCIES:
             currency_answers = [f"{info.get('demonym') or geo['name']} {currency.lower()}", code]
         else:
             currency_answers = [currency, code]
@@ -102,7 +109,8 @@ def countries() -> tuple[dict, ...]:
         if "Oceania" in continents:
             continents.append("Australia")
         out.append({
-            "iso": iso, "name": info["name"], "aliases": country_aliases(info["name"], [geo["name"], *info.get("altSpellings", [])]),
+            "iso": iso, "name": name,
+            "aliases": country_aliases(name, [info["name"], geo["name"], *info.get("altSpellings", [])]),
             "capital": capitals[0], "capital_aliases": unique(capital_aliases), "population": float(population),
             "currency": currency_answers, "continents": unique(c for c in continents if c),
             "subregion": subregion or region, "cities": by_code[iso],

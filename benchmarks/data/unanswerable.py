@@ -68,8 +68,9 @@ def unanswerable_questions(*, n_countries: int = 90, n_cities: int = 150, n_elem
     for name in invented_names("element", n_elements):
         add("fictional_element_symbol", name, SYMBOL_T, name)
         add("fictional_element_number", name, NUMBER_T, name)
-        add(rng.choice(["fictional_element_discoverer", "fictional_element_discovery_year"]), name,
-            rng.choice([DISCOVERER_T, YEAR_T]), name)
+        relation, templates = rng.choice([("fictional_element_discoverer", DISCOVERER_T),
+                                          ("fictional_element_discovery_year", YEAR_T)])
+        add(relation, name, templates, name)
     for place in NOT_STATES:
         add("false_premise_state_capital", place, PREMISE_CAPITAL_T, place)
         add("false_premise_statehood", place, STATEHOOD_TEMPLATES, place)
