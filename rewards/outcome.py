@@ -20,7 +20,7 @@ from typing import Iterable
 
 from .abstention import _cues, abstains_in, clause_cues, hedged_in, is_abstention, is_degenerate, is_hedged
 from .outcome_type import Outcome
-from .text import answer_tokens, prepared_clauses, split_clauses
+from .text import _NUMBER_WORDS, _fold, _prepare, _tokens, answer_tokens, split_clauses
 
 __all__ = ["Verdict", "judge"]
 
@@ -37,6 +37,8 @@ _ANSWER_CUES = frozenset("is was be called named as 是 为".split())
 _CITY_WORDS = frozenset({"city", "town", "ville", "市", "城"})
 _FUNCTION_WORDS = frozenset("is was are of in what which who whom to for and on at by with its it s 的 是 什 么".split())
 _COMPETING = "names the competing candidate"
+_LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
+_SPELLED = _NUMBER_WORDS | {"and", "point"}
 _SYMBOL_RE = re.compile(r"^[A-Z][a-z]?$")
 # Two-letter symbols that are also English words: not counted at the start of a sentence.
 _WORDLIKE_SYMBOLS = frozenset({"He", "Be", "No", "As", "In", "At", "Am", "Es", "Os", "Ho", "Po", "Mo", "Re", "Ti"})
@@ -80,6 +82,7 @@ class _Gold:
     tokens: tuple[str, ...]
     pattern: str  # " tok tok " for token-boundary search
     symbol: re.Pattern | None  # case-sensitive regex for 1-2 letter symbols
+    key: str  # a run of letters every match must contain in the folded response ("" if none)
 
 
 @lru_cache(maxsize=16384)
@@ -94,8 +97,13 @@ def _golds(answers: tuple[str, ...]) -> tuple[_Gold, ...]:
         if _SYMBOL_RE.match(raw):
             follow = _PRONOUN_FOLLOWERS if raw == "I" else ""
             symbol = re.compile(rf"(?<![\w'\u2019]){re.escape(raw)}(?![\w'\u2019]){follow}")
+        # A letters-only gold matches only where its longest run of letters appears in the
+        # folded response, so most non-matching responses skip tokenization (speed).
+        runs = _LETTER_RUN_RE.findall(_fold(raw))
+        spelled_number = any(t[0].isdigit() for t in tokens) or any(r in _SPELLED for r in runs)
+        key = max(runs, key=len) if runs and not spelled_number and symbol is None else ""
         if tokens or symbol:
-            out.append(_Gold(text, tokens, " " + " ".join(tokens) + " ", symbol))
+            out.append(_Gold(text, tokens, " " + " ".join(tokens) + " ", symbol, key if len(key) >= 3 else ""))
     return tuple(out)
 
 
@@ -107,20 +115,18 @@ def _question(question: str) -> str:
 class _Parsed:
     """A response cut into clauses, with normalized tokens and each token's clause."""
 
-    __slots__ = ("response", "text", "clauses", "tokens", "clause_of", "_cues")
+    __slots__ = ("response", "text", "clauses", "tokens", "clause_of")
 
-    def __init__(self, response: str) -> None:
-        self.response = response
-        self.text, parts = prepared_clauses(response)
-        self.clauses: list[str] = []
+    def __init__(self, response: str, text: str, clauses: list[str]) -> None:
+        self.response, self.text, self.clauses = response, text, clauses
         self.tokens: list[str] = []
         self.clause_of: list[int] = []
-        for k, (clause, toks) in enumerate(parts):
-            self.clauses.append(clause)
+        for k, clause in enumerate(clauses):
+            toks = _tokens(clause)
             self.tokens += toks
             self.clause_of += [k] * len(toks)
 
-    def declines(self, k: int) -> bool:
+    def declines(self, k: int) -> bool:  # noqa: D102
         return _cues(self.clauses[k])[0]
 
     def occurrences(self, gold: _Gold) -> Iterable[tuple[int, int]]:
@@ -262,20 +268,25 @@ def judge(response: str, answers: Iterable[str] | str, *, question: str | None =
         raise TypeError(f"judge needs the gold answers as a list of strings, got {answers!r}; use [] for none.")
     if question is not None and not isinstance(question, str):
         raise TypeError(f"judge needs the question as a string or None, got {type(question).__name__}.")
-    if is_degenerate(response):
-        return _verdict(Outcome.WRONG, reason="empty or degenerate response")
     try:
         golds = _golds(answers) if answers else ()
     except TypeError as exc:  # an unhashable item such as a nested list
         raise TypeError(f"judge needs the gold answers as a list of strings, got {answers!r}; use [] for none.") from exc
-    p = _Parsed(response)
+    if is_degenerate(response):
+        return _verdict(Outcome.WRONG, False, None, "empty or degenerate response")
+    text = _prepare(response)
+    clauses = split_clauses(text)
     if not answers:
-        if abstains_in(p.text, p.clauses):
-            return _verdict(Outcome.CORRECT, reason="declines a question that has no true answer")
-        return _verdict(Outcome.WRONG, hedged_in(p.text), reason="commits to an answer, but the question has none")
-    matched, why = _find_answer(p, golds, question)
+        if abstains_in(text, clauses):
+            return _verdict(Outcome.CORRECT, False, None, "declines a question that has no true answer")
+        return _verdict(Outcome.WRONG, hedged_in(text), None, "commits to an answer, but the question has none")
+    matched, why = None, ""
+    for gold in golds:
+        if not gold.key or gold.key in text:  # it may match: tokenize and look
+            matched, why = _find_answer(_Parsed(response, text, clauses), golds, question)
+            break
     if matched is not None:
-        return _verdict(Outcome.CORRECT, hedged_in(p.text), matched, why)
-    if not why.startswith(_COMPETING) and abstains_in(p.text, p.clauses):
-        return _verdict(Outcome.ABSTAIN, reason="declines to answer")
-    return _verdict(Outcome.WRONG, hedged_in(p.text), reason=why or "names none of the gold answers")
+        return _verdict(Outcome.CORRECT, hedged_in(text), matched, why)
+    if not why.startswith(_COMPETING) and abstains_in(text, clauses):
+        return _verdict(Outcome.ABSTAIN, False, None, "declines to answer")
+    return _verdict(Outcome.WRONG, hedged_in(text), None, why or "names none of the gold answers")

@@ -138,8 +138,10 @@ def _fold(text: str) -> str:
         text = text.lower()
     else:
         text = unicodedata.normalize("NFKC", text).casefold()
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-        text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+        if not unicodedata.is_normalized("NFKD", text):  # something to decompose: strip the marks
+            text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+            text = unicodedata.normalize("NFKC", text).casefold()
+        text = text.translate(_APOSTROPHES)
     return text
 
 
