@@ -49,6 +49,12 @@ _EN_ABSTAIN = r"""
   | \b(?:fictional|fictitious|imaginary|made[-\s]up|hypothetical|non-?existent)\b
   | \b(?:no\s*one|nobody)\s+(?:really\s+)?knows\b
   | \b(?:is|are|remains?|was)\s+(?:currently\s+|still\s+)?(?:unknown|not\s+known|unclear|uncertain|undetermined|a\s+mystery)\b
+  | \b(?:there\s+(?:isn't|is\s+not|aren't|are\s+not|was\s+not|wasn't))\s+(?:a|an|any)\s+(?:such\s+)?(?:country|nation|state|element|city|capital|place|record|information)
+  | \bnever\s+heard\s+of\b | \bi\s+lack\s+(?:the\s+)?(?:information|knowledge|data)
+  | \b(?:impossible|hard|difficult)\s+(?:for\s+me\s+)?to\s+(?:say|tell|know|determine|answer)\b
+  | \b(?:rather\s+not|won't|will\s+not|can't|cannot)\s+guess\b
+  | \bnot\s+in\s+my\s+(?:training|knowledge|data)\b
+  | \b(?:has|have)\s+no\s+(?:official\s+|known\s+)?(?:capital|atomic\s+number|symbol)\b
   | \bbeyond\s+my\s+knowledge\b | \boutside\s+(?:of\s+)?my\s+knowledge\b
   | \bi\s+(?:can't|cannot)\s+be\s+(?:sure|certain)\b
   | \bcan(?:'t|not|\s+not)\s+be\s+(?:determined|answered|known)\b
@@ -59,7 +65,7 @@ _ZH_ABSTAIN = (
     r"不知道|不晓得|不确定|不能确定|无法确定|无法回答|不能回答|回答不了|无法提供|不能提供|不清楚|"
     r"不了解|没有相关信息|没有相关的信息|没有关于.{0,20}?的?信息|没有.{0,6}资料|没有这方面|无从得知|不得而知|"
     r"没有人知道|无人知道|无人知晓|没人知道|并不存在|不存在|没有这个国家|没有这样的|虚构的|未知|不太确定|说不准|"
-    r"无法得知|无法判断|不能判断|我不记得|记不清"
+    r"无法得知|无法判断|不能判断|我不记得|记不清|没有找到|找不到|无从知晓|很难说|难以确定|无法知道|不知晓|没听说过"
 )
 def _apostrophe_optional(pattern: str) -> str:
     """Let "don't" also match "dont" (answer normalization drops apostrophes)."""
@@ -71,7 +77,8 @@ _ABSTAIN_RE = re.compile(_apostrophe_optional(_EN_ABSTAIN) + "|" + _ZH_ABSTAIN, 
 _ABSTAIN_KEYS = (
     "n't", "nt ", "not", "dont", "idk", "dunno", "no ", "noone", "nobody", "unable", "unsure", "uncertain", "unaware",
     "unknown", "unclear", "undetermined", "cannot", "fiction", "imaginar", "made", "hypothet", "exist",
-    "mystery", "beyond", "outside", "sorry", "afraid", "不", "无", "没", "未", "虚",
+    "mystery", "beyond", "outside", "sorry", "afraid", "never", "lack", "impossible", "hard", "difficult",
+    "guess", "has no", "have no", "难", "不", "无", "没", "未", "虚",
 )
 
 # Cues that a clause commits to an answer despite doubt elsewhere.
@@ -89,14 +96,16 @@ _COMMIT_RE = re.compile(_apostrophe_optional(_EN_COMMIT) + "|" + _ZH_COMMIT, re.
 _HEDGE_RE = re.compile(
     _apostrophe_optional(r"""\b(?:not\s+(?:\w+\s+)?(?:sure|certain)|unsure|uncertain|i\s+(?:think|believe|guess|suppose|suspect|reckon)
        |probably|perhaps|maybe|possibly|likely|might|may\s+be|could\s+be|my\s+(?:best\s+)?guess|if\s+i\s+recall
-       |as\s+far\s+as\s+i\s+know|i'd\s+say|i\s+would\s+say|don't\s+know|do\s+not\s+know|no\s+idea|not\s+100%)\b
+       |as\s+far\s+as\s+i\s+know|i'd\s+say|i\s+would\s+say|don't\s+know|do\s+not\s+know|no\s+idea|not\s+100%
+       |(?:pretty|fairly|reasonably)\s+(?:sure|certain|confident)|if\s+i'm\s+not\s+mistaken|if\s+memory\s+serves
+       |i'm\s+guessing|i\s+guess)\b
        |不确定|可能|也许|大概|或许|我认为|我觉得|估计|应该是|不知道"""),
     re.VERBOSE,
 )
 _HEDGE_KEYS = (
     "sure", "certain", "think", "believe", "guess", "suppose", "suspect", "reckon", "probabl", "perhaps",
     "maybe", "possibl", "likely", "might", "may be", "could be", "recall", "as far as", "say", "know",
-    "idea", "100%", "确定", "可能", "也许", "大概", "或许", "认为", "觉得", "估计", "应该", "知道",
+    "idea", "100%", "mistaken", "memory", "guess", "确定", "可能", "也许", "大概", "或许", "认为", "觉得", "估计", "应该", "知道",
 )
 
 _WORD_RE = re.compile(r"\w", re.UNICODE)
