@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from . import plots
-from .artifacts import atomic_write_text
+from .artifacts import atomic_write_text, read_jsonl
+from .uncertainty import paired_delta_intervals
 
 logger = logging.getLogger(__name__)
 OVERALL_KEYS = ("accuracy", "abstention_rate", "hallucination_rate", "truthfulness", "answered_precision")
@@ -63,6 +64,20 @@ def load_metrics(report_dir: str | os.PathLike) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _paired_intervals(dir_a: Path, dir_b: Path) -> dict[str, tuple[float, float]] | None:
+    """Paired bootstrap intervals of the deltas, when both folders hold results with question ids."""
+    paths = [Path(d) / "results.jsonl" for d in (dir_a, dir_b)]
+    if not all(p.is_file() for p in paths):
+        return None
+    a, b = (read_jsonl(p) for p in paths)
+    if not {"id", "outcome"} <= set(a.columns) & set(b.columns):
+        return None
+    judged_ids = [set(df.loc[df["outcome"].notna(), "id"]) for df in (a, b)]
+    if not judged_ids[0] & judged_ids[1]:  # different questions: not paired, the Markdown says so
+        return None
+    return paired_delta_intervals(a, b)
+
+
 def _delta_table(a: Mapping[str, Any], b: Mapping[str, Any], keys: Sequence[str], names: Sequence[str]) -> pd.DataFrame:
     rows = []
     for key in keys:
@@ -95,11 +110,17 @@ def compare_reports(report_dir_a: str | os.PathLike, report_dir_b: str | os.Path
     a, b = load_metrics(report_dir_a), load_metrics(report_dir_b)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    overall_table = _delta_table(a["overall"], b["overall"], OVERALL_KEYS, names)
+    intervals = _paired_intervals(Path(report_dir_a), Path(report_dir_b))
+    if intervals:
+        overall_table["95% CI of delta"] = [f"[{intervals[k][0]:+.3f}, {intervals[k][1]:+.3f}]" if k in intervals
+                                            else "-" for k in overall_table["metric"]]
+    ci_note = ("95% CI: paired bootstrap over the questions both runs judged (matched by id)." if intervals else
+               "No CI of the deltas: the two runs do not share judged questions with ids in results.jsonl.")
     lines = [f"# {names[0]} vs {names[1]}", "", f"- {names[0]}: {report_dir_a} ({a['n_judged']} judged questions)",
              f"- {names[1]}: {report_dir_b} ({b['n_judged']} judged questions)", "",
-             "Deltas are " + f"{names[1]} minus {names[0]}.", "", "## Overall", "",
-             markdown_table(_delta_table(a["overall"], b["overall"], OVERALL_KEYS, names)), "",
-             "![comparison](comparison.png)"]
+             "Deltas are " + f"{names[1]} minus {names[0]}. {ci_note}", "", "## Overall", "",
+             markdown_table(overall_table), "", "![comparison](comparison.png)"]
     overall = {names[0]: {k: a["overall"][k] for k in OVERALL_KEYS}, names[1]: {k: b["overall"][k] for k in OVERALL_KEYS}}
     plots.plot_comparison({n: {k: v for k, v in m.items() if v is not None} for n, m in overall.items()},
                           out_dir / "comparison.png", title=f"{names[0]} vs {names[1]}")

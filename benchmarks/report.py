@@ -29,6 +29,7 @@ from .compare import compare_reports, markdown_table
 from .metrics import DERIVED_GROUPS, check_columns, sampled_rates, summarize
 from .schemes import (DEFAULT_PENALTIES, DEFAULT_SCHEMES, check_schemes, penalty_schemes, penalty_sweep,
                       scheme_confidence, scheme_table)
+from .uncertainty import bootstrap_intervals
 from .selective import CONFIDENCES, aurc_score, risk_coverage_curve, selective_sweep
 
 __all__ = ["compare_reports", "compute_metrics", "write_report"]
@@ -93,6 +94,7 @@ def compute_metrics(results: Any, *, schemes: Iterable[Sequence[float]] = DEFAUL
     if missing_groups:
         notes.append(f"No per-group rows for {missing_groups}: the results lack those columns.")
 
+    out["intervals"] = bootstrap_intervals(judged)
     out["sampled"] = (sampled_rates(judged) if {"p_correct", "p_abstain"} <= set(judged.columns)
                       and judged["p_correct"].notna().any() else None)
     if "known" in judged.columns and judged["known"].notna().any():
@@ -142,6 +144,8 @@ def _markdown(metrics: Mapping[str, Any], *, title: str, meta: Mapping[str, Any]
     lines += ["", "How to read this report: docs/metrics.md. Raw per-question results: [results.jsonl](results.jsonl);"
               " every number: [metrics.json](metrics.json).", "", "## Outcomes", "",
               markdown_table(pd.DataFrame(metrics["summary"])), ""]
+    ci = ", ".join(f"{k} [{lo:.3f}, {hi:.3f}]" for k, (lo, hi) in metrics["intervals"].items())
+    lines += [f"95% bootstrap intervals (overall): {ci}.", ""]
     if metrics.get("sampled"):
         greedy, sampled = metrics["overall"], metrics["sampled"]
         rows = [{"decoding": name, **{k: m[k] for k in ("n", "accuracy", "abstention_rate", "hallucination_rate")}}

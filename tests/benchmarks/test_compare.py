@@ -27,7 +27,8 @@ def test_compare_reports_writes_deltas_and_plots(two_reports, tmp_path):
     before, after = load_metrics(a)["overall"], load_metrics(b)["overall"]
     assert after["hallucination_rate"] == 0.0
     delta = after["hallucination_rate"] - before["hallucination_rate"]
-    assert f"| hallucination_rate | {before['hallucination_rate']:.3f} | 0.000 | {delta:.3f} |" in text
+    assert f"| hallucination_rate | {before['hallucination_rate']:.3f} | 0.000 | {delta:.3f} | [" in text
+    assert "paired bootstrap" in text
     assert "## Under sampling" in text and "## Knowledge boundary" in text and "## Reward schemes" in text and "## By group" in text
     for png in ("comparison.png", "frontier_comparison.png"):
         assert (tmp_path / png).read_bytes().startswith(b"\x89PNG")

@@ -46,6 +46,8 @@ def test_metrics_json_is_strict_and_matches_the_results(report_dir):
     assert metrics["overall"]["accuracy"] == pytest.approx(accuracy_score(judged))
     assert set(metrics["selective"]) == {"logprob", "agreement", "p_correct"}
     assert metrics["boundary"]["n_known"] + metrics["boundary"]["n_unknown"] == 160
+    low, high = metrics["intervals"]["accuracy"]
+    assert low <= metrics["overall"]["accuracy"] <= high
     assert metrics["sampled"]["accuracy"] == pytest.approx(judged["p_correct"].mean())
     assert [s["wrong"] for s in metrics["schemes"]] == [-1.0, -3.0, -9.0, -1.0]
     assert results.loc[0, "samples"][0]["outcome"] == "correct"  # nested records survive the round trip

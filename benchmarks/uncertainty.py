@@ -1,0 +1,87 @@
+"""Bootstrap confidence intervals for the outcome metrics, alone and as paired before/after deltas.
+
+On a few hundred questions a difference of a few points in accuracy or hallucination can
+be noise. Percentile bootstrap intervals (Efron & Tibshirani, 1993, *An Introduction to
+the Bootstrap*, ch. 13) resample the questions with replacement; for two runs on the same
+questions the resampling is *paired* (the same questions drawn for both), which removes
+the between-question variance the two runs share.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .metrics import OUTCOMES, check_columns, outcome_array
+
+#: Metrics that have a bootstrap interval: name -> f(correct, abstain, wrong counts) per resample.
+INTERVAL_METRICS = {
+    "accuracy": lambda c, a, w: c / (c + a + w),
+    "abstention_rate": lambda c, a, w: a / (c + a + w),
+    "hallucination_rate": lambda c, a, w: w / (c + a + w),
+    "truthfulness": lambda c, a, w: (c - w) / (c + a + w),
+}
+
+
+def _resampled_counts(codes: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, ...]:
+    drawn = codes[index]  # (n_resamples, n)
+    return tuple((drawn == k).sum(axis=1).astype(float) for k in range(len(OUTCOMES)))
+
+
+def _resamples(n: int, n_resamples: int, random_state: int) -> np.ndarray:
+    if n_resamples < 100:
+        raise ValueError(f"n_resamples={n_resamples} is too few for a percentile interval; use at least 100 (e.g. 2000).")
+    return np.random.default_rng(random_state).integers(0, n, size=(n_resamples, n))
+
+
+def _interval(values: np.ndarray, level: float) -> tuple[float, float]:
+    if not 0 < level < 1:
+        raise ValueError(f"level={level} must lie strictly between 0 and 1, e.g. 0.95.")
+    low, high = np.percentile(values, [50 * (1 - level), 50 * (1 + level)])
+    return float(low), float(high)
+
+
+def bootstrap_intervals(outcomes: Any, *, level: float = 0.95, n_resamples: int = 2000,
+                        random_state: int = 0) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap interval of every metric in :data:`INTERVAL_METRICS`.
+
+    >>> ci = bootstrap_intervals(["correct"] * 30 + ["wrong"] * 10)
+    >>> low, high = ci["accuracy"]
+    >>> bool(low < 0.75 < high)
+    True
+    """
+    codes = _codes(outcomes)
+    counts = _resampled_counts(codes, _resamples(len(codes), n_resamples, random_state))
+    return {name: _interval(fn(*counts), level) for name, fn in INTERVAL_METRICS.items()}
+
+
+def _codes(outcomes: Any) -> np.ndarray:
+    values = outcome_array(outcomes)
+    return np.select([values == o for o in OUTCOMES], range(len(OUTCOMES)))
+
+
+def paired_delta_intervals(results_a: pd.DataFrame, results_b: pd.DataFrame, *, on: str = "id",
+                           level: float = 0.95, n_resamples: int = 2000,
+                           random_state: int = 0) -> dict[str, tuple[float, float]]:
+    """Interval of ``metric(b) - metric(a)`` over the questions both runs judged, paired by ``on``.
+
+    >>> a = pd.DataFrame({"id": range(40), "outcome": ["wrong"] * 20 + ["correct"] * 20})
+    >>> b = a.assign(outcome=["abstain"] * 20 + ["correct"] * 20)
+    >>> ci = paired_delta_intervals(a, b)
+    >>> ci["accuracy"], bool(ci["hallucination_rate"][1] < 0)  # same right answers; fewer wrong ones
+    ((0.0, 0.0), True)
+    """
+    for name, df in (("first", results_a), ("second", results_b)):
+        check_columns(df, [on, "outcome"], what=f"paired_delta_intervals ({name} run)")
+    a = results_a[results_a["outcome"].notna()].drop_duplicates(on).set_index(on)
+    b = results_b[results_b["outcome"].notna()].drop_duplicates(on).set_index(on)
+    shared = a.index.intersection(b.index)
+    if len(shared) == 0:
+        raise ValueError(f"The two runs share no judged question (matched on {on!r}); "
+                         "compare runs evaluated on the same questions.")
+    index = _resamples(len(shared), n_resamples, random_state)
+    counts_a = _resampled_counts(_codes(a.loc[shared, "outcome"]), index)
+    counts_b = _resampled_counts(_codes(b.loc[shared, "outcome"]), index)
+    return {name: _interval(fn(*counts_b) - fn(*counts_a), level) for name, fn in INTERVAL_METRICS.items()}
