@@ -164,3 +164,33 @@ def test_agreement_with_labelled_set():
     assert len(rows) >= 300
     agree = sum(judge(r["response"], r["answers"], question=r["question"]).outcome.value == r["label"] for r in rows)
     assert agree / len(rows) >= 0.93
+
+
+@pytest.mark.parametrize(
+    "response, answers",
+    [("Ndjamena.", ["N'Djamena"]), ("It is N’Djamena.", ["N'Djamena"]), ("74", ["seventy-four"]),
+     ("It is seventy-four.", ["74"]), ("Bogota", ["Bogotá"]), ("BOGOTÁ", ["Bogota"]), ("ＰＡＲＩＳ", ["Paris"]),
+     ("The Hague.", ["Hague"]), ("St. John's", ["St John's"]), ("Washington DC", ["Washington, D.C."]),
+     ("首都是巴黎", ["巴黎"]), ("one hundred", ["100"]), ("It's 1,234.", ["one thousand two hundred thirty-four"])],
+)
+def test_spelling_variants_match(response, answers):
+    assert judge(response, answers).outcome is C
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["Paris", "N'Djamena", "Bogotá", "74", "Ulan Bator", "巴黎", "Fe"]),
+       st.sampled_from(["{}.", "It is {}.", "I think it's {}, not sure.", "The answer: {}!", "{} or Lyon", "Not {}."]))
+def test_fast_path_agrees_with_full_tokenization(gold, template):
+    from rewards import outcome
+
+    response = template.format(gold)
+    fast = judge(response, [gold])
+    full_golds = tuple(g.__class__(g.text, g.tokens, g.pattern, g.symbol, "") for g in outcome._golds((gold,)))
+    outcome._golds.cache_clear()
+    try:
+        original = outcome._golds
+        outcome._golds = lambda answers: full_golds
+        slow = judge(response, [gold])
+    finally:
+        outcome._golds = original
+    assert fast == slow
