@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from .abstention import _cues, abstains_in, clause_cues, hedged_in, is_abstention, is_degenerate, is_hedged
+from .abstention import _cues, abstains_in, clause_cues, hedged_in, is_degenerate
 from .outcome_type import Outcome
 from .text import _NUMBER_WORDS, _fold, _prepare, _tokens, answer_tokens, split_clauses
 
