@@ -91,7 +91,10 @@ def _record(row: dict, greedy, samples, k: int) -> dict:
                       p_correct=None, p_abstain=None, agreement=None, known=None)
         return record
     texts = [greedy.text] + [s.text for s in samples]
-    verdicts = _judge_all(texts, row["answers"], row["question"])
+    # the judge reads the question to ignore gold answers that are part of its subject; a
+    # passage is not the subject (it holds the answer), so it is left out
+    question = row["question"].replace(row.get("passage") or "\0", " ")
+    verdicts = _judge_all(texts, row["answers"], question)
     first = verdicts[0]
     record.update(outcome=first.outcome.value, hedged=bool(first.hedged), matched=first.matched, reason=first.reason)
     outcomes = [v.outcome.value for v in verdicts[1:]]

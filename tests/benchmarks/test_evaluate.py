@@ -103,3 +103,11 @@ def test_dataset_dict_and_dataframe_inputs():
 
 def test_normalize_answer():
     assert normalize_answer("  The Ulan-Bator. ") == normalize_answer("ulan bator")
+
+
+def test_grounded_answer_found_in_the_passage_is_correct():
+    passage = "Helium (symbol He) is element number 2. It was first identified in 1895."
+    row = {"id": "g", "question": f"{passage}\n\nBased only on the text above: In what year was Helium discovered?",
+           "answers": ["1895"], "query_type": "text-grounded", "passage": passage}
+    rec = ev._record(row, Generation("It was first identified in 1895.", -1.0, 8), [], 0)
+    assert rec["outcome"] == "correct"
