@@ -31,6 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _load_jsonl(path: str, test_size: float, seed: int):
     from datasets import Dataset
 
+    from .reward_model import check_preference_rows
+
     file = Path(path)
     if not file.exists():
         raise SystemExit(f"--data {path!r} does not exist; pass a JSONL file of preference rows.")
@@ -43,19 +45,18 @@ def _load_jsonl(path: str, test_size: float, seed: int):
                 raise SystemExit(f"{path}:{number} is not valid JSON ({err}).") from None
     if len(rows) < 2:
         raise SystemExit(f"{path} has {len(rows)} rows; a train/test split needs at least 2.")
+    check_preference_rows(rows)  # row indices in errors are the file's (0-based), before any split
     return Dataset.from_list(rows).train_test_split(test_size=test_size, seed=seed)
 
 
 def run(args: argparse.Namespace) -> int:
     from .preference_data import build_preference_data
-    from .reward_model import check_preference_rows, pairwise_accuracy, train_reward_model
+    from .reward_model import pairwise_accuracy, train_reward_model
 
     if args.data:
         data = _load_jsonl(args.data, args.test_size, args.seed)
     else:
         data = build_preference_data(args.pairs, test_size=args.test_size, seed=args.seed)
-    check_preference_rows(data["train"])
-    check_preference_rows(data["test"])
     logger.info("Preference data: %d train / %d held-out pairs", len(data["train"]), len(data["test"]))
     path = train_reward_model(
         data["train"], output_dir=args.output_dir, model=args.model, epochs=args.epochs,

@@ -75,7 +75,7 @@ class DominanceReport:
             lines.append(f"  {self.unscored} pairs skipped: the reward returned None for a response")
         for v in self.examples:
             lines.append(f"  e.g. [{v.kind}] {query_text(v.prompt)[:60]!r}: {v.preferred[:50]!r} "
-                         f"({v.preferred_score:.3f}) > {v.better[:50]!r} ({v.better_score:.3f})")
+                         f"({v.preferred_score:.4g}) > {v.better[:50]!r} ({v.better_score:.4g})")
         return "\n".join(lines)
 
 
