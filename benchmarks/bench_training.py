@@ -125,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     from shaping import demo_stages
 
     config = quick(DemoConfig()) if args.quick else DemoConfig()
-    config.steps = args.steps or config.steps
-    config.n_eval = args.limit or config.n_eval
+    config.steps = config.steps if args.steps is None else args.steps
+    config.n_eval = config.n_eval if args.limit is None else args.limit
     out = Path(args.out)
     validate(config, out)
     _check_same_config(out, config, force=False)

@@ -1,0 +1,48 @@
+"""Before/after tables of trained policies."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from benchmarks.training_summary import markdown, summary_row, summary_table, target_checks
+
+BASE = [{"id": "a", "outcome": "correct"}, {"id": "b", "outcome": "correct"}, {"id": "c", "outcome": "wrong"},
+        {"id": "d", "outcome": "wrong"}, {"id": "e", "outcome": None}]
+
+
+def test_summary_row_counts_abstention_on_base_known_questions():
+    after = [{"id": "a", "outcome": "abstain"}, {"id": "b", "outcome": "correct"}, {"id": "c", "outcome": "abstain"},
+             {"id": "d", "outcome": "wrong"}, {"id": "e", "outcome": None}]
+    row = summary_row(after, BASE)
+    assert (row["correct"], row["abstain"], row["wrong"], row["n"]) == (0.25, 0.5, 0.25, 4)
+    assert row["abstain_known"] == 0.5 and row["truthfulness"] == 0.0
+
+
+def test_table_ratios_and_targets():
+    good = [{"id": "a", "outcome": "correct"}, {"id": "b", "outcome": "correct"}, {"id": "c", "outcome": "abstain"},
+            {"id": "d", "outcome": "wrong"}]
+    collapsed = [{"id": i, "outcome": "abstain"} for i in "abcd"]
+    table = summary_table({"base": BASE, "good": good, "collapsed": collapsed}, BASE)
+    assert table.loc["good", "accuracy_kept"] == 1.0 and table.loc["good", "hallucination_cut"] == 0.5
+    assert all(target_checks(table, "good").values())
+    checks = target_checks(table, "collapsed")
+    assert not checks["accuracy_kept >= 0.9"] and not checks["abstain_known <= 0.10"]
+    assert not target_checks(table, "base")["hallucination_cut >= 0.5"]
+    text = markdown(table)
+    assert "| good | 50.0% | 25.0% | 25.0% | 0.250 | 0.0% | 100.0% | 50.0% | 4 |" in text
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="No judged rows"):
+        summary_row([{"id": "a", "outcome": None}], BASE)
+    with pytest.raises(ValueError):
+        summary_table({}, BASE)
+    with pytest.raises(KeyError, match="rows are"):
+        target_checks(summary_table({"base": BASE}, BASE), "nope")
+
+
+def test_no_known_questions_gives_nan():
+    base = [{"id": "a", "outcome": "wrong"}]
+    assert math.isnan(summary_row(base, base)["abstain_known"])
+    assert markdown(pd.DataFrame({"abstain_known": [float("nan")]}, index=["x"])).endswith("| x | - |")
