@@ -32,7 +32,7 @@ __all__ = [
 
 # Decline cues. English is matched on lower-cased text with straight apostrophes.
 _EN_ABSTAIN = r"""
-    \bi\s*(?:do\s*n[o']?t|dont|don't|really\s+don't|do\s+not)\s+(?:really\s+)?(?:know|have\s+(?:any\s+|enough\s+|that\s+|the\s+)?(?:information|info|data|knowledge|details|an?\s+answer|access)|recall|remember)
+    \bi\s*(?:do\s*n[o']?t|dont|don't|really\s+don't|do\s+not)\s+(?:really\s+)?(?:know|have\s+(?:[\w-]+\s+){0,2}?(?:information|info|data|knowledge|details|an?\s+answer|access|idea)|recall|remember)
   | \b(?:don't|do\s+not|dont)\s+know\b
   | ^\s*(?:not\s+(?:sure|certain)|unsure|uncertain|unknown|dunno|no\s+clue)\b | \bdunno\b
   | \bidk\b | \bno\s+idea\b | \bnot\s+a\s+clue\b | \bno\s+clue\b
@@ -46,7 +46,7 @@ _EN_ABSTAIN = r"""
   | \bno\s+such\s+(?:country|nation|state|element|city|place|thing|entity|person)\b
   | \b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:exist|have\s+(?:a|an|any)\s+(?:capital|official|atomic|known|chemical))
   | \b(?:isn't|is\s+not|aren't|are\s+not|not)\s+(?:a\s+)?(?:real|recogni[sz]ed|existing)\s+(?:country|nation|state|element|place)
-  | \b(?:fictional|fictitious|imaginary|made[-\s]up|hypothetical|non-?existent)\b
+  | \b(?:fictional|fictitious|imaginary|made[-\s]up(?!\s+of)|hypothetical|non-?existent)\b
   | \b(?:no\s*one|nobody)\s+(?:really\s+)?knows\b
   | \b(?:is|are|remains?|was)\s+(?:currently\s+|still\s+)?(?:unknown|not\s+known|unclear|uncertain|undetermined|a\s+mystery)\b
   | \b(?:there\s+(?:isn't|is\s+not|aren't|are\s+not|was\s+not|wasn't))\s+(?:a|an|any)\s+(?:such\s+)?(?:country|nation|state|element|city|capital|place|record|information)
@@ -85,7 +85,7 @@ _ABSTAIN_KEYS = (
 _EN_COMMIT = r"""
     \b(?:i\s+(?:think|believe|guess|suppose|suspect|reckon|recall)|i'd\s+(?:say|guess)|i\s+would\s+(?:say|guess)
        |my\s+(?:best\s+)?guess|best\s+guess|probably|perhaps|maybe|possibly|likely|presumably
-       |(?:might|may|could|should|would|must)\s+be|it's|it\s+is|it\s+was|that\s+(?:is|would\s+be)
+       |(?:might|may|could|should|would|must)\s+be|(?:it's|it\s+is|it\s+was)(?!\s+an?\s)|that\s+(?:is|would\s+be)
        |the\s+answer\s+(?:is|would\s+be|might\s+be)|the\s+(?:capital|answer|number|symbol)\s+(?:of\s+[\w\s-]+?\s+)?is
        |if\s+i\s+(?:had\s+to|were\s+to)\s+guess|as\s+far\s+as\s+i\s+know|if\s+i\s+recall)\b
 """
