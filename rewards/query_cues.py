@@ -37,6 +37,7 @@ PASSAGE_MARKER = re.compile(
       | \bhere(?:'s|\s+is|\s+are)\s+(?:a|an|the|my|some|this)\s+(?:[\w-]+\s+){{0,2}}{_TEXT_NOUN}\b
       | \b(?:read|use|using)\s+(?:only\s+)?the\s+(?:following|text|passage|context|article|document)
       | \b(?:as\s+follows|the\s+following)\s*[:：]
+      | \b(?:the\s+)?following\s+(?:is|are)\b|\bbelow\s+(?:is|are)\s+(?:a|an|the|my|some)\b|\bread\s+(?:this|these|that|below)\b
       | (?:文章|短文|段落|材料|原文|上下文|背景|资料|文本|语段|阅读材料)\s*[:：]
       | (?:以下|下面|下列|下文|上文|上述|如下|这段|这篇|该文|本文)的?(?:文章|短文|段落|材料|文字|内容|话|对话|文本|资料|句子|新闻|故事)
       | (?:以下|下面|如下)是?(?:一|这)?[段篇则个份条首句]?的?(?:文章|短文|段落|材料|文字|内容|话|对话|文本|资料|句子|新闻|故事|诗|评论|邮件)
@@ -92,7 +93,7 @@ _CREATIVE_FORM = (
     r"|letters?|e-?mails?|notes?\s+to|cards?|greetings?|invitations?|messages?\s+(?:to|for)|tweets?|posts?|captions?"
     r"|ads?|advert\w*|commercials?|pitch(?:es)?|product\s+descriptions?|descriptions?\s+for|bios?\s+for|profiles?"
     r"|essays?|op-?eds?|blog|articles?|diary|diary\s+entr\w+|journal\s+entr\w+|cover\s+letters?|recipes?|menus?"
-    r"|worlds?|universe|games?|creatures?|superheroes?|villains?|opening\s+(?:line|paragraph|sentence)s?|sequels?|endings?"
+    r"|worlds?|universe|games?|creatures?|superhero(?:es)?|themes?\s+for|villains?|opening\s+(?:line|paragraph|sentence)s?|sequels?|endings?"
     r"|prompts?|quiz(?:zes)?|mascots?|logos?|brand\s+names?|band\s+names?|usernames?|passwords?)"
 )
 CREATIVE_FORM = re.compile(rf"\b{_CREATIVE_FORM}\b")
@@ -100,7 +101,7 @@ TURN_INTO = re.compile(rf"\b(?:rewrite|re-write|turn|convert|transform|rework|re
 # Objects of a writing verb that make it a factual or grounded request, not a creative one.
 FACTUAL_OBJECT = re.compile(
     r"""\b(?:biography|bio\s+of|list\s+of|overview|explanation|definition|history\s+of|timeline|summary|summaries
-         |comparison|facts?|description\s+of\s+(?:how|the\s+process|what)|report\s+on|analysis|proof|formula|equation
+         |comparison|facts?|the\s+(?:true\s+|real\s+|full\s+)?stor(?:y|ies)\s+(?:of|behind)|description\s+of\s+(?:how|the\s+process|what)|report\s+on|analysis|proof|formula|equation
          |translation|paraphrase|tl;?dr|abstract|outline|key\s+points|main\s+(?:points?|ideas?)|gist|answer|instructions|steps|explain)\b
        | ^\s+(?:me\s+)?(?:what|who|when|where|how|why|which|whether|if)\b""",
     _X,
@@ -115,13 +116,13 @@ CODE_REQUEST = re.compile(
 CREATIVE_FRAME = re.compile(
     r"""\b(?:imagine|pretend|role-?play|roleplay|make-?believe|once\s+upon\s+a\s+time|in\s+the\s+style\s+of
          |(?:describe|design|create|invent|build|draw|paint|depict|sketch)\b.{0,40}\b(?:fantasy|fictional|imaginary|magical|mythical|futuristic|alien|utopian|dystopian|dream)
-         |what\s+would\s+you\s+(?:name|call)|how\s+would\s+you\s+name|as\s+if\s+(?:you\s+were|you're|it\s+were)|act\s+as\s+(?:a|an|if)|you\s+are\s+(?:now\s+)?a\s+(?:pirate|wizard|dragon|knight|detective)
+         |what\s+would\s+you\s+(?:name|call)|if\s+you\s+were\s+(?:a|an)\b|poetically|in\s+verse|in\s+rhymes?|how\s+would\s+you\s+name|as\s+if\s+(?:you\s+were|you're|it\s+were)|act\s+as\s+(?:a|an|if)|you\s+are\s+(?:now\s+)?a\s+(?:pirate|wizard|dragon|knight|detective)
          |what\s+would\s+(?:a|an|your)\s+\w+\s+say|continue\s+(?:the|this)\s+(?:story|poem|tale)|rhyming|fictional|fantasy\s+(?:world|story|novel|creature)
          |tell\s+(?:me\s+|us\s+)?(?:a|an|another|one|some)\s+(?:\w+\s+)?(?:story|stories|joke|jokes|tale|riddle|poem|bedtime))\b""",
     _X,
 )
 CREATIVE_OBJECT_REQUEST = re.compile(
-    r"""\b(?:name|names|title|titles|slogan|tagline|nickname|pun|joke|ideas?)\s+for\b
+    r"""\b(?:name|names|title|titles|slogan|tagline|nickname|pun|joke|ideas?|themes?|costumes?)\s+for\b
       | \b(?:ideas?|suggestions?)\s+(?:for|on|to)\b.*\b(?:party|gift|present|date|project|name|costume|theme|game|story|novel|business|event|celebration)
       | \bbrainstorm""",
     _X,
@@ -129,7 +130,7 @@ CREATIVE_OBJECT_REQUEST = re.compile(
 ZH_CREATIVE = re.compile(
     r"(?:写|作|编|创作|构思|帮我想|想一?个|起|取|拟|设计)(?!这|那|的|者|了)[一二三四五六七八九十几两个首篇段句副则封份条本部下点些]*"
     r".{0,12}?(?:诗|诗歌|古诗|绝句|律诗|词|歌词|歌|童话|故事|小说|寓言|剧本|小品|相声|笑话|段子|对联|春联|口号|标语|广告|文案"
-    r"|名字|名称|书名|标题|题目|昵称|作文|散文|演讲稿|祝福语|贺词|情书|信|日记|文章|台词|谜语|绕口令|藏头诗|打油诗)"
+    r"|名字|名称|书名|标题|题目|昵称|作文|散文|短文|随笔|游记|童谣|儿歌|演讲稿|祝福语|贺词|情书|信|日记|文章|台词|谜语|绕口令|藏头诗|打油诗)"
     r"|(?:讲|来|说)[一两几个段则]*.{0,6}?(?:故事|笑话|段子|谜语|绕口令)"
 )
 ZH_CREATIVE_FRAME = re.compile(r"想象|假如你是|假设你是|如果你是|扮演|续写|编一个|编个|虚构|幻想|脑洞|以.{1,8}为题|起个名|取个名|起名|取名")
@@ -153,6 +154,7 @@ FOLLOW_UP = re.compile(
     r"""^(?:(?:now|ok|okay|great|thanks|thank\s+you|nice|good|and|then|so|please|can\s+you|could\s+you)[\s,!.]*)*
         (?:make\s+(?:it|them|this|that)|do\s+(?:it|another)|another(?:\s+one)?|one\s+more|again|try\s+again|redo|more
          |shorter|longer|funnier|continue|go\s+on|keep\s+going|same\s+but|now\s+in|change\s+(?:it|the)|add\s+(?:a|an|more)
+         |(?:now\s+)?(?:one|another|a\s+new\s+one|the\s+same)\s+(?:about|for|on|with|in|but)|(?:what|how)\s+about
          |rewrite\s+it|in\s+fewer\s+words|simpler)\b
       | ^(?:再来|再写|再讲|再编|继续|换一个|换个|短一点|长一点|简短一点|改一下|重新|再(?:短|长|简单|有趣))""",
     _X,

@@ -125,7 +125,8 @@ def _asks_for_writing(lowered: str) -> bool:
             form, code, factual = (_first(p, obj) for p in (cues.CREATIVE_FORM, cues.CODE_REQUEST, cues.FACTUAL_OBJECT))
             if form < min(code, factual) and (bare_is_creative or len(obj[:form].split()) <= 5):
                 return True
-            if bare_is_creative and min(form, code, factual) > len(obj):
+            near = min(code, factual if len(obj[:factual].split()) <= 4 else len(obj) + 1)
+            if bare_is_creative and min(form, near) > len(obj):
                 return True
     return False
 

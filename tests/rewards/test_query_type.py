@@ -1,8 +1,9 @@
 """classify_query on realistic English and Chinese queries and chats.
 
-tests/rewards/data/query_types.jsonl holds 289 labelled queries (strings and chats). The last
-98 were written as a held-out batch before the rules were tuned on them; the rules scored
-91/98 on that batch at first sight.
+tests/rewards/data/query_types.jsonl holds 367 labelled queries (strings and chats). Rows
+192-289 and 290-367 were written as two held-out batches before the rules were tuned on
+them; the rules scored 91/98 and 69/78 on them at first sight (an honest estimate of
+accuracy on unseen queries: about 90%).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _is_chinese(prompt) -> bool:
 def test_labelled_set_accuracy():
     wrong = [(c["label"], classify_query(c["prompt"]).value, c["prompt"]) for c in CASES
              if classify_query(c["prompt"]).value != c["label"]]
-    assert len(CASES) >= 280
+    assert len(CASES) >= 360
     assert Counter(c["label"] for c in CASES).most_common()[-1][1] >= 60  # every type well covered
     assert len(wrong) / len(CASES) <= 0.03, wrong
 
