@@ -32,7 +32,8 @@ _NEGATION_EXEMPT = frozenset("sure certain only just far until much quite doubt"
 _POST_NEGATION = (("is", "not"), ("isnt",), ("was", "not"), ("wasnt",), ("is", "incorrect"), ("is", "wrong"),
                   ("are", "not"), ("is", "no", "longer"), ("不", "是"))
 _OR_WORDS = frozenset({"or", "either", "或", "或者", "还", "还是"})
-_OR_FILLERS = frozenset("so something thereabouts similar nearby around other another maybe else".split())
+_AND_WORDS = frozenset({"and", "和", "以及", "与"})
+_OR_FILLERS = frozenset("so something thereabouts similar nearby around other another else not more less".split())
 _ANSWER_CUES = frozenset("is was be called named as 是 为".split())
 _CITY_WORDS = frozenset({"city", "town", "ville", "市", "城"})
 _FUNCTION_WORDS = frozenset("is was are of in what which who whom to for and on at by with its it s 的 是 什 么".split())
@@ -154,20 +155,25 @@ def _negated(p: _Parsed, s: int, e: int) -> bool:
 
 
 def _competitor(p: _Parsed, s: int, e: int, golds: tuple[_Gold, ...]) -> str | None:
-    """The alternative named next to a gold occurrence with "or", unless it is a gold alias."""
-    toks = p.tokens
-    sides = []
-    if e < len(toks) and toks[e] in _OR_WORDS:
-        sides.append(" " + " ".join(toks[e + 1:e + 4]) + " ")
-    if s > 0 and toks[s - 1] in _OR_WORDS and toks[s - 1] != "either":
-        sides.append(" " + " ".join(toks[max(0, s - 4):s - 1]) + " ")
-    for side in sides:
-        words = side.split()
-        if not words or words[0] in _OR_FILLERS or words[-1] in _OR_FILLERS:
+    """An alternative offered with "or" near a gold occurrence ("Paris, Lyon or Nice"), unless
+    it is a gold alias or a filler ("or so")."""
+    toks, k = p.tokens, p.clause_of[s]
+    for i in range(max(0, s - 6), min(len(toks), e + 6)):
+        if s <= i < e or toks[i] not in _OR_WORDS or toks[i] == "either":
             continue
-        if any(g.pattern in side or side.strip() in g.pattern for g in golds):
+        between = toks[e:i] if i >= e else toks[i + 1:s]
+        if abs(p.clause_of[i] - k) > 2 or not _AND_WORDS.isdisjoint(between):
+            continue  # far away, or a separate list ("Paris, and Lyon or Nice are big too")
+        if i >= e:
+            side = toks[i + 1:i + 4]
+            filler = bool(side) and side[0] in _OR_FILLERS
+        else:
+            side = toks[max(0, i - 3):i]
+            filler = bool(side) and side[-1] in _OR_FILLERS
+        text = " " + " ".join(side) + " "
+        if not side or filler or any(g.pattern in text or text in g.pattern for g in golds):
             continue
-        return side.strip()
+        return text.strip()
     return None
 
 
@@ -194,6 +200,9 @@ def _find_answer(p: _Parsed, golds, question: str | None) -> tuple[str | None, s
         free, explained = [], 0
         for s, e in p.occurrences(gold) if gold.symbol is None else ():
             if p.declines(p.clause_of[s]):
+                other = _competitor(p, s, e, golds)  # "I'm not sure if it's Paris or Lyon"
+                if other:
+                    return None, f"{_COMPETING} {other!r} beside {gold.text!r}"
                 why = why or f"mentions {gold.text!r} only while declining"
             elif _negated(p, s, e):
                 why = f"negates {gold.text!r}"
@@ -210,10 +219,9 @@ def _find_answer(p: _Parsed, golds, question: str | None) -> tuple[str | None, s
                 free = []
         elif in_question and explained and not free:
             why = why or f"names {gold.text!r} only as part of the question's subject"
-        for s, e in free:
-            other = _competitor(p, s, e, golds)
-            if other:
-                return None, f"{_COMPETING} {other!r} beside {gold.text!r}"
+        others = [_competitor(p, s, e, golds) for s, e in free]
+        if free and all(others):  # every mention stands beside another candidate
+            return None, f"{_COMPETING} {others[0]!r} beside {gold.text!r}"
         if free:
             return gold.text, f"names {gold.text!r}"
         if gold.symbol is not None:

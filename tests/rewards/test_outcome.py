@@ -194,3 +194,13 @@ def test_fast_path_agrees_with_full_tokenization(gold, template):
     finally:
         outcome._golds = original
     assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "response, outcome",
+    [("It could be Paris, Lyon, or Marseille.", W), ("Lyon or maybe Paris.", W), ("It's Paris. Or maybe Lyon.", W),
+     ("I'm not sure whether it's Paris or Lyon.", W), ("Paris, or so I believe.", C),
+     ("Is it Paris or Lyon? It is Paris.", C), ("The capital is Paris, and Lyon or Nice are other big cities.", C)],
+)
+def test_competing_candidates_in_lists(response, outcome):
+    assert judge(response, ["Paris"]).outcome is outcome
