@@ -21,7 +21,7 @@ from .base import Reward, register
 from .messages import completion_text, context_text, query_text
 from .outcome import judge
 from .outcome_type import Outcome
-from .query_type import QueryType, classify_query
+from .query_type import QueryType, _is_question, _sentences, _size, classify_query
 from .text import answer_tokens
 
 __all__ = ["FaithfulnessReward", "declines_from_text", "support"]
@@ -50,6 +50,7 @@ _TEXT_DECLINE = re.compile(
       | (?:文中|文章|原文|材料|短文|段落|上文|这段话|资料|文本)(?:中|里)?(?:并)?(?:没有|没|未)(?:有)?(?:提到|提及|说明|给出|涉及|交代|写|说)""",
     re.VERBOSE | re.IGNORECASE,
 )
+_MIN_MATERIAL = 5  # words of non-question text a prompt must supply to count as a passage
 _ENTITY_RE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
 _TRANSLATE_RE = re.compile(r"\btranslat\w*\b|翻译|译成|译为|[用说]\w{0,4}(?:英语|英文|中文|日语|法语|德语)", re.IGNORECASE)
 
@@ -98,7 +99,7 @@ def support(response: str, text: str) -> tuple[float, int]:
 class FaithfulnessReward(Reward):
     """Reward answers that the user's text supports; reward declining when it lacks the answer.
 
-    A row's text is its ``passage_column`` value or, when the batch has no such column,
+    A row's text is its ``passage_column`` value or, when that is missing or empty,
     the passage in the prompt (earlier chat turns, the system message or the query itself)
     of a query that :func:`~rewards.classify_query` finds text-grounded. Rows without a
     text get None (the reward does not apply), as do translations, which share few words
@@ -158,10 +159,21 @@ class FaithfulnessReward(Reward):
                     f"Column {self.passage_column!r} holds {type(passage).__name__} {passage!r}; "
                     "it must hold the passage text (a string), or None for rows without one."
                 )
-            return passage if passage and passage.strip() else None
+            if passage and passage.strip():
+                return passage
         if classify_query(prompt) is not QueryType.TEXT_GROUNDED:
             return None
-        return "\n".join(t for t in (context_text(prompt), query_text(prompt)) if t)
+        text = "\n".join(t for t in (context_text(prompt), query_text(prompt)) if t)
+        # "According to the passage, ...?" with no passage anywhere: nothing to check against.
+        material = [s for s in _sentences(text) if not _is_question(s)]
+        return text if _size(" ".join(material)) >= _MIN_MATERIAL else None
+
+    def log(self, log_metric, prompts, completions, scores, rows) -> None:
+        """Log the share of rows the reward applied to and their mean score."""
+        applied = [s for s in scores if s is not None]
+        log_metric(f"{self.__name__}/applicable_rate", len(applied) / len(scores) if scores else 0.0)
+        if applied:
+            log_metric(f"{self.__name__}/mean", sum(applied) / len(applied))
 
     def score(self, prompt: Any, completion: Any, **row: Any) -> float | None:
         text = self.source_text(prompt, row)

@@ -45,7 +45,7 @@ class QueryType(str, Enum):
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
-_SENTENCE_END = re.compile(r"[.!?。！？]+(?:\s|$)|[。！？]|\n+")
+_SENTENCE = re.compile(r"(?:[^.!?。！？\n]|\.(?=\S))+[.!?。！？]*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -55,7 +55,8 @@ def _size(text: str) -> float:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    """Sentences with their end punctuation kept (so a question still ends with "?")."""
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
 def _is_question(sentence: str) -> bool:

@@ -89,6 +89,18 @@ def test_not_applicable_rows_get_none():
     assert R(["Translate the passage into French."], ["Le pont a ouvert en 1937."], passage=[PASSAGE]) == [None]
 
 
+def test_empty_passage_cell_falls_back_to_the_prompt():
+    prompt = f"Context: {PASSAGE}\nQuestion: Who designed the bridge?"
+    assert R([prompt], ["Joseph Strauss."], passage=[None]) == [1.0]
+
+
+def test_logs_applicable_rate_and_mean():
+    logged = {}
+    R([QUESTION, "What is 2 + 2?"], ["It opened in 1937.", "4"], passage=[PASSAGE, None],
+      log_metric=lambda key, value: logged.__setitem__(key, value))
+    assert logged == {"faithfulness/applicable_rate": 0.5, "faithfulness/mean": 1.0}
+
+
 def test_passage_column_is_configurable_and_wins_over_the_prompt():
     r = FaithfulnessReward(passage_column="context")
     assert r(["What is the capital of France?"], ["It opened in 1937."], context=[PASSAGE]) == [1.0]
