@@ -59,6 +59,31 @@ _CJK_RE = re.compile(
 )
 
 
+_ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_ZH_DIGITS["两"] = 2
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ZH_BIG = {"万": 10**4, "亿": 10**8}
+_ZH_NUMBER_RE = re.compile("[零一二两三四五六七八九十百千万亿]+")
+
+
+def _zh_number(match: re.Match) -> str:
+    """'七十四' -> ' 74 ', '二零二四' -> ' 2024 ' (digits read one by one), '三万' -> ' 30000 '."""
+    run = match.group(0)
+    if not any(c in _ZH_UNITS or c in _ZH_BIG for c in run):
+        return " " + "".join(str(_ZH_DIGITS[c]) for c in run) + " "
+    total = section = number = 0
+    for c in run:
+        if c in _ZH_DIGITS:
+            number = _ZH_DIGITS[c]
+        elif c in _ZH_UNITS:
+            section += (number or 1) * _ZH_UNITS[c]
+            number = 0
+        else:
+            total += (section + number or 1) * _ZH_BIG[c]
+            section = number = 0
+    return f" {total + section + number} "
+
+
 def _number_value(token: str) -> str:
     """'74.50' -> '74.5', '74.0' -> '74'."""
     m = _TRAILING_ZEROS_RE.match(token)
@@ -191,6 +216,8 @@ def _tokens(text: str) -> list[str]:
     if text.isascii():
         raw = text.translate(_ASCII_PUNCT).split()
     else:
+        if _ZH_NUMBER_RE.search(text):
+            text = _ZH_NUMBER_RE.sub(_zh_number, text)
         raw = _KEEP_RE.findall(_CJK_RE.sub(r" \1 ", text))
     if "".join(raw).isalpha():  # the common case: words only
         tokens = raw

@@ -108,3 +108,12 @@ def test_normalization_is_idempotent_on_dense_tricky_text(text):
     once = normalize_answer(text)
     assert normalize_answer(once) == once
     assert once == once.strip() and "  " not in once
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("七十四", "74"), ("二十六", "26"), ("一百零五", "105"), ("两千", "2000"), ("三万五千", "35000"),
+     ("二零二四", "2024"), ("十", "10")],
+)
+def test_chinese_numerals(text, expected):
+    assert normalize_answer(text) == expected
