@@ -81,7 +81,7 @@ COLON_CONTENT = re.compile(r"[:：]\s*\S.{6,}", re.DOTALL)
 WRITE_VERB = re.compile(r"\b(?:write|compose|draft|pen|make\s+up|dream\s+up|invent)\b(?!\s+(?:down|out)\b)")
 REQUEST_VERB = re.compile(
     r"""\b(?:create|craft|generate|produce|come\s+up\s+with|think\s+(?:of|up)|brainstorm|design|devise|tell|sing
-         |give|suggest|propose|need|want|recommend|what(?:'s|\s+is|\s+are|\s+would\s+be)\s+(?:a|an|some)\s+(?:good|great|fun|funny|catchy|cool|nice|creative|clever|cute))\b""",
+         |give|suggest|propose|need|want|recommend|(?:i'd|i\s+would)\s+(?:like|love)|what(?:'s|\s+is|\s+are|\s+would\s+be)\s+(?:a|an|some)\s+(?:good|great|fun|funny|catchy|cool|nice|creative|clever|cute))\b""",
     _X,
 )
 _CREATIVE_FORM = (
@@ -95,6 +95,25 @@ _CREATIVE_FORM = (
     r"|essays?|op-?eds?|blog|articles?|diary|diary\s+entr\w+|journal\s+entr\w+|cover\s+letters?|recipes?|menus?"
     r"|worlds?|universe|games?|creatures?|superhero(?:es)?|themes?\s+for|villains?|opening\s+(?:line|paragraph|sentence)s?|sequels?|endings?"
     r"|prompts?|quiz(?:zes)?|mascots?|logos?|brand\s+names?|band\s+names?|usernames?|passwords?)"
+)
+# What may stand before a bare writing verb for it to be a request ("Please write ...",
+# "Can you write ...", "I want you to write ..."), as opposed to "What did Keats write about?".
+IMPERATIVE_PREFIX = re.compile(
+    r"""^(?:\W*(?:please|kindly|now|also|and|then|ok|okay|so|just|hey|hi|hello|pls)\b)*\W*
+        (?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:help\s+me\s+)?
+         |(?:i\s+(?:want|need|would\s+like|'d\s+like|'d\s+love|would\s+love)\s+(?:you\s+)?to|help\s+me(?:\s+to)?|let's|let\s+us)\s+)?
+        (?:please\s+)?$""",
+    _X,
+)
+# Marked passages, code blocks and long quotations, masked before looking for creative cues
+# (a passage that mentions "write a poem" does not make its question creative).
+SUPPLIED_SPAN = re.compile(
+    r"""```.*?(?:```|$)
+      | (?:^|(?<=\n)|(?<=[.?!]\s))\s*(?:passage|text|context|article|document|paragraph|excerpt|extract|background|reference|source|transcript|abstract|snippet|input|email|review|material|story)
+        \s*\d*\s*:.*?(?=\b(?:question|q|task|instruction)\s*\d*\s*:|$)
+      | (?:文章|短文|段落|材料|原文|上下文|背景|资料|文本)\s*[:：].*?(?=(?:问题|问)\s*[:：]|$)
+      | ["“«「『][^"”»」』]{25,}["”»」』]""",
+    _X | re.DOTALL | re.IGNORECASE,
 )
 CREATIVE_FORM = re.compile(rf"\b{_CREATIVE_FORM}\b")
 TURN_INTO = re.compile(rf"\b(?:rewrite|re-write|turn|convert|transform|rework|retell|recast|make)\b.{{0,80}}?\b(?:as|into)\s+(?:a|an|the\s+form\s+of\s+a)\s+(?:[\w-]+\s+)?{_CREATIVE_FORM}\b", re.DOTALL)
@@ -128,7 +147,7 @@ CREATIVE_OBJECT_REQUEST = re.compile(
     _X,
 )
 ZH_CREATIVE = re.compile(
-    r"(?:写|作|编|创作|构思|帮我想|想一?个|起|取|拟|设计)(?!这|那|的|者|了)[一二三四五六七八九十几两个首篇段句副则封份条本部下点些]*"
+    r"(?:写|作|编|创作|构思|帮我想|想一?个|起|取|拟|设计)(?!这|那|的|者|了|过|着)[一二三四五六七八九十几两个首篇段句副则封份条本部下点些]*"
     r".{0,12}?(?:诗|诗歌|古诗|绝句|律诗|词|歌词|歌|童话|故事|小说|寓言|剧本|小品|相声|笑话|段子|对联|春联|口号|标语|广告|文案"
     r"|名字|名称|书名|标题|题目|昵称|作文|散文|短文|随笔|游记|童谣|儿歌|演讲稿|祝福语|贺词|情书|信|日记|文章|台词|谜语|绕口令|藏头诗|打油诗)"
     r"|(?:讲|来|说)[一两几个段则]*.{0,6}?(?:故事|笑话|段子|谜语|绕口令)"

@@ -115,6 +115,12 @@ def _first(pattern: re.Pattern[str], text: str) -> int:
     return match.start() if match else len(text) + 1
 
 
+def _imperative(lowered: str, start: int) -> bool:
+    """True when the verb at ``start`` opens its sentence as a request ("Please write ...")."""
+    sentence_start = max(lowered.rfind(ch, 0, start) for ch in ".!?;:,\n") + 1
+    return bool(cues.IMPERATIVE_PREFIX.match(lowered[sentence_start:start]))
+
+
 def _asks_for_writing(lowered: str) -> bool:
     """A writing verb whose object is a creative form, or a bare writing verb ("Write a
     letter to my future self") whose object is not factual, grounded or code."""
@@ -124,6 +130,8 @@ def _asks_for_writing(lowered: str) -> bool:
             if not bare_is_creative and re.match(r"\s+(?:me\s+|us\s+)?about\b", obj):
                 continue  # "tell me about the plot of ..." asks for facts
             form, code, factual = (_first(p, obj) for p in (cues.CREATIVE_FORM, cues.CODE_REQUEST, cues.FACTUAL_OBJECT))
+            if bare_is_creative and not _imperative(lowered, match.start()):
+                continue  # "Keats decided to write a poem", "What did he write about?"
             if form < min(code, factual) and (bare_is_creative or len(obj[:form].split()) <= 5):
                 return True
             near = min(code, factual if len(obj[:factual].split()) <= 4 else len(obj) + 1)
@@ -133,6 +141,7 @@ def _asks_for_writing(lowered: str) -> bool:
 
 
 def _is_creative(query: str) -> bool:
+    query = cues.SUPPLIED_SPAN.sub(" [text] ", query)
     lowered = query.lower()
     if cues.CREATIVE_FRAME.search(lowered) or cues.ZH_CREATIVE_FRAME.search(query):
         return True
@@ -181,9 +190,7 @@ def classify_query(prompt: str | Sequence[dict[str, Any]]) -> QueryType:
         return QueryType.CREATIVE
     if _supplies_text(query):
         return QueryType.TEXT_GROUNDED
-    context_passage = any(has_passage(u) for u in users) or any(
-        cues.PASSAGE_MARKER.search(s.lower()) or has_passage(s, min_size=60.0) for s in system
-    )
+    context_passage = any(has_passage(u) for u in users) or any(has_passage(s, min_size=60.0) for s in system)
     if context_passage:
         return QueryType.TEXT_GROUNDED
     return QueryType.KNOWLEDGE_SEEKING

@@ -71,6 +71,12 @@ def test_accuracy_per_language(chinese):
         ("用Python写一个快速排序函数。", KS),
         ("给我的狗起个名字。", CR),
         ("作者写这首诗的目的是什么？", TG),
+        ("Passage: Keats decided to write a poem about a nightingale.\nQuestion: What did Keats write about?", TG),
+        ("Keats decided to write a poem about a nightingale after hearing one sing in his garden in Hampstead "
+         "in the spring of 1819. He finished it in a single morning. What did Keats write about?", TG),
+        ("What did Shakespeare write about?", KS),
+        ("For my mom's birthday, write a poem.", CR),
+        ("I'd like a poem about the sea.", CR),
     ],
 )
 def test_named_cases(prompt, expected):
