@@ -78,3 +78,30 @@ def test_the_rule_in_the_docs_is_five_lines():
     block = next(b for b in python_blocks(ROOT / "docs" / "rewards.md") if "@reward_rule" in b)
     rule = block.split("@reward_rule", 1)[1].split("\n\n", 1)[0]
     assert len(("@reward_rule" + rule).strip().splitlines()) <= 5
+
+
+def test_grpo_example_in_the_docs_trains_a_tiny_model(tmp_path):
+    """The GRPOTrainer example of docs/rewards.md, run for its one step on a tiny random Llama
+    with the embedded SmolLM2 tokenizer instead of SmolLM2 itself."""
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    from shaping.models import policy_path
+
+    tokenizer = AutoTokenizer.from_pretrained(policy_path())
+    config = LlamaConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
+                         intermediate_size=64, vocab_size=len(tokenizer), max_position_embeddings=256,
+                         pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id)
+    LlamaForCausalLM(config).save_pretrained(tmp_path / "tiny")
+    tokenizer.save_pretrained(tmp_path / "tiny")
+    blocks = [b for b in python_blocks(ROOT / "docs" / "rewards.md") if "@reward_rule" in b or "GRPOTrainer" in b]
+    code = "\n".join(blocks)
+    assert "model=str(policy_path())" in code and 'output_dir="runs/grpo-rule"' in code
+    code = code.replace("model=str(policy_path())", f"model={str(tmp_path / 'tiny')!r}")
+    code = code.replace('output_dir="runs/grpo-rule"', f"output_dir={str(tmp_path / 'out')!r}")
+    namespace: dict = {"__name__": "doc_grpo"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(code, "docs/rewards.md", "exec"), namespace)
+    logs = namespace["trainer"].state.log_history
+    assert namespace["trainer"].state.global_step == 1
+    assert any("rewards/says_the_answer/mean" in entry for entry in logs)
+    assert any("rewards/TruthfulnessReward/mean" in entry for entry in logs)
