@@ -82,17 +82,18 @@ def train_run(run: str, out: Path, config) -> dict:
     model, tokenizer = _load(out / "warm-start" / "model" if config.warm_start else config.model)
     labels = KnowledgeLabels.load(out / "base-eval" / "labels.json")
     val, base_acc = _val_rows(out)
-    # every run logs validation rates; only the shaped recipe restores its best checkpoint
+    # only the shaped recipe evaluates the validation slice (for its selected checkpoint)
     selector = ValidationSelectionCallback(val, tokenizer, every=config.val_every,
                                            min_accuracy=config.min_accuracy_ratio * base_acc,
                                            restore_best=False)
+    callbacks = [selector] if run == "ppo-shaped" else []
     settings = RLSettings(steps=config.steps, learning_rate=config.learning_rate, kl_coef=config.kl_coef,
                           prompts_per_step=config.prompts_per_step, num_generations=config.num_generations,
                           max_completion_length=config.max_completion_length, seed=config.seed)
     t0 = time.monotonic()
     policy, history = train_policy(model, tokenizer, reward_for(run, out, labels, config), rows["train"],
                                    output_dir=d / "run", settings=settings, trainer=config.trainer,
-                                   callbacks=[selector])
+                                   callbacks=callbacks)
     seconds = time.monotonic() - t0
     (d / "log_history.json").write_text(json.dumps(history, default=float))
     _evaluate(policy, tokenizer, rows["eval"], d / "eval.jsonl", k=0)

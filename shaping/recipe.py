@@ -131,13 +131,15 @@ def train_policy(
                             processing_class=tokenizer, callbacks=list(callbacks))
         engine.train()
         return engine.policy, list(engine.state.log_history)
+    import torch
     from trl import GRPOConfig, GRPOTrainer
 
     config = GRPOConfig(
         output_dir=str(output_dir), max_steps=s.steps, learning_rate=s.learning_rate, beta=s.kl_coef,
         per_device_train_batch_size=s.prompts_per_step * s.num_generations, num_generations=s.num_generations,
         max_completion_length=s.max_completion_length, temperature=s.temperature, seed=s.seed,
-        logging_steps=1, save_strategy="no", report_to=[], bf16=False, gradient_checkpointing=False,
+        logging_steps=1, save_strategy="no", report_to=[], gradient_checkpointing=False,
+        bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),
     )
     engine = GRPOTrainer(model=model, reward_funcs=funcs, args=config, train_dataset=dataset,
                          processing_class=tokenizer, callbacks=list(callbacks))

@@ -138,6 +138,11 @@ def warm_start(
     import tempfile
 
     scratch = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix="warm-start-"))
+    import torch
+
+    # TRL defaults to bf16 and gradient checkpointing: a CPU cannot do the first, a small model does not need the second
+    sft_kwargs.setdefault("bf16", torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+    sft_kwargs.setdefault("gradient_checkpointing", False)
     config = SFTConfig(
         output_dir=str(scratch / "trainer"),
         num_train_epochs=epochs,

@@ -69,7 +69,7 @@ def test_warm_start_trains_and_saves(tmp_path):
     model, tokenizer = tiny_policy()
     before = {k: v.clone() for k, v in model.state_dict().items()}
     ds = build_rtuning_dataset(results(4, 4))
-    tuned = warm_start(model, tokenizer, ds, epochs=1, lr=1e-3, batch_size=4, output_dir=tmp_path / "warm", use_cpu=True)
+    tuned = warm_start(model, tokenizer, ds, epochs=1, lr=1e-3, batch_size=4, output_dir=tmp_path / "warm")
     assert (tmp_path / "warm" / "config.json").exists()
     after = tuned.state_dict()
     assert any(not torch.equal(before[k], after[k]) for k in before)
