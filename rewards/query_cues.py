@@ -116,7 +116,25 @@ SUPPLIED_SPAN = re.compile(
     _X | re.DOTALL | re.IGNORECASE,
 )
 CREATIVE_FORM = re.compile(rf"\b{_CREATIVE_FORM}\b")
-TURN_INTO = re.compile(rf"\b(?:rewrite|re-write|turn|convert|transform|rework|retell|recast|make)\b.{{0,80}}?\b(?:as|into)\s+(?:a|an|the\s+form\s+of\s+a)\s+(?:[\w-]+\s+)?{_CREATIVE_FORM}\b", re.DOTALL)
+TURN_INTO = re.compile(rf"\b(?:rewrite|re-write|turn|convert|transform|rework|retell|recast|make)\b.{{0,80}}?\b(?:as|into)\s+(?:a|an|the\s+form\s+of\s+a)\s+(?:[\w-]+\s+){{0,3}}{_CREATIVE_FORM}\b", re.DOTALL)
+# A bare creative form as the whole request: "a short story about a ghost", "poem about rain".
+_ADJECTIVE = (r"(?:short|long|little|funny|sad|cute|creative|romantic|scary|spooky|happy|new|original|catchy"
+              r"|simple|brief|quick|silly|witty|heartwarming|dark|epic|rhyming|free|modern|classic)")
+FORM_ONLY = re.compile(
+    rf"^\W*(?:(?:a|an|one|two|three|some|\d+)\s+(?:[\w'-]+\s+){{0,3}}?|(?:{_ADJECTIVE}\s+){{0,2}}){_CREATIVE_FORM}\b(?!\s+(?:by|from|of|written|sung|released|performed|that|which|in\s+the)\b)(?![^?]*\?\s*$)",
+    re.DOTALL,
+)
+# "Name my band", "name our new puppy": naming something of the user's is creative.
+NAME_MY = re.compile(
+    r"""\bname\s+(?:my|our|a|an|the|this|his|her)\s+(?:[\w-]+\s+)?(?:band|cat|dog|pet|baby|son|daughter|company|business|startup
+         |shop|store|team|podcast|channel|boat|car|app|product|blog|restaurant|cafe|café|bakery|kitten|puppy|hamster|fish|bird
+         |horse|character|robot|song|album|book|novel|game|club|brand|website|project)s?\b""",
+    _X,
+)
+# "A title for this article: ..." summarises a supplied text rather than inventing one.
+GROUNDED_TITLE = re.compile(
+    rf"\b(?:titles?|headlines?|subject\s+lines?)\s+for\s+(?:this|these|the\s+following|the\s+above|the\s+given)\s+(?:[\w-]+\s+)?{_POINTED_NOUN}"
+)
 # Objects of a writing verb that make it a factual or grounded request, not a creative one.
 FACTUAL_OBJECT = re.compile(
     r"""\b(?:biography|bio\s+of|list\s+of|overview|explanation|definition|history\s+of|timeline|summary|summaries
@@ -152,7 +170,7 @@ ZH_CREATIVE = re.compile(
     r"|名字|名称|书名|标题|题目|昵称|作文|散文|短文|随笔|游记|童谣|儿歌|演讲稿|祝福语|贺词|情书|信|日记|文章|台词|谜语|绕口令|藏头诗|打油诗)"
     r"|(?:讲|来|说)[一两几个段则]*.{0,6}?(?:故事|笑话|段子|谜语|绕口令)"
 )
-ZH_CREATIVE_FRAME = re.compile(r"想象|假如你是|假设你是|如果你是|扮演|续写|编一个|编个|虚构|幻想|脑洞|以.{1,8}为题|起个名|取个名|起名|取名")
+ZH_CREATIVE_FRAME = re.compile(r"(?:想|出|给|提|来)[一二三四五几个些点]*.{0,10}?(?:创意|点子|主意)|(?:用|以|模仿|仿照|学).{1,12}?(?:风格|口吻|语气|文风|笔调)|想象|假如你是|假设你是|如果你是|扮演|续写|编一个|编个|虚构|幻想|脑洞|以.{1,8}为题|起个名|取个名|起名|取名")
 ZH_CODE_REQUEST = re.compile(r"代码|程序|函数|脚本|算法|SQL|sql|Python|python|Java|正则")
 ZH_FACTUAL_OBJECT = re.compile(r"写.{0,4}(?:介绍|简介|生平|传记|总结|综述)")
 

@@ -140,10 +140,18 @@ def _asks_for_writing(lowered: str) -> bool:
     return False
 
 
+_SHORT_QUOTE = re.compile(r"[\"“«「『][^\"”»」』]{1,80}[\"”»」』]|(?<!\w)'[^'\n]{1,80}'(?!\w)")
+
+
 def _is_creative(query: str) -> bool:
-    query = cues.SUPPLIED_SPAN.sub(" [text] ", query)
+    # Supplied texts and quoted titles ("Who wrote the song 'Imagine'?") are not requests.
+    query = _SHORT_QUOTE.sub(" [text] ", cues.SUPPLIED_SPAN.sub(" [text] ", query))
     lowered = query.lower()
+    if cues.GROUNDED_TITLE.search(lowered):
+        return False
     if cues.CREATIVE_FRAME.search(lowered) or cues.ZH_CREATIVE_FRAME.search(query):
+        return True
+    if cues.FORM_ONLY.match(lowered) or cues.NAME_MY.search(lowered):
         return True
     if _asks_for_writing(lowered) or cues.TURN_INTO.search(lowered):
         return True

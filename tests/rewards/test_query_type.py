@@ -1,9 +1,9 @@
 """classify_query on realistic English and Chinese queries and chats.
 
-tests/rewards/data/query_types.jsonl holds 367 labelled queries (strings and chats). Rows
-192-289 and 290-367 were written as two held-out batches before the rules were tuned on
-them; the rules scored 91/98 and 69/78 on them at first sight (an honest estimate of
-accuracy on unseen queries: about 90%).
+tests/rewards/data/query_types.jsonl holds 415 labelled queries (strings and chats). Rows
+192-289, 290-367 and 368-415 were written as three held-out batches before the rules were
+tuned on them; the rules scored 91/98, 69/78 and 41/48 on them at first sight (an honest
+estimate of accuracy on unseen queries: about 88%).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _is_chinese(prompt) -> bool:
 def test_labelled_set_accuracy():
     wrong = [(c["label"], classify_query(c["prompt"]).value, c["prompt"]) for c in CASES
              if classify_query(c["prompt"]).value != c["label"]]
-    assert len(CASES) >= 360
+    assert len(CASES) >= 410
     assert Counter(c["label"] for c in CASES).most_common()[-1][1] >= 60  # every type well covered
     assert len(wrong) / len(CASES) <= 0.03, wrong
 
@@ -77,6 +77,11 @@ def test_accuracy_per_language(chinese):
         ("What did Shakespeare write about?", KS),
         ("For my mom's birthday, write a poem.", CR),
         ("I'd like a poem about the sea.", CR),
+        ("Who wrote the song 'Imagine'?", KS),  # a quoted title is not a request
+        ("a short story about a ghost who is afraid of people", CR),
+        ("Name my band. We play jazz-punk.", CR),
+        ("Give me a title for this article: Researchers built a robot that folds laundry.", TG),
+        ("用鲁迅的风格写一段话。", CR),
     ],
 )
 def test_named_cases(prompt, expected):
