@@ -121,8 +121,8 @@ def load_checkpoint(trainer: Any, path: Path) -> None:
     if model.value_backbone is not None:
         model.value_backbone.load_state_dict(
             {k[len("value_backbone."):]: v for k, v in values.items() if k.startswith("value_backbone.")})
-    device = trainer.accelerator.device
-    trainer.optimizer.load_state_dict(torch.load(path / "optimizer.pt", map_location=device, weights_only=False))
+    # load on CPU; Optimizer.load_state_dict moves the state to each parameter's device
+    trainer.optimizer.load_state_dict(torch.load(path / "optimizer.pt", map_location="cpu", weights_only=False))
     trainer.lr_scheduler.load_state_dict(torch.load(path / "scheduler.pt", weights_only=False))
     trainer.state = TrainerState.load_from_json(str(path / "trainer_state.json"))
     rng_file = path / f"rng_state_{trainer.accelerator.process_index}.pt"

@@ -89,6 +89,7 @@ class PPOTrainer:
         decay = (lambda s: max(0.0, 1.0 - s / args.max_steps)) if args.lr_scheduler_type == "linear" else (lambda s: 1.0)
         self.lr_scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, decay)  # stepped once per PPO step
         self.model, self.optimizer = self.accelerator.prepare(wrapper, optimizer)
+        set_seed(args.seed, device_specific=True)  # same initial weights everywhere, different samples per process
         self.callbacks = list(callbacks or [])
         self.state = TrainerState(max_steps=args.max_steps, logging_steps=args.logging_steps,
                                   save_steps=args.save_steps or 0, is_world_process_zero=self.accelerator.is_main_process)

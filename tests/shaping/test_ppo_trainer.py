@@ -211,3 +211,55 @@ def test_tokenizer_without_pad_token_uses_eos_with_a_warning(tmp_path, tokenizer
 def test_missing_prompt_column(tmp_path, tokenizer):
     with pytest.raises(KeyError, match="no 'prompt'"):
         build(tmp_path, tokenizer, data=dataset().rename_column("prompt", "question"))
+
+
+DISTRIBUTED_SCRIPT = '''
+import json, sys, torch
+from datasets import Dataset
+from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+from rewards import TruthfulnessReward
+from shaping.models import policy_path
+from shaping.ppo import PPOConfig, PPOTrainer
+tok = AutoTokenizer.from_pretrained(policy_path())
+torch.manual_seed(0)
+model = LlamaForCausalLM(LlamaConfig(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2,
+    intermediate_size=32, vocab_size=len(tok), max_position_embeddings=256, eos_token_id=tok.eos_token_id,
+    pad_token_id=tok.pad_token_id))
+data = Dataset.from_list([{"prompt": [{"role": "user", "content": f"Capital of {c}?"}], "answers": [a]}
+                          for c, a in [("France", "Paris"), ("Peru", "Lima"), ("Fiji", "Suva"), ("Oman", "Muscat")]])
+start = {k: v.clone() for k, v in model.state_dict().items()}
+histories = []
+for run, resume in (("a", None), ("b", sys.argv[1] + "/a/checkpoint-1")):
+    model.load_state_dict(start)
+    config = PPOConfig(output_dir=f"{sys.argv[1]}/{run}", max_steps=2, per_device_train_batch_size=1,
+                       num_generations=2, max_prompt_length=48, max_completion_length=4, save_steps=1,
+                       learning_rate=1e-3, seed=3)
+    trainer = PPOTrainer(model, TruthfulnessReward(), config, train_dataset=data, processing_class=tok)
+    trainer.train(resume_from_checkpoint=resume)
+    histories.append(trainer.state.log_history)
+if trainer.accelerator.is_main_process:
+    print("RESULT", json.dumps({"processes": trainer.accelerator.num_processes, "histories": histories}))
+'''
+
+
+@pytest.mark.slow
+def test_two_processes_share_the_work_and_resume(tmp_path):
+    """Under torchrun (gloo on CPU) each process takes its own prompts; metrics are gathered; resume works."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "train.py"
+    script.write_text(DISTRIBUTED_SCRIPT)
+    env = {**os.environ, "ACCELERATE_USE_CPU": "1"}
+
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", str(script), str(tmp_path)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))[len("RESULT "):])
+    straight, resumed = result["histories"]
+    assert result["processes"] == 2
+    assert straight[-1]["episode"] == 2 * 2 * 1 * 2  # steps * processes * prompts * generations
+    assert {p.name for p in (tmp_path / "a" / "checkpoint-1").glob("rng_state_*")} == {"rng_state_0.pt", "rng_state_1.pt"}
+    assert resumed == straight

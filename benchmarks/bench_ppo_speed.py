@@ -1,0 +1,143 @@
+"""Seconds per step and peak memory: our PPOTrainer vs TRL's GRPOTrainer, side by side.
+
+Both train the same model on the same knowledge questions with the same reward, prompts
+per step, completions per prompt, completion length, temperature and KL weight; each runs
+in its own subprocess so peak memory (RSS on CPU, allocated CUDA memory on GPU) is its own.
+The first step is a warm-up and is left out of the mean. Target: PPO <= 1.25x GRPO.
+
+    flock /tmp/heavy.lock python benchmarks/bench_ppo_speed.py --steps 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+TRAINERS = ("grpo", "ppo")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--model", default="smollm2", help="Policy (alias or path; default: %(default)s).")
+    p.add_argument("--steps", type=int, default=4, help="Training steps per trainer, the first is warm-up (default: 4).")
+    p.add_argument("--prompts", type=int, default=2, help="Prompts per step (default: 2).")
+    p.add_argument("--generations", type=int, default=8, help="Completions per prompt (default: 8).")
+    p.add_argument("--max-completion-length", type=int, default=32, help="Tokens per completion (default: 32).")
+    p.add_argument("--natural-length", action="store_true",
+                   help="Let completions stop at EOS (default: force every completion to full length, so "
+                        "both trainers process the same number of tokens).")
+    p.add_argument("--kl-coef", type=float, default=0.04, help="PPO kl_coef = GRPO beta (default: 0.04).")
+    p.add_argument("--child", choices=TRAINERS, help=argparse.SUPPRESS)
+    p.add_argument("--result", help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def questions(n: int):
+    """The first ``n`` country-capital questions of the benchmark (chat prompts, gold answers)."""
+    from datasets import Dataset
+
+    from benchmarks.data.build import build_benchmark
+
+    train = build_benchmark(seed=0)["train"]
+    rows = [r for r in train if r["relation"] == "country_capital"][:n]
+    return Dataset.from_list([{"prompt": r["prompt"], "answers": r["answers"]} for r in rows])
+
+
+def run_child(args: argparse.Namespace) -> dict:
+    """Train one trainer for ``args.steps`` steps and return its timings and peak memory."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
+
+    from rewards import TruthfulnessReward
+    from shaping.models import resolve_model
+
+    class Clock(TrainerCallback):
+        def __init__(self):
+            self.marks = []
+
+        def on_train_begin(self, *a, **k):
+            self.marks.append(time.perf_counter())
+
+        def on_step_end(self, *a, **k):
+            self.marks.append(time.perf_counter())
+
+    path = resolve_model(args.model)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    data = questions(args.steps * args.prompts)
+    gen = {} if args.natural_length else {"min_new_tokens": args.max_completion_length}
+    clock, out = Clock(), tempfile.mkdtemp(prefix=f"bench-{args.child}-")
+    common = dict(output_dir=out, max_steps=args.steps, learning_rate=1e-6, temperature=1.0, seed=0,
+                  num_generations=args.generations, max_completion_length=args.max_completion_length,
+                  logging_steps=1, report_to="none")
+    if torch.cuda.is_available():
+        model.to("cuda")
+        torch.cuda.reset_peak_memory_stats()
+    if args.child == "ppo":
+        from shaping.ppo import PPOConfig, PPOTrainer
+
+        config = PPOConfig(**common, per_device_train_batch_size=args.prompts, kl_coef=args.kl_coef,
+                           generation_kwargs=gen, save_final=False)
+        trainer = PPOTrainer(model, TruthfulnessReward(), config, train_dataset=data, processing_class=tokenizer,
+                             callbacks=[clock])
+    else:
+        from trl import GRPOConfig, GRPOTrainer
+
+        config = GRPOConfig(**common, per_device_train_batch_size=args.prompts * args.generations,
+                            beta=args.kl_coef, generation_kwargs=gen, save_strategy="no", bf16=False,
+                            gradient_checkpointing=False, disable_tqdm=True)
+        trainer = GRPOTrainer(model=model, reward_funcs=TruthfulnessReward(), args=config, train_dataset=data,
+                              processing_class=tokenizer, callbacks=[clock])
+    trainer.train()
+    steps = [b - a for a, b in zip(clock.marks, clock.marks[1:])]
+    lengths = [h.get("completions/mean_length") for h in trainer.state.log_history
+               if h.get("completions/mean_length") is not None]
+    if torch.cuda.is_available():
+        peak_mb = torch.cuda.max_memory_allocated() / 2**20
+    else:
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    timed = steps[1:] or steps
+    return {"trainer": args.child, "s_per_step": sum(timed) / len(timed), "steps": steps, "peak_mb": peak_mb,
+            "mean_completion_length": sum(lengths) / max(len(lengths), 1),
+            "device": "cuda" if torch.cuda.is_available() else "cpu"}
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.child:
+        Path(args.result).write_text(json.dumps(run_child(args)))
+        return 0
+    results = {}
+    for trainer in TRAINERS:
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+            result = f.name
+        cmd = [sys.executable, __file__, *(argv if argv is not None else sys.argv[1:]), "--child", trainer,
+               "--result", result]
+        logger.info("Running %s", trainer)
+        subprocess.run(cmd, check=True)
+        results[trainer] = json.loads(Path(result).read_text())
+    ppo, grpo = results["ppo"], results["grpo"]
+    print(f"\nmodel={args.model} device={ppo['device']} prompts/step={args.prompts} "
+          f"completions/prompt={args.generations} max_completion_length={args.max_completion_length} "
+          f"{'natural' if args.natural_length else 'fixed'} lengths, kl={args.kl_coef}, "
+          f"{args.steps} steps (first = warm-up)")
+    print(f"{'trainer':<22}{'s/step':>10}{'peak MB':>12}{'mean len':>10}")
+    for name, r in (("PPOTrainer (ours)", ppo), ("GRPOTrainer (TRL)", grpo)):
+        print(f"{name:<22}{r['s_per_step']:>10.2f}{r['peak_mb']:>12.0f}{r['mean_completion_length']:>10.1f}")
+    ratio = ppo["s_per_step"] / grpo["s_per_step"]
+    print(f"PPO / GRPO time per step: {ratio:.2f}x (target <= 1.25x); "
+          f"peak memory: {ppo['peak_mb'] / grpo['peak_mb']:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Shared set-up for the training examples: options, a small set of knowledge questions, the reward.
+
+Not a library module: the example scripts import it from their own folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from rewards import LengthPenalty, TruthfulnessReward
+
+
+def parse_args(description: str) -> argparse.Namespace:
+    """The options every example shares."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--model", default="smollm2", help="Policy: 'smollm2' (embedded) or a model path (default: %(default)s).")
+    p.add_argument("--quick", action="store_true", help="A 3-step smoke run with short completions.")
+    p.add_argument("--max-steps", type=int, default=30, help="Training steps (default: %(default)s).")
+    p.add_argument("--questions", type=int, default=64, help="Training questions (default: %(default)s).")
+    p.add_argument("--output-dir", help="Where to write the run (default: runs/<trainer>).")
+    p.add_argument("--wrong", type=float, default=-1.0, help="Reward of a wrong answer (correct 1, abstain 0).")
+    p.add_argument("--compose", action="store_true",
+                   help="Compose truthfulness dominance-safely with a second reward: the RM in --rm, else a length rule.")
+    p.add_argument("--rm", help="A preference RM folder (`shaping train-rm`) for --compose.")
+    args = p.parse_args()
+    if args.quick:
+        args.max_steps, args.questions = min(args.max_steps, 3), min(args.questions, 16)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return args
+
+
+def knowledge_questions(n: int):
+    """``n`` country-capital questions (chat prompts with the benchmark's system prompt, gold answers)."""
+    from datasets import Dataset
+
+    from benchmarks.data.build import build_benchmark
+
+    train = build_benchmark(seed=0)["train"]
+    rows = [r for r in train if r["relation"] in ("country_capital", "fictional_country_capital")]
+    rows.sort(key=lambda r: r["id"])
+    return Dataset.from_list([{"prompt": r["prompt"], "answers": r["answers"]} for r in rows[:n]])
+
+
+def reward(args: argparse.Namespace):
+    """TruthfulnessReward(1, 0, --wrong), optionally composed dominance-safely with an RM or a length rule."""
+    truthfulness = TruthfulnessReward(correct=1.0, abstain=0.0, wrong=args.wrong)
+    if not args.compose:
+        return truthfulness
+    from shaping.compose import DominanceSafe
+
+    if args.rm:
+        from shaping.rm_scoring import RewardModelReward
+
+        second = RewardModelReward(args.rm)
+    else:
+        second = LengthPenalty(max_length=20)
+    return DominanceSafe(truthfulness, second)
+
+
+def outcome_rates(log_history: list[dict]) -> str:
+    """The last logged correct / abstain / wrong rates, as one line."""
+    for logs in reversed(log_history):
+        rates = {k.split("/")[-1]: v for k, v in logs.items() if k.startswith("truthfulness/") and v is not None}
+        if rates:
+            return ", ".join(f"{k} {v:.2f}" for k, v in sorted(rates.items()))
+    return "no outcome rates logged"
