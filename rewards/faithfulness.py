@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Any
 
 from .abstention import is_abstention, is_degenerate
@@ -51,6 +52,8 @@ _TEXT_DECLINE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _MIN_MATERIAL = 5  # words of non-question text a prompt must supply to count as a passage
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _ENTITY_RE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
 _TRANSLATE_RE = re.compile(r"\btranslat\w*\b|翻译|译成|译为|[用说]\w{0,4}(?:英语|英文|中文|日语|法语|德语)", re.IGNORECASE)
 
@@ -77,22 +80,43 @@ def _content(tokens: list[str]) -> list[str]:
     return [_stem(t) for t in tokens if t not in _STOPWORDS]
 
 
+def _cjk_bigrams(text: str) -> list[list[str]]:
+    """For each Chinese run, its character bigrams (stopword characters dropped from long runs;
+    single characters carry little meaning, and "唐代" and "宋代" share one)."""
+    out = []
+    for run in _CJK_RUN_RE.findall(unicodedata.normalize("NFKC", text)):
+        chars = [ch for ch in run if ch not in _STOPWORDS] if len(run) > 2 else list(run)
+        out.append(["".join(pair) for pair in zip(chars, chars[1:])] or chars)
+    return out
+
+
 def support(response: str, text: str) -> tuple[float, int]:
-    """Return (share of the response's content words found in ``text``, number of its
-    numbers and capitalised names that ``text`` lacks).
+    """Return (share of the response's content units found in ``text``, number of its
+    claims that ``text`` lacks: numbers, capitalised names, and Chinese spans of two or more
+    unsupported bigrams, which is how a new name or fact shows in Chinese).
 
     >>> support("It opened in 1937 in San Francisco.", "The bridge opened in 1937 in San Francisco.")
     (1.0, 0)
     >>> support("It opened in 1938.", "The bridge opened in 1937.")
     (0.5, 1)
+    >>> support("李白出生于碎叶城。", "李白是唐代著名诗人。")  # doctest: +ELLIPSIS
+    (0.16..., 1)
     """
-    source = set(_content(answer_tokens(text)))
-    words = _content(answer_tokens(response))
-    share = sum(w in source for w in words) / len(words) if words else 1.0
+    source = set(_content([t for t in answer_tokens(text) if not _CJK_RE.fullmatch(t)]))
+    for run in _CJK_RUN_RE.findall(unicodedata.normalize("NFKC", text)):
+        source.update(run)  # a one-character answer is supported by any occurrence
+        source.update("".join(pair) for pair in zip(run, run[1:]))
+    words = _content([t for t in answer_tokens(response) if not _CJK_RE.fullmatch(t)])
     claims = {w for w in words if w[0].isdigit()}
     for name in _ENTITY_RE.findall(response):
         claims.update(_content(answer_tokens(name)))
-    return share, sum(1 for c in claims if c not in source)
+    missing = sum(1 for c in claims if c not in source)
+    for bigrams in _cjk_bigrams(response):
+        words += bigrams
+        flags = "".join("1" if b in source else "0" for b in bigrams)
+        missing += len(re.findall("00+", flags))
+    share = sum(w in source for w in words) / len(words) if words else 1.0
+    return share, missing
 
 
 @register

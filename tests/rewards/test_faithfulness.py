@@ -80,7 +80,10 @@ def test_passage_from_the_prompt_when_there_is_no_column():
 
 def test_chinese_passage():
     prompt = "请根据以下文章回答问题。\n文章：李白是唐代著名诗人，被誉为“诗仙”。\n问题：李白被誉为什么？"
-    assert R([prompt] * 3, ["诗仙。", "李白被誉为诗圣，出生于长安。", "文中没有提到。"]) == [1.0, pytest.approx(-1 / 9), 0.0]
+    grounded, invented, declined = R([prompt] * 3, ["诗仙。", "李白被誉为诗圣，出生于长安。", "文中没有提到。"])
+    assert (grounded, declined) == (1.0, 0.0)
+    assert invented < -0.5  # "诗圣" and "出生于长安" are not in the text
+    assert R([prompt], ["宋代。"])[0] < 0 < R([prompt], ["唐代。"])[0]  # one character apart
 
 
 def test_not_applicable_rows_get_none():
@@ -153,3 +156,28 @@ def test_any_response_scores_within_the_value_range(response, answers):
 @given(st.lists(st.sampled_from([w.strip(".,") for w in PASSAGE.split()]), min_size=1, max_size=25))
 def test_text_made_of_passage_words_is_fully_supported(words):
     assert support(" ".join(words), PASSAGE) == (1.0, 0)
+
+
+def _labelled_agreement(with_gold: bool) -> float:
+    """Share of the 40 labelled (passage, question, response) cases whose score has the
+    labelled sign: +1 a grounded answer or a right decline, -1 a made-up one."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "faithfulness_cases.jsonl"
+    cases = [json.loads(line) for line in path.open(encoding="utf-8")]
+    right = 0
+    for case in cases:
+        columns = {"passage": [case["passage"]]}
+        if with_gold:
+            columns["answers"] = [case["answers"]]
+        value = R([case["question"]], [case["response"]], **columns)[0]
+        right += value > 0 if case["label"] == 1 else value < 0
+    return right / len(cases)
+
+
+def test_agreement_with_labelled_cases():
+    # Without gold answers a decline scores `abstain` (0): the reward cannot tell whether the
+    # text holds the answer, so the five right declines count as misses here.
+    assert _labelled_agreement(with_gold=False) >= 0.8  # measured 33/40
+    assert _labelled_agreement(with_gold=True) >= 0.9  # measured 38/40
