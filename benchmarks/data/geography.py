@@ -39,10 +39,25 @@ _SHARED_CURRENCIES = {"EUR": ["euro"], "XOF": ["CFA franc", "West African CFA fr
 _NOT_A_CITY = re.compile(r"\d|\b[A-Z]{2,}\b|[()/,]|\b(?:Rayon|District|County|Sector|Okrug|Prefecture)\b")
 # Disputed, defunct, or without a capital people could name.
 _SKIP = {"PS", "HK", "MO", "EH", "AQ", "UM", "BQ", "XK", "AN", "CS", "TF", "GS"}
-_RENAMED = {"MK", "SZ", "MM"}  # countryinfo has the old name (Macedonia, Swaziland, Burma): use geonames'
+_RENAMED = {"MK", "SZ", "MM", "VA"}  # countryinfo has the old name (Macedonia, Swaziland, Burma): use geonames'
 # Currency names shared by many countries: asked as "<demonym> <name>" ("Swedish krona").
 _GENERIC_CURRENCIES = {"dollar", "franc", "pound", "peso", "dinar", "rupee", "rial", "riyal", "shilling", "krona",
                        "krone", "lira", "ruble", "dirham", "won", "escudo", "leu", "manat", "guilder"}
+
+_NEEDS_THE = re.compile(r"^(?:The |Republic|Democratic|Federated|United|Central African|Czech|Dominican|Isle of|"
+                        r"Netherlands|Philippines|Maldives|Comoros|Seychelles|Bahamas|Gambia)|Islands$")
+
+
+def country_phrase(name: str) -> str:
+    """A country's name as it reads inside a sentence ("the Netherlands", "France").
+
+    >>> country_phrase("Netherlands"), country_phrase("The Bahamas"), country_phrase("Peru")
+    ('the Netherlands', 'the Bahamas', 'Peru')
+    """
+    if name.startswith("The "):
+        return "the " + name[4:]
+    return "the " + name if _NEEDS_THE.search(name) else name
+
 
 CAPITAL_TEMPLATES = ["What is the capital of {x}?", "Which city is the capital of {x}?",
                      "Name the capital city of {x}.", "What city serves as the capital of {x}?"]
@@ -88,7 +103,7 @@ def countries() -> tuple[dict, ...]:
                 or "/" in capital or not population or not geo.get("currencyname") or iso in seen:
             continue
         seen.add(iso)
-        name = geo["name"] if iso in _RENAMED or any(ch in info["name"] for ch in "(,") else info["name"]
+        name = "Vatican City" if iso == "VA" else geo["name"] if iso in _RENAMED or any(ch in info["name"] for ch in "(,") else info["name"]
         capitals = unique([capital, geo["capital"]])
         capital_aliases = []
         for cap in capitals:
@@ -124,15 +139,15 @@ def country_questions(rng: random.Random) -> list[dict]:
     for c in countries():
         capital_count[c["capital"]] += 1
     for c in countries():
-        name, pop, group = c["name"], c["population"], c["iso"]
-        rows.append(make_row("country_capital", name, rng.choice(CAPITAL_TEMPLATES).format(x=name),
+        name, pop, group, x = c["name"], c["population"], c["iso"], country_phrase(c["name"])
+        rows.append(make_row("country_capital", name, rng.choice(CAPITAL_TEMPLATES).format(x=x),
                              c["capital_aliases"], popularity=pop, group=group))
         if capital_count[c["capital"]] == 1:  # "Kingston" is the capital of two countries
             rows.append(make_row("capital_country", c["capital"], rng.choice(REVERSE_TEMPLATES).format(x=c["capital"]),
                                  c["aliases"], popularity=pop, group=group))
-        rows.append(make_row("country_currency", name, rng.choice(CURRENCY_TEMPLATES).format(x=name),
+        rows.append(make_row("country_currency", name, rng.choice(CURRENCY_TEMPLATES).format(x=x),
                              c["currency"], popularity=pop, group=group))
-        rows.append(make_row("country_continent", name, rng.choice(CONTINENT_TEMPLATES).format(x=name),
+        rows.append(make_row("country_continent", name, rng.choice(CONTINENT_TEMPLATES).format(x=x),
                              c["continents"], popularity=pop, group=group))
     return rows
 

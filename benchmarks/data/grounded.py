@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 
 from .elements import elements
-from .geography import countries
+from .geography import countries, country_phrase
 from .schema import CREATIVE, GROUNDED, make_row
 
 _FRAMES = ["Read the passage and answer using only the passage.\n\nPassage: {p}\n\nQuestion: {q}",
@@ -44,16 +44,16 @@ def grounded_questions(rng: random.Random) -> list[dict]:
     """Passages about countries (capital) and elements (discovery year), with and without the fact."""
     rows = []
     for i, c in enumerate(countries()):
-        name, pop = c["name"], c["population"]
+        name, pop, x = c["name"], c["population"], country_phrase(c["name"])
         people = f"about {pop / 1e6:.1f} million people" if pop >= 1e6 else f"about {int(pop):,} people"
-        facts = [f"{name} is a country in {c['subregion'] or c['continents'][0]}.", f"It is home to {people}."]
+        facts = [f"{x[0].upper() + x[1:]} is a country in {c['subregion'] or c['continents'][0]}.", f"It is home to {people}."]
         holds = i % 2 == 0
         if holds:
             facts.append(f"Its capital and seat of government is {c['capital']}.")
         else:
             facts.append(f"Its official currency is the {c['currency'][0]}.")
         passage = " ".join(facts)
-        question = f"What is the capital of {name}?"
+        question = f"What is the capital of {x}?"
         rows.append(make_row("grounded_country_capital", name, _frame(rng, passage, question),
                              c["capital_aliases"] if holds else [], popularity=pop, query_type=GROUNDED,
                              passage=passage, group=c["iso"]))

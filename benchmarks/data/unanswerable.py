@@ -16,7 +16,8 @@ from __future__ import annotations
 import random
 
 from .elements import elements
-from .geography import CAPITAL_TEMPLATES, CITY_TEMPLATES, CURRENCY_TEMPLATES, STATEHOOD_TEMPLATES, _geonames, countries
+from .geography import (CAPITAL_TEMPLATES, CITY_TEMPLATES, CURRENCY_TEMPLATES, STATEHOOD_TEMPLATES, _geonames,
+                        countries, country_phrase)
 from .elements import DISCOVERER_T, NUMBER_ELEMENT_T, NUMBER_T, SYMBOL_T, YEAR_T
 from .schema import make_row
 
@@ -75,7 +76,8 @@ def unanswerable_questions(*, n_countries: int = 90, n_cities: int = 150, n_elem
         add("false_premise_state_capital", place, PREMISE_CAPITAL_T, place)
         add("false_premise_statehood", place, STATEHOOD_TEMPLATES, place)
     for country in rng.sample([c for c in countries() if c["iso"] != "US"], 40):
-        add("false_premise_statehood", country["name"], STATEHOOD_TEMPLATES, country["name"], group=country["iso"])
+        add("false_premise_statehood", country["name"], STATEHOOD_TEMPLATES, country_phrase(country["name"]),
+            group=country["iso"])
     for number in range(119, 159):
         add("false_premise_element", f"element {number}", NUMBER_ELEMENT_T, number)
     return rows
