@@ -46,7 +46,7 @@ def summary_table(named_results: Mapping[str, Any], base: Any) -> pd.DataFrame:
     """One :func:`summary_row` per policy, plus accuracy kept and hallucination cut vs ``base``.
 
     >>> base = [{"id": "a", "outcome": "correct"}, {"id": "b", "outcome": "wrong"}]
-    >>> summary_table({"base": base}, base).loc["base", "accuracy_kept"]
+    >>> float(summary_table({"base": base}, base).loc["base", "accuracy_kept"])
     1.0
     """
     if not named_results:
