@@ -76,6 +76,10 @@ class PPOConfig:
     """Number of PPO steps (one step = generate, score, optimise)."""
     logging_steps: int = 1
     """Log averaged metrics every this many steps."""
+    eval_steps: int | None = None
+    """Evaluate on ``eval_dataset`` (greedy, one completion per prompt) every this many steps."""
+    per_device_eval_batch_size: int = 16
+    """Prompts per generation batch during evaluation."""
     save_steps: int | None = None
     """Write a checkpoint every this many steps (None: only at the end if ``save_final``)."""
     save_total_limit: int | None = None
@@ -142,8 +146,9 @@ class PPOConfig:
             raise ValueError(f"kl_estimator={self.kl_estimator!r}; use one of {KL_ESTIMATORS}.")
         if self.lr_scheduler_type not in ("linear", "constant"):
             raise ValueError(f"lr_scheduler_type={self.lr_scheduler_type!r}; use 'linear' or 'constant'.")
-        if self.save_steps is not None and self.save_steps <= 0:
-            raise ValueError(f"save_steps={self.save_steps!r} must be a positive number of steps or None.")
+        for name in ("save_steps", "eval_steps"):
+            if getattr(self, name) is not None and getattr(self, name) <= 0:
+                raise ValueError(f"{name}={getattr(self, name)!r} must be a positive number of steps or None.")
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as a plain dict (for logs and checkpoints)."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import defaultdict
 from typing import Any
 
 import torch
 from accelerate.utils import gather_object
+
+logger = logging.getLogger(__name__)
 
 
 class MetricLog:
@@ -66,3 +69,33 @@ def nanstd(x: torch.Tensor) -> torch.Tensor:
 def scalars(config: dict) -> dict:
     """The entries of ``config`` a tracker can record (numbers, strings, booleans)."""
     return {k: v for k, v in config.items() if isinstance(v, (int, float, str, bool))}
+
+
+def step_metrics(trainer: Any, ro: Any, kl: torch.Tensor, non_score: torch.Tensor,
+                 stats: dict[str, list[torch.Tensor]]) -> dict[str, Any]:
+    """One step's metrics with TRL's names, gathered over processes (identical on every process)."""
+    gather = trainer.accelerator.gather
+    lengths = ro.mask.sum(1).float()
+    out = {
+        "objective/kl": gather((kl * ro.mask).sum(1)).mean(),
+        "objective/entropy": gather((-ro.logprobs * ro.mask).sum(1)).mean(),
+        "objective/non_score_reward": gather(non_score.sum(1)).mean(),
+        "objective/rlhf_reward": gather(ro.scores + non_score.sum(1)).mean(),
+        "objective/scores": gather(ro.scores).mean(),
+        "val/num_eos_tokens": gather(ro.has_eos.float()).sum(),
+        "completions/mean_length": gather(lengths).mean(),
+        "completions/clipped_ratio": gather((~ro.has_eos).float()).mean(),
+    }
+    out.update({k: trainer.accelerator.reduce(torch.stack(v).mean(), "mean") for k, v in stats.items()})
+    per_reward = gather(ro.per_reward.to(trainer.accelerator.device))
+    for i, name in enumerate(trainer.rewards.names):
+        column = per_reward[:, i]
+        out[f"rewards/{name}/mean"] = torch.nanmean(column)
+        out[f"rewards/{name}/std"] = nanstd(column)
+    total = trainer.rewards.total(per_reward)
+    out.update({"reward": total.mean(), "reward_std": total.std() if len(total) > 1 else total.sum() * 0})
+    out["lr"] = trainer.lr_scheduler.get_last_lr()[0]
+    out["episode"] = (trainer.state.global_step + 1) * trainer._global_batch() * trainer.args.num_generations
+    if trainer.args.log_completions and trainer.accelerator.is_main_process:
+        logger.info("prompt=%r completion=%r score=%.3f", ro.prompts[0], ro.completions[0], float(ro.scores[0]))
+    return out

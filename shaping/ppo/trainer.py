@@ -24,7 +24,8 @@ from . import core
 from .checkpoint import PREFIX, latest_checkpoint, load_checkpoint, save_checkpoint, save_policy
 from .config import PPOConfig
 from .data import check_dataset, step_indices
-from .metrics import MetricLog, nanstd, scalars
+from .evaluation import evaluate_policy
+from .metrics import MetricLog, scalars, step_metrics
 from .modeling import PolicyAndValue, disable_dropout, load_model, stop_token_ids
 from .rollout import Rollout, completion_messages, decode, evaluate_tokens, generate, token_logprobs
 from .scoring import RewardSet
@@ -80,9 +81,10 @@ class PPOTrainer:
             reward_model.to(self.accelerator.device)
         self.train_dataset, self.eval_dataset = train_dataset, eval_dataset
         max_positions = getattr(model.config.get_text_config(), "max_position_embeddings", None)
-        check_dataset(train_dataset, self.rewards, self.processing_class, max_prompt_length=args.max_prompt_length,
-                      truncate_prompts=args.truncate_prompts, max_completion_length=args.max_completion_length,
-                      max_positions=max_positions, chat_template_kwargs=args.chat_template_kwargs)
+        for data in (train_dataset, eval_dataset) if eval_dataset is not None else (train_dataset,):
+            check_dataset(data, self.rewards, self.processing_class, max_prompt_length=args.max_prompt_length,
+                          truncate_prompts=args.truncate_prompts, max_completion_length=args.max_completion_length,
+                          max_positions=max_positions, chat_template_kwargs=args.chat_template_kwargs)
         params = [p for p in wrapper.parameters() if p.requires_grad]
         optimizer = torch.optim.AdamW(params, lr=args.learning_rate, eps=args.adam_epsilon,
                                       weight_decay=args.weight_decay)
@@ -130,6 +132,8 @@ class PPOTrainer:
             self.control = self._event("on_step_end")
             if self.state.global_step % args.logging_steps == 0 or self.control.should_log:
                 self._log(bar)
+            if self.eval_dataset is not None and args.eval_steps and self.state.global_step % args.eval_steps == 0:
+                self.evaluate()
             if (args.save_steps and self.state.global_step % args.save_steps == 0) or self.control.should_save:
                 self.save_checkpoint()
         bar.close()
@@ -141,6 +145,22 @@ class PPOTrainer:
         if args.report_to == "tensorboard":
             self.accelerator.end_training()
         return self.state
+
+    def evaluate(self, dataset: Any = None) -> dict[str, float]:
+        """Score one greedy completion per prompt of ``dataset`` (default: ``eval_dataset``); log and return it.
+
+        Metrics are prefixed ``eval_`` (``eval_reward``, ``eval_rewards/<name>/mean``, and what the rewards
+        log, e.g. ``eval_truthfulness/wrong_rate``); callbacks get ``on_evaluate(metrics=...)`` and ``on_log``.
+        """
+        metrics = evaluate_policy(self, self.eval_dataset if dataset is None else dataset,
+                                  batch_size=self.args.per_device_eval_batch_size)
+        logs = {**metrics, "step": self.state.global_step}
+        self.state.log_history.append(logs)
+        if self.args.report_to == "tensorboard":
+            self.accelerator.log(metrics, step=self.state.global_step)
+        self.control = self._event("on_evaluate", metrics=metrics)
+        self.control = self._event("on_log", logs=logs)
+        return metrics
 
     def save_checkpoint(self) -> Path:
         """Write ``output_dir/checkpoint-<step>`` and return its path."""
@@ -245,36 +265,9 @@ class PPOTrainer:
                                               ratio.mean(), ratio.var() if len(ratio) > 1 else ratio.sum() * 0)):
                     stats[key].append(value.detach())
                 del logits, vpred, loss
-        metrics = self._step_metrics(ro, kl, non_score, stats)  # logs the learning rate this step used
+        metrics = step_metrics(self, ro, kl, non_score, stats)  # logs the learning rate this step used
         self.lr_scheduler.step()
         return metrics
-
-    def _step_metrics(self, ro: Rollout, kl, non_score, stats) -> dict[str, Any]:
-        gather = self.accelerator.gather
-        lengths = ro.mask.sum(1).float()
-        out = {
-            "objective/kl": gather((kl * ro.mask).sum(1)).mean(),
-            "objective/entropy": gather((-ro.logprobs * ro.mask).sum(1)).mean(),
-            "objective/non_score_reward": gather(non_score.sum(1)).mean(),
-            "objective/rlhf_reward": gather(ro.scores + non_score.sum(1)).mean(),
-            "objective/scores": gather(ro.scores).mean(),
-            "val/num_eos_tokens": gather(ro.has_eos.float()).sum(),
-            "completions/mean_length": gather(lengths).mean(),
-            "completions/clipped_ratio": gather((~ro.has_eos).float()).mean(),
-        }
-        out.update({k: self.accelerator.reduce(torch.stack(v).mean(), "mean") for k, v in stats.items()})
-        per_reward = gather(ro.per_reward.to(self.accelerator.device))
-        for i, name in enumerate(self.rewards.names):
-            column = per_reward[:, i]
-            out[f"rewards/{name}/mean"] = torch.nanmean(column)
-            out[f"rewards/{name}/std"] = nanstd(column)
-        total = self.rewards.total(per_reward)
-        out.update({"reward": total.mean(), "reward_std": total.std() if len(total) > 1 else total.sum() * 0})
-        out["lr"] = self.lr_scheduler.get_last_lr()[0]
-        out["episode"] = (self.state.global_step + 1) * self._global_batch() * self.args.num_generations
-        if self.args.log_completions and self.accelerator.is_main_process:
-            logger.info("prompt=%r completion=%r score=%.3f", ro.prompts[0], ro.completions[0], float(ro.scores[0]))
-        return out
 
     # ------------------------------------------------------------------ logging and callbacks
     def _log(self, bar: Any) -> None:

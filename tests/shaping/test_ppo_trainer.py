@@ -55,12 +55,18 @@ class Recorder(TrainerCallback):
 
 def test_a_few_steps_log_finite_losses_rewards_and_outcome_rates(tmp_path, tokenizer):
     recorder = Recorder()
-    trainer = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), config(tmp_path, report_to="tensorboard"),
-                         train_dataset=dataset(), processing_class=tokenizer, callbacks=[recorder])
+    trainer = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(),
+                         config(tmp_path, report_to="tensorboard", eval_steps=2, per_device_eval_batch_size=2),
+                         train_dataset=dataset(), eval_dataset=dataset(3), processing_class=tokenizer,
+                         callbacks=[recorder])
     state = trainer.train()
     assert state.global_step == 2 and recorder.steps == [1, 2]
     assert recorder.trainers[0] is trainer and recorder.logs == state.log_history
-    for logs in state.log_history:
+    train_logs, eval_logs = state.log_history[:2], state.log_history[2:]
+    assert [e["step"] for e in eval_logs] == [2]
+    eval_rates = [eval_logs[0][f"eval_truthfulness/{o}_rate"] for o in ("correct", "abstain", "wrong")]
+    assert sum(eval_rates) == pytest.approx(1.0) and "eval_rewards/TruthfulnessReward/mean" in eval_logs[0]
+    for logs in train_logs:
         for key in ("loss/policy_avg", "loss/value_avg", "objective/kl", "objective/entropy", "policy/clipfrac_avg",
                     "val/clipfrac_avg", "policy/approxkl_avg", "val/ratio", "objective/scores"):
             assert math.isfinite(logs[key]), key
