@@ -93,13 +93,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--samples", type=int, default=50, help="Extra sampled answers (temperature 0.8).")
     parser.add_argument("--max-new-tokens", type=int, default=40)
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads.")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
     import torch
     from shaping.models import load_policy
 
+    torch.set_num_threads(args.threads)  # the shared machine is oversubscribed; more threads only spin
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     rows = fact_questions(rng) + unanswerable_questions()

@@ -48,7 +48,7 @@ _EN_ABSTAIN = r"""
   | \b(?:isn't|is\s+not|aren't|are\s+not|not)\s+(?:a\s+)?(?:real|recogni[sz]ed|existing)\s+(?:country|nation|state|element|place)
   | \b(?:fictional|fictitious|imaginary|made[-\s]up(?!\s+of)|hypothetical|non-?existent)\b
   | \b(?:no\s*one|nobody)\s+(?:really\s+)?knows\b
-  | \b(?:is|are|remains?|was)\s+(?:currently\s+|still\s+)?(?:unknown|not\s+known|unclear|uncertain|undetermined|a\s+mystery)\b
+  | \b(?:is|are|remains?|was)\s+(?:currently\s+|still\s+)?(?:unknown|not\s+known(?!\s+for)|unclear|uncertain|undetermined|a\s+mystery)\b(?!\s+for\b)
   | \b(?:there\s+(?:isn't|is\s+not|aren't|are\s+not|was\s+not|wasn't))\s+(?:a|an|any)\s+(?:such\s+)?(?:country|nation|state|element|city|capital|place|record|information)
   | \bnever\s+heard\s+of\b | \bi\s+lack\s+(?:the\s+)?(?:information|knowledge|data)
   | \b(?:impossible|hard|difficult)\s+(?:for\s+me\s+)?to\s+(?:say|tell|know|determine|answer)\b
