@@ -28,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default=default_data_dir(),
                         help="A saved benchmark DatasetDict; built there first if the folder is absent (default: %(default)s).")
     parser.add_argument("--split", default="eval", help="Split to evaluate (default: eval).")
+    parser.add_argument("--relations", nargs="+", default=None, metavar="RELATION",
+                        help="Evaluate only these relations (e.g. country_capital fictional_country_capital).")
     parser.add_argument("--limit", type=int, default=None, help="Evaluate only the first N questions of the split.")
     parser.add_argument("--k", type=int, default=4, help="Samples per question for the knowledge boundary (0: greedy only).")
     parser.add_argument("--batch-size", type=int, default=16, help="Sequences per generate call (default: 16).")
@@ -40,8 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title", default=None, help="Report title (default: the model name).")
 
 
-def load_questions(data: str, split: str, limit: int | None) -> list[dict]:
-    """The rows to evaluate, checked: the folder (built if absent), the split, the columns, non-empty."""
+def load_questions(data: str, split: str, limit: int | None, relations: list[str] | None = None) -> list[dict]:
+    """The rows to evaluate, checked: the folder (built if absent), the split, relations, columns, non-empty."""
     from .data import build_benchmark, load_benchmark
     from .evaluate import as_rows
 
@@ -54,6 +56,12 @@ def load_questions(data: str, split: str, limit: int | None) -> list[dict]:
     if split not in dd:
         raise KeyError(f"The dataset at {str(path)!r} has no split {split!r}; pass --split one of {sorted(dd)}.")
     ds = dd[split]
+    if relations:
+        present = set(ds["relation"]) if "relation" in ds.column_names else set()
+        unknown = sorted(set(relations) - present)
+        if unknown:
+            raise ValueError(f"--relations {unknown} not in split {split!r}; it has {sorted(present)}.")
+        ds = ds.filter(lambda r: r["relation"] in set(relations))
     if limit is not None:
         ds = ds.select(range(min(limit, ds.num_rows)))
     return as_rows(ds)
@@ -74,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:  # all input checks, before any model loads or generates
         _check_args(args)
-        rows = load_questions(args.data, args.split, args.limit)
+        rows = load_questions(args.data, args.split, args.limit, args.relations)
         model_path = resolve_model(args.model)
     except (FileNotFoundError, ModuleNotFoundError, KeyError, ValueError, TypeError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
@@ -94,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     from .report import write_report
 
-    meta = {"model": args.model, "data": str(args.data), "split": args.split, "questions": len(df), "k": args.k,
+    meta = {"model": args.model, "data": str(args.data), "split": args.split, "relations": args.relations or "all",
+            "questions": len(df), "k": args.k,
             "max_new_tokens": args.max_new_tokens, "temperature": args.temperature, "seed": args.seed,
             "eval_seconds": round(seconds, 1)}
     report = write_report(df, out, title=args.title or f"Knowledge benchmark: {args.model}", meta=meta)

@@ -87,3 +87,8 @@ def test_tiny_model_end_to_end_and_resume(data_dir, tmp_path, capsys):
     assert (out / "report.md").exists()
     assert main(["bench", *args[:-2]]) == 0  # all four: resumes, generates only q3
     assert len((out / "results.jsonl").read_text().splitlines()) == 4
+
+
+def test_unknown_relation(data_dir, tmp_path, capsys, no_model_load):
+    rc, err = _bench(capsys, "--data", str(data_dir), "--model", str(tmp_path), "--relations", "moon_phase")
+    assert rc == 2 and "['moon_phase']" in err and "country_capital" in err
