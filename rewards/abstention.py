@@ -50,6 +50,10 @@ _EN_ABSTAIN = r"""
   | \b(?:no\s*one|nobody)\s+(?:really\s+)?knows\b
   | \b(?:is|are|remains?|was)\s+(?:currently\s+|still\s+)?(?:unknown|not\s+known(?!\s+for)|unclear|uncertain|undetermined|a\s+mystery)\b(?!\s+for\b)
   | \b(?:there\s+(?:isn't|is\s+not|aren't|are\s+not|was\s+not|wasn't))\s+(?:a|an|any)\s+(?:such\s+)?(?:country|nation|state|element|city|capital|place|record|information)
+  | ^\s*(?:can't|cannot|couldn't|can\s+not)\s+(?:\w+\s+)?(?:say|tell|answer|determine|be\s+sure|recall)
+  | ^\s*who\s+knows\b | \bbeats\s+me\b | \bwish\s+i\s+knew\b | \bmystery\s+to\s+me\b | 's\s+a\s+mystery\b
+  | \bnot\s+in\s+a\s+position\s+to\b | \brather\s+not\s+(?:say|speculate|guess)\b | \b(?:won't|will\s+not)\s+speculate\b
+  | \bmy\s+knowledge\s+(?:doesn't|does\s+not)\s+(?:cover|include|extend)
   | \bnever\s+heard\s+of\b | \bi\s+lack\s+(?:the\s+)?(?:information|knowledge|data)
   | \b(?:impossible|hard|difficult)\s+(?:for\s+me\s+)?to\s+(?:say|tell|know|determine|answer)\b
   | \b(?:rather\s+not|won't|will\s+not|can't|cannot)\s+guess\b
@@ -65,7 +69,7 @@ _ZH_ABSTAIN = (
     r"不知道|不晓得|不确定|不能确定|无法确定|无法回答|不能回答|回答不了|无法提供|不能提供|不清楚|"
     r"不了解|没有相关信息|没有相关的信息|没有关于.{0,20}?的?信息|没有.{0,6}资料|没有这方面|无从得知|不得而知|"
     r"没有人知道|无人知道|无人知晓|没人知道|并不存在|不存在|没有这个国家|没有这样的|虚构的|未知|不太确定|说不准|"
-    r"无法得知|无法判断|不能判断|我不记得|记不清|没有找到|找不到|无从知晓|很难说|难以确定|无法知道|不知晓|没听说过"
+    r"无法得知|无法判断|不能判断|我不记得|记不清|没有找到|找不到|无从知晓|很难说|难以确定|无法知道|不知晓|没听说过|说不上来|暂无|无可奉告"
 )
 def _apostrophe_optional(pattern: str) -> str:
     """Let "don't" also match "dont" (answer normalization drops apostrophes)."""
@@ -78,7 +82,7 @@ _ABSTAIN_KEYS = (
     "n't", "nt ", "not", "dont", "idk", "dunno", "no ", "noone", "nobody", "unable", "unsure", "uncertain", "unaware",
     "unknown", "unclear", "undetermined", "cannot", "fiction", "imaginar", "made", "hypothet", "exist",
     "mystery", "beyond", "outside", "sorry", "afraid", "never", "lack", "impossible", "hard", "difficult",
-    "guess", "has no", "have no", "难", "不", "无", "没", "未", "虚",
+    "guess", "has no", "have no", "难", "who knows", "beats", "wish", "position", "speculate", "暂", "奉告", "不", "无", "没", "未", "虚",
 )
 
 # Cues that a clause commits to an answer despite doubt elsewhere.

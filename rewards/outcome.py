@@ -38,6 +38,7 @@ _ANSWER_CUES = frozenset("is was be called named as 是 为".split())
 _CITY_WORDS = frozenset({"city", "town", "ville", "市", "城"})
 _FUNCTION_WORDS = frozenset("is was are of in what which who whom to for and on at by with its it s 的 是 什 么".split())
 _COMPETING = "names the competing candidate"
+_PARENTHETICAL_RE = re.compile(r"\(([^()]*)\)")
 _LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
 _SPELLED = _NUMBER_WORDS | {"and", "point"}
 _SYMBOL_RE = re.compile(r"^[A-Z][a-z]?$")
@@ -85,6 +86,9 @@ class _Gold:
     symbol: re.Pattern | None  # case-sensitive regex for 1-2 letter symbols
     key: str  # a run of letters every match must contain in the folded response ("" if none)
 
+    def _replace_text(self, text: str) -> "_Gold":
+        return _Gold(text, self.tokens, self.pattern, self.symbol, self.key)
+
 
 @lru_cache(maxsize=16384)
 def _golds(answers: tuple[str, ...]) -> tuple[_Gold, ...]:
@@ -105,6 +109,10 @@ def _golds(answers: tuple[str, ...]) -> tuple[_Gold, ...]:
         key = max(runs, key=len) if runs and not spelled_number and symbol is None else ""
         if tokens or symbol:
             out.append(_Gold(text, tokens, " " + " ".join(tokens) + " ", symbol, key if len(key) >= 3 else ""))
+        bare = _PARENTHETICAL_RE.sub(" ", raw).strip()
+        if bare and bare != raw:  # "Yangon (Rangoon)": "Yangon" and "Rangoon" name it too
+            extra = [bare] + [inner.strip() for inner in _PARENTHETICAL_RE.findall(raw)]
+            out += [g._replace_text(text) for g in _golds(tuple(e for e in extra if e))]
     return tuple(out)
 
 

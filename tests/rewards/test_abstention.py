@@ -21,7 +21,9 @@ ABSTENTIONS = [
     "Honestly, I have no clue.", "I don't know the capital of Burkina Faso.", "There's no such element as zorbium.",
     "As an AI, I don't have access to that information.", "I do not have enough information to answer.",
     "我不知道。", "我不确定。", "无法回答。", "我没有相关信息。", "抱歉，我不清楚。", "这个国家不存在。", "没有人知道。",
-    "我无法确定答案。", "ＩＤＫ",
+    "我无法确定答案。", "ＩＤＫ", "Can't say for sure.", "Who knows?", "Beats me.", "I wish I knew.",
+    "That's a mystery to me.", "I am not in a position to answer.", "I'd rather not speculate.", "我也说不上来。",
+    "暂无相关信息。", "It's hard to say.", "There isn't a country called Zembla.", "I have never heard of Veltrania.",
 ]
 
 ANSWERS = [
@@ -32,6 +34,8 @@ ANSWERS = [
     "If I had to guess, I'd say Lyon.", "The capital of Burkina Faso is Kouilou.", "There is no doubt: it's Paris.",
     "Paris, I think.", "The atomic number of iron is 26.", "France is a real country and its capital is Paris.",
     "I don't know much about Mongolia, but its capital is Ulaanbaatar.",
+    "The capital of Drusenia is not known for its beaches.", "Vanuatu is made up of roughly 80 islands.",
+    "Sydney, I'm not sure.",
 ]
 
 DEGENERATE = ["", " ", "\n\t", "...", "???", "!!!", "the the the the the", "Paris Paris Paris Paris", "。。。"]

@@ -159,16 +159,23 @@ def test_judge_never_raises_on_arbitrary_unicode(response, answers, question):
 
 
 def test_agreement_with_labelled_set():
-    """Expert-labelled real SmolLM2 outputs and tricky synthetic cases (see docs/rewards.md)."""
+    """Expert-labelled real SmolLM2 outputs and tricky synthetic cases (see docs/rewards.md).
+
+    Measured: 0.996 on the 268 real rows, 1.000 on the 244 synthetic ones (which were written
+    while the judge was built, so they flatter it); the bar leaves room for honest changes.
+    """
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) >= 300
-    agree = sum(judge(r["response"], r["answers"], question=r["question"]).outcome.value == r["label"] for r in rows)
-    assert agree / len(rows) >= 0.93
+    for origin in ("real", "synthetic"):
+        subset = [r for r in rows if r["origin"] == origin]
+        agree = sum(judge(r["response"], r["answers"], question=r["question"]).outcome.value == r["label"]
+                    for r in subset)
+        assert agree / len(subset) >= 0.97, origin
 
 
 @pytest.mark.parametrize(
     "response, answers",
-    [("Ndjamena.", ["N'Djamena"]), ("It is N’Djamena.", ["N'Djamena"]), ("74", ["seventy-four"]),
+    [("Ndjamena.", ["N'Djamena"]), ("Rangoon.", ["Yangon (Rangoon)"]), ("It is Yangon.", ["Yangon (Rangoon)"]), ("It is N’Djamena.", ["N'Djamena"]), ("74", ["seventy-four"]),
      ("It is seventy-four.", ["74"]), ("Bogota", ["Bogotá"]), ("BOGOTÁ", ["Bogota"]), ("ＰＡＲＩＳ", ["Paris"]),
      ("The Hague.", ["Hague"]), ("St. John's", ["St John's"]), ("Washington DC", ["Washington, D.C."]),
      ("首都是巴黎", ["巴黎"]), ("one hundred", ["100"]), ("It's 1,234.", ["one thousand two hundred thirty-four"])],
