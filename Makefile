@@ -19,3 +19,6 @@ demo: install
 
 demo-quick: install
 	shaping demo --quick
+
+bench-judge:
+	$(PYTHON) benchmarks/bench_judge.py
