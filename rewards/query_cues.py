@@ -78,7 +78,7 @@ COLON_CONTENT = re.compile(r"[:：]\s*\S.{6,}", re.DOTALL)
 
 # Verbs that ask for a piece of writing; pure writing verbs are creative unless their object
 # is factual ("a biography of"), grounded ("a summary of") or code ("a Python function").
-WRITE_VERB = re.compile(r"\b(?:write|compose|draft|pen|make\s+up|dream\s+up|invent)\b(?!\s+(?:down|out)\b)")
+WRITE_VERB = re.compile(r"\b(?:write|compose|draft|pen|make\s+up|dream\s+up|invent|come\s+up\s+with|brainstorm)\b(?!\s+(?:down|out)\b)")
 REQUEST_VERB = re.compile(
     r"""\b(?:create|craft|generate|produce|come\s+up\s+with|think\s+(?:of|up)|brainstorm|design|devise|tell|sing
          |give|suggest|propose|need|want|recommend|(?:i'd|i\s+would)\s+(?:like|love)|what(?:'s|\s+is|\s+are|\s+would\s+be)\s+(?:a|an|some)\s+(?:good|great|fun|funny|catchy|cool|nice|creative|clever|cute))\b""",
@@ -153,7 +153,9 @@ CODE_REQUEST = re.compile(
 CREATIVE_FRAME = re.compile(
     r"""\b(?:imagine|pretend|role-?play|roleplay|make-?believe|once\s+upon\s+a\s+time|in\s+the\s+style\s+of
          |(?:describe|design|create|invent|build|draw|paint|depict|sketch)\b.{0,40}\b(?:fantasy|fictional|imaginary|magical|mythical|futuristic|alien|utopian|dystopian|dream)
-         |what\s+would\s+you\s+(?:name|call)|if\s+you\s+were\s+(?:a|an)\b|poetically|in\s+verse|in\s+rhymes?|how\s+would\s+you\s+name|as\s+if\s+(?:you\s+were|you're|it\s+were)|act\s+as\s+(?:a|an|if)|you\s+are\s+(?:now\s+)?a\s+(?:pirate|wizard|dragon|knight|detective)
+         |what\s+would\s+you\s+(?:name|call)|what\s+(?:will|would|might)\s+happen\s+next
+         |(?:construct|make|create|write|compose|form|generate|give\s+me|use)\s+(?:me\s+)?(?:a|an|one|two|three|\d+)?\s*(?:[\w-]+\s+)?sentences?\s+(?:using|with|that\s+uses|containing|including|for)
+         |describe\b.{0,50}\bto\s+(?:a\s+(?:blind|deaf)\s+person|an?\s+alien|someone\s+who\s+has\s+never)|if\s+you\s+were\s+(?:a|an)\b|poetically|in\s+verse|in\s+rhymes?|how\s+would\s+you\s+name|as\s+if\s+(?:you\s+were|you're|it\s+were)|act\s+as\s+(?:a|an|if)|you\s+are\s+(?:now\s+)?a\s+(?:pirate|wizard|dragon|knight|detective)
          |what\s+would\s+(?:a|an|your)\s+\w+\s+say|continue\s+(?:the|this)\s+(?:story|poem|tale)|rhyming|fictional|fantasy\s+(?:world|story|novel|creature)
          |tell\s+(?:me\s+|us\s+)?(?:a|an|another|one|some)\s+(?:\w+\s+)?(?:story|stories|joke|jokes|tale|riddle|poem|bedtime))\b""",
     _X,
@@ -165,13 +167,15 @@ CREATIVE_OBJECT_REQUEST = re.compile(
     _X,
 )
 ZH_CREATIVE = re.compile(
-    r"(?:写|作|编|创作|构思|帮我想|想一?个|起|取|拟|设计)(?!这|那|的|者|了|过|着)[一二三四五六七八九十几两个首篇段句副则封份条本部下点些]*"
+    r"(?:写|作|编|创作|构思|帮我想|想一?个|拟|设计)(?!这|那|的|者|了|过|着|出|下)[一二三四五六七八九十几两个首篇段句副则封份条本部下点些]*"
     r".{0,12}?(?:诗|诗歌|古诗|绝句|律诗|词|歌词|歌|童话|故事|小说|寓言|剧本|小品|相声|笑话|段子|对联|春联|口号|标语|广告|文案"
-    r"|名字|名称|书名|标题|题目|昵称|作文|散文|短文|随笔|游记|童谣|儿歌|演讲稿|祝福语|贺词|情书|信|日记|文章|台词|谜语|绕口令|藏头诗|打油诗)"
+    r"|名字|名称|书名|标题|题目|昵称|作文|散文|短文|文字|段话|随笔|游记|童谣|儿歌|演讲稿|祝福语|贺词|情书|信|日记|文章|台词|谜语|绕口令|藏头诗|打油诗)"
     r"|(?:讲|来|说)[一两几个段则]*.{0,6}?(?:故事|笑话|段子|谜语|绕口令)"
+    r"|(?:起|取)[一两几三五个些]*.{0,8}?(?:名字|名称|昵称|标题|题目|书名|店名|队名|网名)"
 )
-ZH_CREATIVE_FRAME = re.compile(r"(?:想|出|给|提|来)[一二三四五几个些点]*.{0,10}?(?:创意|点子|主意)|(?:用|以|模仿|仿照|学).{1,12}?(?:风格|口吻|语气|文风|笔调)|想象|假如你是|假设你是|如果你是|扮演|续写|编一个|编个|虚构|幻想|脑洞|以.{1,8}为题|起个名|取个名|起名|取名")
+ZH_CREATIVE_FRAME = re.compile(r"造句|造一个句子|用.{1,10}?造.{0,3}句|(?:想|出|给|提|来)[一二三四五几个些点]*.{0,10}?(?:创意|点子|主意)|(?:用|以|模仿|仿照|学).{1,12}?(?:风格|口吻|语气|文风|笔调)|想象|假如你是|假设你是|如果你是|扮演|续写|编一个|编个|虚构|幻想|脑洞|以.{1,8}为题|起个名|取个名|起名|取名")
 ZH_CODE_REQUEST = re.compile(r"代码|程序|函数|脚本|算法|SQL|sql|Python|python|Java|正则")
+ZH_GROUNDED_TITLE = re.compile(r"(?:给|为|替)(?:这篇|这段|这则|下面|以下|上面|该|本)的?(?:文章|短文|文字|新闻|段落|内容|故事|报道).{0,4}(?:起|取|拟|想|写)(?:一个|个|一)?(?:标题|题目|名字)")
 ZH_FACTUAL_OBJECT = re.compile(r"写.{0,4}(?:介绍|简介|生平|传记|总结|综述)")
 
 # Questions and personal or instructional text (not passages).

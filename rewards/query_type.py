@@ -147,7 +147,7 @@ def _is_creative(query: str) -> bool:
     # Supplied texts and quoted titles ("Who wrote the song 'Imagine'?") are not requests.
     query = _SHORT_QUOTE.sub(" [text] ", cues.SUPPLIED_SPAN.sub(" [text] ", query))
     lowered = query.lower()
-    if cues.GROUNDED_TITLE.search(lowered):
+    if cues.GROUNDED_TITLE.search(lowered) or cues.ZH_GROUNDED_TITLE.search(query):
         return False
     if cues.CREATIVE_FRAME.search(lowered) or cues.ZH_CREATIVE_FRAME.search(query):
         return True

@@ -1,9 +1,10 @@
 """classify_query on realistic English and Chinese queries and chats.
 
-tests/rewards/data/query_types.jsonl holds 415 labelled queries (strings and chats). Rows
-192-289, 290-367 and 368-415 were written as three held-out batches before the rules were
-tuned on them; the rules scored 91/98, 69/78 and 41/48 on them at first sight (an honest
-estimate of accuracy on unseen queries: about 88%).
+tests/rewards/data/query_types.jsonl holds 453 labelled queries (strings and chats). Rows
+192-289, 290-367, 368-415 and 416-453 were written as four held-out batches before the
+rules were tuned on them; the rules scored 91/98, 69/78, 41/48 and 30/38 on them at first
+sight (an honest estimate of accuracy on unseen queries: 80-90%, lower on
+instruction-dataset tasks such as "Construct a sentence using ...").
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def _is_chinese(prompt) -> bool:
 def test_labelled_set_accuracy():
     wrong = [(c["label"], classify_query(c["prompt"]).value, c["prompt"]) for c in CASES
              if classify_query(c["prompt"]).value != c["label"]]
-    assert len(CASES) >= 410
+    assert len(CASES) >= 450
     assert Counter(c["label"] for c in CASES).most_common()[-1][1] >= 60  # every type well covered
     assert len(wrong) / len(CASES) <= 0.03, wrong
 
