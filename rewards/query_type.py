@@ -162,7 +162,13 @@ def _is_creative(query: str) -> bool:
 
 def _turns(prompt: Sequence[Any]) -> tuple[list[str], list[str], str]:
     """Split a chat into (system texts, earlier user texts, last user turn)."""
-    last_user = max((i for i, m in enumerate(prompt) if isinstance(m, dict) and m.get("role") == "user"),
+    for message in prompt:
+        if not isinstance(message, dict):
+            raise TypeError(
+                f"classify_query got a chat message {message!r}; each message must be a dict with "
+                "'role' and 'content' keys, as in TRL's conversational format."
+            )
+    last_user = max((i for i, m in enumerate(prompt) if m.get("role") == "user"),
                     default=len(prompt) - 1)
     system = [_content(m) for m in prompt[:last_user] if m.get("role") == "system"]
     users = [_content(m) for m in prompt[:last_user] if m.get("role") == "user"]

@@ -128,7 +128,7 @@ def test_query_type_is_a_str_enum():
     assert KS == "knowledge-seeking" and str(CR) == "creative"
 
 
-@pytest.mark.parametrize("bad", [42, None, b"bytes"])
+@pytest.mark.parametrize("bad", [42, None, b"bytes", ["a string, not a message"]])
 def test_bad_input_raises_type_error(bad):
     with pytest.raises(TypeError):
         classify_query(bad)
