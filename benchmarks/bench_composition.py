@@ -6,7 +6,7 @@ question, it scores each response with
 
 - the RM alone (baseline 1),
 - a plain weighted sum: truthfulness (1 / 0 / -1) + RM, both standardised by running
-  moments, weights 1 : 1 (baseline 2),
+  moments, weights 1 : 1 (baseline 2; ``sum-raw``: the same without standardisation),
 - the dominance-safe composition (ours): the RM squashed into a band inside each outcome,
 
 and counts, over every pair of responses to the same question with different outcomes,
@@ -82,6 +82,10 @@ def run(args: argparse.Namespace) -> dict:
     torch.set_num_threads(args.threads)
     rm = RewardModelReward(args.rm, device="cpu")
     schemes = build_schemes(rm, weights=(1.0, 1.0), band=args.band)
+    from rewards.truthfulness import TruthfulnessReward
+    from shaping.compose import WeightedSum
+
+    schemes["sum-raw"] = WeightedSum([TruthfulnessReward(), rm], [1.0, 1.0], name="weighted_sum_raw")
     reports = {name: check_dominance(reward, questions, responses, answers=answers, batch_size=64)
                for name, reward in schemes.items()}
     seen = seen_in_rm_training(questions)
