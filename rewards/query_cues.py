@@ -32,7 +32,11 @@ PASSAGE_MARKER = re.compile(
     rf"""(?:^|\n|[.?!]\s|[(\[])\s*(?:passage|text|context|article|document|paragraph|excerpt|extract|story
             |background|reference|source|transcript|abstract|snippet|input|email|review|material|knowledge|facts)
             \s*\d*\s*[:：]\s*\S
-      | \b(?:the\s+)?(?:following|below|above|preceding|given|provided|attached|supplied)\s+{_TEXT_NOUN}
+      | \b(?:the\s+)?(?:following|below|above|preceding|given|provided|attached|supplied|retrieved|searched)\s+{_TEXT_NOUN}
+      | \b(?:search\s+results|retrieved\s+\w+|knowledge\s+base)\b
+      | (?:^|\n)\s*\[\d+\]\s+\S
+      | (?:(?:^|\n)[ \t]*[a-z][\w ]{{0,24}}:[ \t]+\S[^\n]*){{2,}}
+      | (?:(?:^|\n)[ \t]*\|[^\n]*\|[^\n]*){{2,}}
       | \b{_TEXT_NOUN}\s+(?:below|above)\b
       | \bhere(?:'s|\s+is|\s+are)\s+(?:a|an|the|my|some|this)\s+(?:[\w-]+\s+){{0,2}}{_TEXT_NOUN}\b
       | \b(?:read|use|using)\s+(?:only\s+)?the\s+(?:following|text|passage|context|article|document)
@@ -80,7 +84,7 @@ COLON_CONTENT = re.compile(r"[:：]\s*\S.{6,}", re.DOTALL)
 # is factual ("a biography of"), grounded ("a summary of") or code ("a Python function").
 WRITE_VERB = re.compile(r"\b(?:write|compose|draft|pen|make\s+up|dream\s+up|invent|come\s+up\s+with|brainstorm)\b(?!\s+(?:down|out)\b)")
 REQUEST_VERB = re.compile(
-    r"""\b(?:create|craft|generate|produce|come\s+up\s+with|think\s+(?:of|up)|brainstorm|design|devise|tell|sing
+    r"""\b(?:create|craft|generate|produce|make|come\s+up\s+with|think\s+(?:of|up)|brainstorm|design|devise|tell|sing
          |give|suggest|propose|need|want|recommend|(?:i'd|i\s+would)\s+(?:like|love)|what(?:'s|\s+is|\s+are|\s+would\s+be)\s+(?:a|an|some)\s+(?:good|great|fun|funny|catchy|cool|nice|creative|clever|cute))\b""",
     _X,
 )
@@ -153,7 +157,7 @@ CODE_REQUEST = re.compile(
 CREATIVE_FRAME = re.compile(
     r"""\b(?:imagine|pretend|role-?play|roleplay|make-?believe|once\s+upon\s+a\s+time|in\s+the\s+style\s+of
          |(?:describe|design|create|invent|build|draw|paint|depict|sketch)\b.{0,40}\b(?:fantasy|fictional|imaginary|magical|mythical|futuristic|alien|utopian|dystopian|dream)
-         |what\s+would\s+you\s+(?:name|call)|what\s+(?:will|would|might)\s+happen\s+next
+         |what\s+would\s+you\s+(?:name|call)|creative(?:ly)?(?!\s+commons)|imaginative|what\s+(?:will|would|might)\s+happen\s+next
          |(?:construct|make|create|write|compose|form|generate|give\s+me|use)\s+(?:me\s+)?(?:a|an|one|two|three|\d+)?\s*(?:[\w-]+\s+)?sentences?\s+(?:using|with|that\s+uses|containing|including|for)
          |describe\b.{0,50}\bto\s+(?:a\s+(?:blind|deaf)\s+person|an?\s+alien|someone\s+who\s+has\s+never)|if\s+you\s+were\s+(?:a|an)\b|poetically|in\s+verse|in\s+rhymes?|how\s+would\s+you\s+name|as\s+if\s+(?:you\s+were|you're|it\s+were)|act\s+as\s+(?:a|an|if)|you\s+are\s+(?:now\s+)?a\s+(?:pirate|wizard|dragon|knight|detective)
          |what\s+would\s+(?:a|an|your)\s+\w+\s+say|continue\s+(?:the|this)\s+(?:story|poem|tale)|rhyming|fictional|fantasy\s+(?:world|story|novel|creature)
@@ -177,6 +181,12 @@ ZH_CREATIVE_FRAME = re.compile(r"造句|造一个句子|用.{1,10}?造.{0,3}句|
 ZH_CODE_REQUEST = re.compile(r"代码|程序|函数|脚本|算法|SQL|sql|Python|python|Java|正则")
 ZH_GROUNDED_TITLE = re.compile(r"(?:给|为|替)(?:这篇|这段|这则|下面|以下|上面|该|本)的?(?:文章|短文|文字|新闻|段落|内容|故事|报道).{0,4}(?:起|取|拟|想|写)(?:一个|个|一)?(?:标题|题目|名字)")
 ZH_FACTUAL_OBJECT = re.compile(r"写.{0,4}(?:介绍|简介|生平|传记|总结|综述)")
+
+# A system prompt that makes the assistant a writer: its requests are creative.
+CREATIVE_PERSONA = re.compile(
+    r"\b(?:poet|storyteller|novelist|songwriter|lyricist|screenwriter|playwright|copywriter|creative\s+writ\w+"
+    r"|writes?\s+(?:poems|poetry|stories|songs|lyrics|fiction))\b|写作助手|诗人|作家|编剧|文案|创作助手"
+)
 
 # Questions and personal or instructional text (not passages).
 QUESTION_START = re.compile(

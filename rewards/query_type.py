@@ -126,7 +126,7 @@ def _asks_for_writing(lowered: str) -> bool:
     letter to my future self") whose object is not factual, grounded or code."""
     for verbs, bare_is_creative in ((cues.WRITE_VERB, True), (cues.REQUEST_VERB, False)):
         for match in verbs.finditer(lowered):
-            obj = lowered[match.end():match.end() + 60]
+            obj = re.split(r"[.?!:;\n]", lowered[match.end():match.end() + 60], maxsplit=1)[0]
             if not bare_is_creative and re.match(r"\s+(?:me\s+|us\s+)?about\b", obj):
                 continue  # "tell me about the plot of ..." asks for facts
             form, code, factual = (_first(p, obj) for p in (cues.CREATIVE_FORM, cues.CODE_REQUEST, cues.FACTUAL_OBJECT))
@@ -197,17 +197,31 @@ def classify_query(prompt: str | Sequence[dict[str, Any]]) -> QueryType:
             f"classify_query got a {type(prompt).__name__}: {prompt!r}; pass a string or a "
             "list of {'role', 'content'} messages."
         )
-    if users and _is_follow_up(query):
+    if users and (_is_follow_up(query) or _answers_a_clarifying_question(prompt, query)):
         user_turns = [i for i, m in enumerate(prompt) if m.get("role") == "user"]
         return classify_query(list(prompt[:user_turns[-2] + 1]))
     if _is_creative(query):
         return QueryType.CREATIVE
+    if any(cues.CREATIVE_PERSONA.search(s.lower()) for s in system) and not _asks_something(query):
+        return QueryType.CREATIVE  # "You are a poet." + "Something about autumn, please."
     if _supplies_text(query):
         return QueryType.TEXT_GROUNDED
     context_passage = any(has_passage(u) for u in users) or any(has_passage(s, min_size=60.0) for s in system)
     if context_passage:
         return QueryType.TEXT_GROUNDED
     return QueryType.KNOWLEDGE_SEEKING
+
+
+def _asks_something(query: str) -> bool:
+    return any(_is_question(s) for s in _sentences(query))
+
+
+def _answers_a_clarifying_question(prompt: Sequence[dict[str, Any]], query: str) -> bool:
+    """A short reply ("About a talking cat.") to the assistant's question just before it."""
+    last_user = max(i for i, m in enumerate(prompt) if m.get("role") == "user")
+    before = [m for m in prompt[:last_user] if m.get("role") == "assistant"]
+    asked = bool(before) and prompt[last_user - 1] is before[-1] and _content(before[-1]).rstrip().endswith(("?", "？"))
+    return asked and _size(query) <= 15 and not _asks_something(query)
 
 
 def _is_follow_up(query: str) -> bool:

@@ -1,10 +1,10 @@
 """classify_query on realistic English and Chinese queries and chats.
 
-tests/rewards/data/query_types.jsonl holds 453 labelled queries (strings and chats). Rows
-192-289, 290-367, 368-415 and 416-453 were written as four held-out batches before the
-rules were tuned on them; the rules scored 91/98, 69/78, 41/48 and 30/38 on them at first
-sight (an honest estimate of accuracy on unseen queries: 80-90%, lower on
-instruction-dataset tasks such as "Construct a sentence using ...").
+tests/rewards/data/query_types.jsonl holds 483 labelled queries (strings and chats). Rows
+192-289, 290-367, 368-415, 416-453 and 454-483 were written as five held-out batches before
+the rules were tuned on them; the rules scored 91/98, 69/78, 41/48, 30/38 and 23/30 on them
+at first sight (254/292 = 87%: an honest estimate of accuracy on unseen queries, lower on
+instruction-dataset tasks and chats with unusual system prompts).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _is_chinese(prompt) -> bool:
 def test_labelled_set_accuracy():
     wrong = [(c["label"], classify_query(c["prompt"]).value, c["prompt"]) for c in CASES
              if classify_query(c["prompt"]).value != c["label"]]
-    assert len(CASES) >= 450
+    assert len(CASES) >= 480
     assert Counter(c["label"] for c in CASES).most_common()[-1][1] >= 60  # every type well covered
     assert len(wrong) / len(CASES) <= 0.03, wrong
 
@@ -121,6 +121,23 @@ def test_follow_ups_inherit_the_earlier_request(first, follow_up, expected):
     chat = [{"role": "user", "content": first}, {"role": "assistant", "content": "..."},
             {"role": "user", "content": follow_up}]
     assert classify_query(chat) is expected
+
+
+def test_creative_persona_and_clarifying_answers():
+    poet = [{"role": "system", "content": "You are a poet."}, {"role": "user", "content": "Something about autumn."}]
+    assert classify_query(poet) is CR
+    poet[1]["content"] = "Who wrote The Waste Land?"
+    assert classify_query(poet) is KS
+    chat = [{"role": "user", "content": "帮我写个故事"}, {"role": "assistant", "content": "好的，你想要什么主题的故事？"},
+            {"role": "user", "content": "关于一只会说话的猫。"}]
+    assert classify_query(chat) is CR
+
+
+def test_structured_records_and_retrieved_documents_are_passages():
+    assert classify_query("Title: The Hobbit\nAuthor: J.R.R. Tolkien\nPublished: 1937\n\nWhen was it published?") is TG
+    rag = [{"role": "system", "content": "Use the retrieved documents to answer.\n\n[1] The tower is 330 m tall."},
+           {"role": "user", "content": "How tall is it?"}]
+    assert classify_query(rag) is TG
 
 
 def test_query_type_is_a_str_enum():
