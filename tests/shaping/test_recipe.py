@@ -58,8 +58,9 @@ def test_tiny_ppo_run_logs_knowledge_rates_and_selects(tmp_path):
     model, tok = tiny_policy()
     labels = KnowledgeLabels({"q0": 1.0, "q1": 0.0, "q2": 1.0, "q3": 0.0})
     selector = ValidationSelectionCallback(rows(2), tok, every=1, max_new_tokens=3)
+    reward = shaped_reward(labels, tiny_rm(tmp_path / "rm"))  # the demo's composition, RM included
     policy, history = train_policy(
-        model, tok, shaped_reward(labels), rows(4), output_dir=tmp_path / "run", trainer="ppo",
+        model, tok, reward, rows(4), output_dir=tmp_path / "run", trainer="ppo",
         settings=RLSettings(steps=2, prompts_per_step=2, num_generations=2, max_completion_length=4, learning_rate=1e-4,
                               max_prompt_length=128),
         callbacks=[selector])
