@@ -35,7 +35,8 @@ PASSAGE_MARKER = re.compile(
       | \b(?:the\s+)?(?:following|below|above|preceding|given|provided|attached|supplied|retrieved|searched)\s+{_TEXT_NOUN}
       | \b(?:search\s+results|retrieved\s+\w+|knowledge\s+base)\b
       | (?:^|\n)\s*\[\d+\]\s+\S
-      | (?:(?:^|\n)[ \t]*[a-z][\w ]{{0,24}}:[ \t]+\S[^\n]*){{2,}}
+      | (?:(?:^|\n)[ \t]*(?!(?:user|assistant|human|ai|bot|system|model|q|a|question|answer|input|output)\s*:)
+            [a-z][\w ]{{0,24}}:[ \t]+\S[^\n]*){{2,}}
       | (?:(?:^|\n)[ \t]*\|[^\n]*\|[^\n]*){{2,}}
       | \b{_TEXT_NOUN}\s+(?:below|above)\b
       | \bhere(?:'s|\s+is|\s+are)\s+(?:a|an|the|my|some|this)\s+(?:[\w-]+\s+){{0,2}}{_TEXT_NOUN}\b
