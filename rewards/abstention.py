@@ -54,6 +54,9 @@ _EN_ABSTAIN = r"""
   | ^\s*who\s+knows\b | \bbeats\s+me\b | \bwish\s+i\s+knew\b | \bmystery\s+to\s+me\b | 's\s+a\s+mystery\b
   | \bnot\s+in\s+a\s+position\s+to\b | \brather\s+not\s+(?:say|speculate|guess)\b | \b(?:won't|will\s+not)\s+speculate\b
   | \bmy\s+knowledge\s+(?:doesn't|does\s+not)\s+(?:cover|include|extend)
+  | \b(?:refuse|decline|prefer\s+not)\s+to\s+(?:answer|say|guess|speculate)\b
+  | \b(?:is|are)\s+not\s+(?:available|clear)\s+to\s+me\b | \b(?:it's|it\s+is)\s+not\s+clear\b
+  | \bthere(?:'s|\s+is|\s+are)\s+no\s+(?:\w+\s+)?(?:answer|consensus|records?|information|data|evidence)\b
   | \bnever\s+heard\s+of\b | \bi\s+lack\s+(?:the\s+)?(?:information|knowledge|data)
   | \b(?:impossible|hard|difficult)\s+(?:for\s+me\s+)?to\s+(?:say|tell|know|determine|answer)\b
   | \b(?:rather\s+not|won't|will\s+not|can't|cannot)\s+guess\b
@@ -82,7 +85,7 @@ _ABSTAIN_KEYS = (
     "n't", "nt ", "not", "dont", "idk", "dunno", "no ", "noone", "nobody", "unable", "unsure", "uncertain", "unaware",
     "unknown", "unclear", "undetermined", "cannot", "fiction", "imaginar", "made", "hypothet", "exist",
     "mystery", "beyond", "outside", "sorry", "afraid", "never", "lack", "impossible", "hard", "difficult",
-    "guess", "has no", "have no", "难", "who knows", "beats", "wish", "position", "speculate", "暂", "奉告", "不", "无", "没", "未", "虚",
+    "guess", "has no", "have no", "难", "who knows", "beats", "refuse", "decline", "prefer", "available", "clear", "wish", "position", "speculate", "暂", "奉告", "不", "无", "没", "未", "虚",
 )
 
 # Cues that a clause commits to an answer despite doubt elsewhere.
