@@ -164,7 +164,11 @@ def clause_cues(clause: str) -> tuple[bool, bool]:
 
 
 def abstains_in(text: str, clauses: list[str]) -> bool:
-    """The abstention decision on lower-cased ``text`` already cut into ``clauses``."""
+    """The abstention decision on lower-cased ``text`` already cut into ``clauses``.
+
+    >>> abstains_in("i don't know, sorry", ["i don't know", "sorry"])
+    True
+    """
     if not _has_any(text, _ABSTAIN_KEYS):
         return False
     declines = commits = False
@@ -175,7 +179,11 @@ def abstains_in(text: str, clauses: list[str]) -> bool:
 
 
 def hedged_in(text: str) -> bool:
-    """:func:`is_hedged` on lower-cased text."""
+    """:func:`is_hedged` on lower-cased text.
+
+    >>> hedged_in("probably paris"), hedged_in("paris")
+    (True, False)
+    """
     return _has_any(text, _HEDGE_KEYS) and _HEDGE_RE.search(text) is not None
 
 

@@ -254,7 +254,11 @@ def clause_tokens(text: str) -> list[tuple[str, list[str]]]:
 
 
 def prepared_clauses(text: str) -> tuple[str, list[tuple[str, list[str]]]]:
-    """:func:`clause_tokens` plus the whole folded text (what the judge works on)."""
+    """:func:`clause_tokens` plus the whole folded text (what the judge works on).
+
+    >>> prepared_clauses("Paris. Not Lyon.")
+    ('paris. not lyon.', [('paris', ['paris']), ('not lyon', ['not', 'lyon'])])
+    """
     text = _prepare(text)
     return text, [(clause, _tokens(clause)) for clause in split_clauses(text)]
 
