@@ -54,10 +54,10 @@ def questions(n: int):
 def run_child(args: argparse.Namespace) -> dict:
     """Train one trainer for ``args.steps`` steps and return its timings and peak memory."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
+    from transformers import TrainerCallback
 
     from rewards import TruthfulnessReward
-    from shaping.models import resolve_model
+    from shaping.ppo.modeling import load_model
 
     class Clock(TrainerCallback):
         def __init__(self):
@@ -69,9 +69,7 @@ def run_child(args: argparse.Namespace) -> dict:
         def on_step_end(self, *a, **k):
             self.marks.append(time.perf_counter())
 
-    path = resolve_model(args.model)
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    model, tokenizer = load_model(args.model)  # the same plain fp32 model for both trainers
     data = questions(args.steps * args.prompts)
     gen = {} if args.natural_length else {"min_new_tokens": args.max_completion_length}
     clock, out = Clock(), tempfile.mkdtemp(prefix=f"bench-{args.child}-")

@@ -105,15 +105,36 @@ def reference_policy(policy: nn.Module, ref_model: nn.Module | None):
         raise ValueError("No reference policy: pass ref_model, train LoRA adapters, or set kl_coef=0.")
 
 
-def load_model(model: Any, processing_class: Any) -> tuple[Any, Any]:
-    """Load a model given by name/path; set a pad token (the EOS token, with a warning) if missing."""
+def _plain_config(path: str) -> Any:
+    """The model's config without a GGUF ``quantization_config``: the weights saved next to it are plain.
+
+    A checkpoint converted from GGUF (such as the embedded SmolLM2 cache) keeps the GGUF
+    ``quantization_config``, which makes transformers flag the model as quantized and
+    refuse to train it.
+    """
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(path)
+    quantization = getattr(config, "quantization_config", None)
+    method = quantization.get("quant_method") if isinstance(quantization, dict) else getattr(quantization, "quant_method", None)
+    if str(method).lower().endswith("gguf"):
+        logger.debug("Dropping the GGUF quantization_config of %s (its safetensors weights are dequantized)", path)
+        del config.quantization_config
+    return config
+
+
+def load_model(model: Any, processing_class: Any = None) -> tuple[Any, Any]:
+    """Load a causal LM given by alias/path (or take a model); set a pad token (EOS, with a warning) if missing.
+
+    >>> model, tokenizer = load_model("smollm2")          # doctest: +SKIP
+    """
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     if isinstance(model, (str, Path)):
         from shaping.models import resolve_model
 
         path = resolve_model(model)
-        model = AutoModelForCausalLM.from_pretrained(path)
+        model = AutoModelForCausalLM.from_pretrained(path, config=_plain_config(path))
         processing_class = processing_class or AutoTokenizer.from_pretrained(path)
     if processing_class is None:
         name = getattr(model.config, "_name_or_path", "")
