@@ -6,6 +6,7 @@ import logging
 from typing import Any, Sequence
 
 import torch
+from transformers import TrainerState
 
 from .scoring import RewardSet, is_conversational
 
@@ -105,8 +106,8 @@ def _dry_run(dataset: Any, rewards: RewardSet, n_rows: int = 2) -> None:
             continue
         single = RewardSet.__new__(RewardSet)
         single.funcs, single.names, single.processing_classes = [func], [name], [None]
-        try:
-            single(prompts, completions, rows)
+        try:  # a step-0 TrainerState, as TRL passes one; log_metric is a no-op here
+            single(prompts, completions, rows, trainer_state=TrainerState())
         except Exception as error:
             message = (f"Reward {name!r} failed on a dry run over the first {len(rows)} dataset row(s) "
                        f"(completion {DRY_RUN_COMPLETION!r}) before training: {error}")

@@ -139,9 +139,9 @@ class PPOTrainer:
         bar.close()
         if self.metrics.pending:
             self._log(bar)
+        self._event("on_train_end")  # before saving, so a callback that restores the best weights is saved
         if args.save_final:
             self.save_model(args.output_dir)
-        self._event("on_train_end")
         if args.report_to == "tensorboard":
             self.accelerator.end_training()
         return self.state
