@@ -154,6 +154,25 @@ def test_separate_value_model(tmp_path, tokenizer):
     assert math.isfinite(trainer.state.log_history[-1]["loss/value_avg"])
 
 
+def test_missing_eos_penalty_whitened_rewards_k3_and_a_stopping_callback(tmp_path, tokenizer):
+    class StopAfterOne(TrainerCallback):
+        def on_step_end(self, args, state, control, **kwargs):
+            control.should_training_stop = True
+            return control
+
+    trainer = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(),
+                         config(tmp_path, max_steps=3, missing_eos_penalty=2.0, whiten_rewards=True,
+                                kl_estimator="k3", num_ppo_epochs=2),
+                         train_dataset=dataset(), processing_class=tokenizer, callbacks=[StopAfterOne()])
+    state = trainer.train()
+    assert state.global_step == 1
+    logs = state.log_history[0]
+    # the random tiny model never emits EOS within 4 tokens: every score loses the penalty
+    assert logs["completions/clipped_ratio"] == 1.0
+    assert logs["objective/scores"] == pytest.approx(logs["reward"] - 2.0)
+    assert logs["objective/kl"] >= 0 and math.isfinite(logs["loss/value_avg"])
+
+
 # ---------------------------------------------------------------- bad input, caught before step 1
 def build(tmp_path, tokenizer, reward=None, data=None, **overrides):
     return PPOTrainer(tiny_model(tokenizer), reward or TruthfulnessReward(), config(tmp_path, **overrides),
