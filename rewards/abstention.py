@@ -163,7 +163,7 @@ def clause_cues(clause: str) -> tuple[bool, bool]:
     return _cues(_prepare(clause))
 
 
-def abstains_in(text: str, clauses: list[str]) -> bool:
+def abstains_in(text: str, clauses: list[str] | None = None) -> bool:
     """The abstention decision on lower-cased ``text`` already cut into ``clauses``.
 
     >>> abstains_in("i don't know, sorry", ["i don't know", "sorry"])
@@ -172,7 +172,7 @@ def abstains_in(text: str, clauses: list[str]) -> bool:
     if not _has_any(text, _ABSTAIN_KEYS):
         return False
     declines = commits = False
-    for clause in clauses:
+    for clause in split_clauses(text) if clauses is None else clauses:
         d, c = _cues(clause)
         declines, commits = declines or d, commits or c
     return declines and not commits
@@ -230,8 +230,7 @@ def is_abstention(text: str) -> bool:
     """
     if is_degenerate(text):
         return False
-    text = _prepare(text)
-    return abstains_in(text, split_clauses(text))
+    return abstains_in(_prepare(text))
 
 
 def is_hedged(text: str) -> bool:

@@ -38,6 +38,7 @@ _ANSWER_CUES = frozenset("is was be called named as 是 为".split())
 _CITY_WORDS = frozenset({"city", "town", "ville", "市", "城"})
 _FUNCTION_WORDS = frozenset("is was are of in what which who whom to for and on at by with its it s 的 是 什 么".split())
 _COMPETING = "names the competing candidate"
+_WHO_RE = re.compile(r"\s*(?:who|whom|whose)\b|.*谁", re.IGNORECASE)
 _PARENTHETICAL_RE = re.compile(r"\(([^()]*)\)")
 _LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
 _SPELLED = _NUMBER_WORDS | {"and", "point"}
@@ -113,6 +114,22 @@ def _golds(answers: tuple[str, ...]) -> tuple[_Gold, ...]:
         if bare and bare != raw:  # "Yangon (Rangoon)": "Yangon" and "Rangoon" name it too
             extra = [bare] + [inner.strip() for inner in _PARENTHETICAL_RE.findall(raw)]
             out += [g._replace_text(text) for g in _golds(tuple(e for e in extra if e))]
+    return tuple(out)
+
+
+@lru_cache(maxsize=16384)
+def _is_who(question: str) -> bool:
+    return _WHO_RE.match(question) is not None
+
+
+@lru_cache(maxsize=16384)
+def _surnames(answers: tuple[str, ...]) -> tuple[_Gold, ...]:
+    """For a "who" question, a person's last name names them ("Priestley" for "Joseph Priestley")."""
+    out = []
+    for text in answers:
+        words = unicodedata.normalize("NFKC", text).split()
+        if len(words) >= 2 and words[-1][:1].isupper() and words[-1].isalpha() and len(words[-1]) >= 4:
+            out += [g._replace_text(text) for g in _golds((words[-1],))]
     return tuple(out)
 
 
@@ -291,14 +308,16 @@ def judge(response: str, answers: Iterable[str] | str, *, question: str | None =
     if is_degenerate(response):
         return _verdict(Outcome.WRONG, False, None, "empty or degenerate response")
     text = _prepare(response)
-    clauses = split_clauses(text)
     if not answers:
-        if abstains_in(text, clauses):
+        if abstains_in(text):
             return _verdict(Outcome.CORRECT, False, None, "declines a question that has no true answer")
         return _verdict(Outcome.WRONG, hedged_in(text), None, "commits to an answer, but the question has none")
-    matched, why = None, ""
+    if question and _is_who(question):
+        golds = golds + _surnames(answers)
+    matched, why, clauses = None, "", None
     for gold in golds:
         if not gold.key or gold.key in text:  # it may match: tokenize and look
+            clauses = split_clauses(text)
             matched, why = _find_answer(_Parsed(response, text, clauses), golds, question)
             break
     if matched is not None:

@@ -212,3 +212,11 @@ def test_fast_path_agrees_with_full_tokenization(gold, template):
 )
 def test_competing_candidates_in_lists(response, outcome):
     assert judge(response, ["Paris"]).outcome is outcome
+
+
+def test_who_questions_accept_the_surname_but_other_questions_need_the_whole_answer():
+    q = "Who discovered oxygen?"
+    assert judge("Priestley discovered it in 1774.", ["Joseph Priestley"], question=q).matched == "Joseph Priestley"
+    assert judge("Lavoisier.", ["Joseph Priestley"], question=q).outcome is W
+    assert judge("Priestley.", ["Joseph Priestley"]).outcome is W  # no question: no surname rule
+    assert judge("Mexico.", ["Mexico City"], question="What is the capital of Mexico?").outcome is W
