@@ -135,7 +135,7 @@ def judge_file(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str]:
     from tqdm import tqdm
 
     needed = [args.question_column, args.answers_column, args.response_column] + ([args.by] if args.by else [])
-    records, counts, hedged, groups = [], Counter(), 0, {}
+    records, counts, hedged, groups, unanswerable = [], Counter(), 0, {}, 0
     for number, row in tqdm(read_rows(args.input), desc="judging", unit=" rows", disable=None):
         missing = [c for c in needed if c not in row]
         if missing:
@@ -150,6 +150,7 @@ def judge_file(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str]:
             raise JudgeInputError(f"Row {number}: the response and the question must be text, got {response!r}, {question!r}.")
         answers = parse_answers(row[args.answers_column], row=number, column=args.answers_column, separator=args.separator)
         verdict = judge(response, answers, question=question)
+        unanswerable += not answers
         counts[verdict.outcome] += 1
         hedged += verdict.hedged
         if args.by:
@@ -161,6 +162,8 @@ def judge_file(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str]:
     if not records:
         raise JudgeInputError(f"{args.input} has no rows to judge.")
     text = _summary(counts, hedged, len(records), str(args.input))
+    if unanswerable:
+        text += f"\n  ({unanswerable} rows have no true answer: declining them counts as correct)"
     for name, (group_counts, group_hedged) in sorted(groups.items()):
         text += "\n" + _summary(group_counts, group_hedged, sum(group_counts.values()), f"{args.by}={name}")
     return records, text
