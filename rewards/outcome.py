@@ -152,7 +152,8 @@ class _Parsed:
             self.tokens += toks
             self.clause_of += [k] * len(toks)
 
-    def declines(self, k: int) -> bool:  # noqa: D102
+    def declines(self, k: int) -> bool:
+        """Whether clause ``k`` declines to answer ("I'm not sure it's Paris")."""
         return _cues(self.clauses[k])[0]
 
     def occurrences(self, gold: _Gold) -> Iterable[tuple[int, int]]:
