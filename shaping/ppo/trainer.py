@@ -51,6 +51,16 @@ class PPOTrainer:
         self.accelerator = Accelerator(log_with="tensorboard" if args.report_to == "tensorboard" else None,
                                        project_dir=args.output_dir)
         model, self.processing_class = load_model(model, processing_class)
+        # check the data and rewards before any copy or adapter is made
+        self.rewards = RewardSet(reward_funcs, reward_weights, reward_processing_classes)
+        self.train_dataset, self.eval_dataset = train_dataset, eval_dataset
+        max_positions = getattr(model.config.get_text_config(), "max_position_embeddings", None)
+        for data in (train_dataset, eval_dataset) if eval_dataset is not None else (train_dataset,):
+            check_dataset(data, self.rewards, self.processing_class, max_prompt_length=args.max_prompt_length,
+                          truncate_prompts=args.truncate_prompts, max_completion_length=args.max_completion_length,
+                          max_positions=max_positions, chat_template_kwargs=args.chat_template_kwargs)
+        for reward_model in self.rewards.models:
+            reward_model.to(self.accelerator.device)
         if args.use_peft and peft_config is None:
             from peft import LoraConfig
 
@@ -76,15 +86,6 @@ class PPOTrainer:
         wrapper = PolicyAndValue.build(model, args.value_model, value_model)
         if args.disable_dropout:
             disable_dropout(wrapper)
-        self.rewards = RewardSet(reward_funcs, reward_weights, reward_processing_classes)
-        for reward_model in self.rewards.models:
-            reward_model.to(self.accelerator.device)
-        self.train_dataset, self.eval_dataset = train_dataset, eval_dataset
-        max_positions = getattr(model.config.get_text_config(), "max_position_embeddings", None)
-        for data in (train_dataset, eval_dataset) if eval_dataset is not None else (train_dataset,):
-            check_dataset(data, self.rewards, self.processing_class, max_prompt_length=args.max_prompt_length,
-                          truncate_prompts=args.truncate_prompts, max_completion_length=args.max_completion_length,
-                          max_positions=max_positions, chat_template_kwargs=args.chat_template_kwargs)
         params = [p for p in wrapper.parameters() if p.requires_grad]
         optimizer = torch.optim.AdamW(params, lr=args.learning_rate, eps=args.adam_epsilon,
                                       weight_decay=args.weight_decay)
