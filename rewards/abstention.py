@@ -93,7 +93,7 @@ _EN_COMMIT = r"""
     \b(?:i\s+(?:think|believe|guess|suppose|suspect|reckon|recall)|i'd\s+(?:say|guess)|i\s+would\s+(?:say|guess)
        |my\s+(?:best\s+)?guess|best\s+guess|probably|perhaps|maybe|possibly|likely|presumably
        |(?:might|may|could|should|would|must)\s+be|(?:it's|it\s+is|it\s+was)(?!\s+an?\s)|that\s+(?:is|would\s+be)
-       |the\s+answer\s+(?:is|would\s+be|might\s+be)|the\s+(?:capital|answer|number|symbol)\s+(?:of\s+[\w\s-]+?\s+)?is
+       |the\s+answer\s+(?:is|would\s+be|might\s+be)|the\s+(?:capital|answer|number|symbol)\s+(?:of\s+[\w\s-]{1,60}?\s+)?is
        |if\s+i\s+(?:had\s+to|were\s+to)\s+guess|as\s+far\s+as\s+i\s+know|if\s+i\s+recall)\b
 """
 _ZH_COMMIT = r"我认为|我觉得|我猜|可能是|也许是|大概是|应该是|或许是|估计是|答案是|首都是|是"
