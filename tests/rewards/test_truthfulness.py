@@ -3,6 +3,8 @@
 import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rewards import REGISTRY, TruthfulnessReward
 
@@ -98,3 +100,16 @@ def test_picklable_registered_and_named():
     assert clone([Q], ["Paris."], gold=[["Paris"]]) == [1.0]
     assert REGISTRY["TruthfulnessReward"] is TruthfulnessReward
     assert r.__name__ == "TruthfulnessReward"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.text(), st.one_of(st.none(), st.lists(st.text(max_size=8), max_size=2))),
+                min_size=1, max_size=6))
+def test_scores_are_always_one_of_the_three_values_or_none(batch):
+    r = TruthfulnessReward(1.0, -0.25, -2.0)
+    completions = [c for c, _ in batch]
+    answers = [a for _, a in batch]
+    scores = r(["Q?"] * len(batch), completions, answers=answers)
+    assert len(scores) == len(batch)
+    for score, gold in zip(scores, answers):
+        assert score is None if gold is None else score in (1.0, -0.25, -2.0)
