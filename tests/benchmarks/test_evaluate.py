@@ -19,8 +19,10 @@ SCHEMA = ["id", "question", "answers", "query_type", "relation", "entity", "popu
 
 @pytest.fixture(scope="module")
 def lm():
-    torch.set_num_threads(1)
-    return tiny_lm()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a 32-wide model gains nothing from threads; restored afterwards
+    yield tiny_lm()
+    torch.set_num_threads(threads)
 
 
 def _run(lm, rows, **kw):
