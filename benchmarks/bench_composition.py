@@ -36,6 +36,20 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RESPONSES = ROOT / "examples" / "data" / "smollm2_responses.jsonl"
 
 
+class CachedReward:
+    """Score each (prompt, response) once and reuse it: every scheme sees the same RM scores."""
+
+    def __init__(self, reward) -> None:
+        self.reward, self.cache, self.__name__ = reward, {}, reward.__name__
+
+    def __call__(self, prompts, completions, **columns):
+        todo = [(p, c) for p, c in zip(prompts, completions) if (p, c) not in self.cache]
+        if todo:
+            values = self.reward([p for p, _ in todo], [c for _, c in todo])
+            self.cache.update(zip(todo, values))
+        return [self.cache[(p, c)] for p, c in zip(prompts, completions)]
+
+
 def within_outcome_spearman(report, rm_report) -> dict[str, float]:
     """Spearman correlation between a composition's scores and the RM's, per outcome (pooled)."""
     from scipy.stats import spearmanr
@@ -80,7 +94,7 @@ def run(args: argparse.Namespace) -> dict:
     if args.limit:
         questions, responses, answers = questions[: args.limit], responses[: args.limit], answers[: args.limit]
     torch.set_num_threads(args.threads)
-    rm = RewardModelReward(args.rm, device="cpu")
+    rm = CachedReward(RewardModelReward(args.rm, device="cpu"))
     schemes = build_schemes(rm, weights=(1.0, 1.0), band=args.band)
     from rewards.truthfulness import TruthfulnessReward
     from shaping.compose import WeightedSum
