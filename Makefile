@@ -12,7 +12,7 @@ install:
 	$(PIP) install -e ".[dev]"
 
 test: install
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -q
 
 demo: install
 	shaping demo
