@@ -15,10 +15,10 @@ test: install
 	$(PYTHON) -m pytest -q
 
 demo: install
-	shaping demo
+	$(PYTHON) -m shaping.cli demo
 
 demo-quick: install
-	shaping demo --quick
+	$(PYTHON) -m shaping.cli demo --quick
 
 bench-judge:
 	$(PYTHON) benchmarks/bench_judge.py
