@@ -3,9 +3,11 @@
 Both train the same model on the same knowledge questions with the same reward, prompts
 per step, completions per prompt, completion length, temperature and KL weight; each runs
 in its own subprocess so peak memory (RSS on CPU, allocated CUDA memory on GPU) is its own.
-The first step is a warm-up and is left out of the mean. Target: PPO <= 1.25x GRPO.
+The first step of each run is a warm-up and is left out. The runs alternate (GRPO, PPO,
+GRPO, PPO, ... for ``--repeats``) and the median step time is reported, so load from other
+processes on a shared machine hits both trainers alike. Target: PPO <= 1.25x GRPO.
 
-    flock /tmp/heavy.lock python benchmarks/bench_ppo_speed.py --steps 4
+    flock /tmp/heavy.lock python benchmarks/bench_ppo_speed.py --steps 3 --repeats 2
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import json
 import logging
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,7 +30,8 @@ TRAINERS = ("grpo", "ppo")
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", default="smollm2", help="Policy (alias or path; default: %(default)s).")
-    p.add_argument("--steps", type=int, default=4, help="Training steps per trainer, the first is warm-up (default: 4).")
+    p.add_argument("--steps", type=int, default=3, help="Training steps per run, the first is warm-up (default: 3).")
+    p.add_argument("--repeats", type=int, default=2, help="Alternating runs per trainer (default: 2).")
     p.add_argument("--prompts", type=int, default=2, help="Prompts per step (default: 2).")
     p.add_argument("--generations", type=int, default=8, help="Completions per prompt (default: 8).")
     p.add_argument("--max-completion-length", type=int, default=32, help="Tokens per completion (default: 32).")
@@ -102,10 +106,17 @@ def run_child(args: argparse.Namespace) -> dict:
         peak_mb = torch.cuda.max_memory_allocated() / 2**20
     else:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    timed = steps[1:] or steps
-    return {"trainer": args.child, "s_per_step": sum(timed) / len(timed), "steps": steps, "peak_mb": peak_mb,
+    return {"trainer": args.child, "steps": steps, "peak_mb": peak_mb,
             "mean_completion_length": sum(lengths) / max(len(lengths), 1),
             "device": "cuda" if torch.cuda.is_available() else "cpu"}
+
+
+def summarize(runs: list[dict]) -> dict:
+    """Median step time over every run's steps after its warm-up; the largest peak memory."""
+    timed = sorted(t for r in runs for t in (r["steps"][1:] or r["steps"]))
+    return {"s_per_step": statistics.median(timed), "timed_steps": [round(t, 1) for t in timed],
+            "peak_mb": max(r["peak_mb"] for r in runs), "device": runs[0]["device"],
+            "mean_completion_length": statistics.mean(r["mean_completion_length"] for r in runs)}
 
 
 def main(argv=None) -> int:
@@ -114,25 +125,28 @@ def main(argv=None) -> int:
     if args.child:
         Path(args.result).write_text(json.dumps(run_child(args)))
         return 0
-    results = {}
-    for trainer in TRAINERS:
-        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
-            result = f.name
-        cmd = [sys.executable, __file__, *(argv if argv is not None else sys.argv[1:]), "--child", trainer,
-               "--result", result]
-        logger.info("Running %s", trainer)
-        subprocess.run(cmd, check=True)
-        results[trainer] = json.loads(Path(result).read_text())
+    runs: dict[str, list[dict]] = {t: [] for t in TRAINERS}
+    for repeat in range(args.repeats):
+        for trainer in TRAINERS:
+            with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+                result = f.name
+            cmd = [sys.executable, __file__, *(argv if argv is not None else sys.argv[1:]), "--child", trainer,
+                   "--result", result]
+            logger.info("Running %s (repeat %d of %d)", trainer, repeat + 1, args.repeats)
+            subprocess.run(cmd, check=True)
+            runs[trainer].append(json.loads(Path(result).read_text()))
+    results = {t: summarize(r) for t, r in runs.items()}
     ppo, grpo = results["ppo"], results["grpo"]
     print(f"\nmodel={args.model} device={ppo['device']} prompts/step={args.prompts} "
           f"completions/prompt={args.generations} max_completion_length={args.max_completion_length} "
           f"{'natural' if args.natural_length else 'fixed'} lengths, kl={args.kl_coef}, "
-          f"{args.steps} steps (first = warm-up)")
-    print(f"{'trainer':<22}{'s/step':>10}{'peak MB':>12}{'mean len':>10}")
+          f"{args.repeats} alternating runs x {args.steps} steps (first = warm-up)")
+    print(f"{'trainer':<22}{'s/step':>10}{'peak MB':>12}{'mean len':>10}  timed steps (s)")
     for name, r in (("PPOTrainer (ours)", ppo), ("GRPOTrainer (TRL)", grpo)):
-        print(f"{name:<22}{r['s_per_step']:>10.2f}{r['peak_mb']:>12.0f}{r['mean_completion_length']:>10.1f}")
+        print(f"{name:<22}{r['s_per_step']:>10.2f}{r['peak_mb']:>12.0f}{r['mean_completion_length']:>10.1f}  "
+              f"{r['timed_steps']}")
     ratio = ppo["s_per_step"] / grpo["s_per_step"]
-    print(f"PPO / GRPO time per step: {ratio:.2f}x (target <= 1.25x); "
+    print(f"PPO / GRPO median time per step: {ratio:.2f}x (target <= 1.25x); "
           f"peak memory: {ppo['peak_mb'] / grpo['peak_mb']:.2f}x")
     return 0
 
