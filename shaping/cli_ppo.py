@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     ppo.add_argument("--learning-rate", type=float, default=5e-6, help="(default: %(default)s)")
     ppo.add_argument("--prompts-per-step", type=int, default=4, help="Prompts per step and process (default: %(default)s).")
     ppo.add_argument("--num-generations", type=int, default=4, help="Completions per prompt (default: %(default)s).")
+    ppo.add_argument("--max-prompt-length", type=int, default=256,
+                     help="Longer prompts are an error at start-up (default: %(default)s).")
     ppo.add_argument("--max-completion-length", type=int, default=32, help="(default: %(default)s)")
     ppo.add_argument("--temperature", type=float, default=0.7, help="(default: %(default)s)")
     ppo.add_argument("--kl-coef", type=float, default=0.05, help="KL penalty weight (default: %(default)s).")
@@ -85,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
         config = PPOConfig(
             output_dir=args.output_dir, max_steps=args.max_steps, learning_rate=args.learning_rate,
             per_device_train_batch_size=args.prompts_per_step, num_generations=args.num_generations,
-            max_completion_length=args.max_completion_length, temperature=args.temperature, kl_coef=args.kl_coef,
+            max_prompt_length=args.max_prompt_length, max_completion_length=args.max_completion_length,
+            temperature=args.temperature, kl_coef=args.kl_coef,
             num_ppo_epochs=args.num_ppo_epochs, num_mini_batches=args.num_mini_batches,
             missing_eos_penalty=args.missing_eos_penalty, value_model=args.value_model, use_peft=args.lora,
             save_steps=args.save_steps, report_to=args.report_to, seed=args.seed)

@@ -34,3 +34,28 @@ def test_load_rows_filters_query_types_and_limits(tmp_path):
         cli_ppo.load_rows(str(tmp_path), "eval", ["knowledge-seeking"], None)
     with pytest.raises(SystemExit, match="no rows"):
         cli_ppo.load_rows(str(tmp_path), "train", ["text-grounded"], None)
+
+
+def test_one_step_end_to_end_on_a_tiny_model(tmp_path, capsys):
+    import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    from shaping.models import policy_path
+
+    tokenizer = AutoTokenizer.from_pretrained(policy_path())
+    torch.manual_seed(0)
+    LlamaForCausalLM(LlamaConfig(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2,
+                                 intermediate_size=32, vocab_size=len(tokenizer), max_position_embeddings=256,
+                                 eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+                     ).save_pretrained(tmp_path / "tiny")
+    tokenizer.save_pretrained(tmp_path / "tiny")
+    rows = [{"prompt": [{"role": "user", "content": f"Capital of {c}?"}], "answers": [a],
+             "query_type": "knowledge-seeking"} for c, a in (("France", "Paris"), ("Peru", "Lima"))]
+    DatasetDict({"train": Dataset.from_list(rows)}).save_to_disk(str(tmp_path / "data"))
+    code = cli_ppo.run(parse(["--model", str(tmp_path / "tiny"), "--data", str(tmp_path / "data"),
+                              "--output-dir", str(tmp_path / "out"), "--max-steps", "1", "--prompts-per-step", "2",
+                              "--num-generations", "2", "--max-prompt-length", "64",
+                              "--max-completion-length", "4"]))
+    assert code == 0
+    assert "Trained 1 steps" in capsys.readouterr().out
+    assert (tmp_path / "out" / "model.safetensors").exists()
