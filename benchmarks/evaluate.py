@@ -139,7 +139,7 @@ def _open_results(out_path: Path, done: list[dict], k: int):
     return out_path.open("a", encoding="utf-8")
 
 
-def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: int = 16, max_new_tokens: int = 32,
+def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: int = 32, max_new_tokens: int = 32,
                     out_path: str | Path | None = None, resume: bool = True, seed: int = 0,
                     temperature: float = 1.0, top_p: float = 1.0) -> pd.DataFrame:
     """Answer every question greedily and ``k`` times sampled, judge all, return one row per question.
