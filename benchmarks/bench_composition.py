@@ -63,6 +63,19 @@ def within_outcome_spearman(report, rm_report) -> dict[str, float]:
     return out
 
 
+def within_question_agreement(report, rm_report) -> float | None:
+    """Fraction of same-question, same-outcome response pairs a composition orders as the RM does
+    (pairs the RM ties are skipped): the order the RM sets inside a GRPO/RLOO group."""
+    agree = total = 0
+    for scores, rms, outs in zip(report.scores, rm_report.scores, report.outcomes):
+        for i in range(len(scores)):
+            for j in range(i + 1, len(scores)):
+                if outs[i] is outs[j] and rms[i] != rms[j] and None not in (scores[i], scores[j]):
+                    total += 1
+                    agree += (scores[i] - scores[j]) * (rms[i] - rms[j]) > 0
+    return agree / total if total else None
+
+
 def throughput(rm_path: str, texts: list[tuple[str, str]], batch_size: int, repeats: int = 1) -> float:
     """Responses scored per second on CPU at ``batch_size`` (after one warm-up batch)."""
     from shaping.reward_model import RewardModelReward
@@ -116,7 +129,8 @@ def run(args: argparse.Namespace) -> dict:
         "abstentions_added_per_question": len(ABSTENTIONS),
         "outcomes": reports["rm"].outcome_counts,
         "schemes": {name: {"violation_rate": rep.rate, **{k: rep.rate_of(k) for k in PAIR_KINDS},
-                           "pairs": rep.pairs, "spearman_with_rm": within_outcome_spearman(rep, reports["rm"])}
+                           "pairs": rep.pairs, "spearman_with_rm": within_outcome_spearman(rep, reports["rm"]),
+                           "rm_order_kept_within_question": within_question_agreement(rep, reports["rm"])}
                     for name, rep in reports.items()},
         "rm_alone_by_training_overlap": by_seen,
         "throughput_cpu": {f"batch_{b}": throughput(args.rm, texts, b) for b in (1, 32)},
@@ -133,13 +147,15 @@ def print_table(result: dict) -> None:
     print(f"{result['questions']} questions, {result['responses']} responses ({result['outcomes']}), "
           f"+{result['abstentions_added_per_question']} abstentions per question")
     print("| scheme | wrong > abstain | abstain > correct | wrong > correct | all pairs "
-          "| Spearman with RM (correct / abstain / wrong) |")
-    print("|---|---|---|---|---|---|")
+          "| Spearman with RM, pooled (correct / abstain / wrong) | RM order kept within a question |")
+    print("|---|---|---|---|---|---|---|")
     for name, s in result["schemes"].items():
         rho = s["spearman_with_rm"]
         cells = [f"{s[k]:.1%}" if s[k] is not None else "n/a" for k in PAIR_KINDS]
         rhos = " / ".join(f"{rho[o]:.3f}" if o in rho else "n/a" for o in ("correct", "abstain", "wrong"))
-        print(f"| {name} | {' | '.join(cells)} | {s['violation_rate']:.1%} | {rhos} |")
+        kept = s["rm_order_kept_within_question"]
+        kept = "n/a" if kept is None else f"{kept:.1%}"
+        print(f"| {name} | {' | '.join(cells)} | {s['violation_rate']:.1%} | {rhos} | {kept} |")
     rm, plain, safe = (result["schemes"][k]["violation_rate"] for k in ("rm", "sum", "dominance-safe"))
     print(f"violation rate: RM alone {rm:.1%}, weighted sum {plain:.1%}, dominance-safe {safe:.1%} "
           f"(ratio safe/RM = {safe / rm if rm else float('nan'):.3f}, safe/sum = "
