@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -135,8 +136,6 @@ def warm_start(
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
         logger.info("tokenizer had no pad token; using eos %r", tokenizer.eos_token)
-    import tempfile
-
     scratch = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix="warm-start-"))
     import torch
 
@@ -166,7 +165,8 @@ def warm_start(
     )
     trainer.train()
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
-    logger.info("warm start done: %d steps, loss %.3f -> %.3f", trainer.state.global_step, losses[0], losses[-1]) if losses else None
+    if losses:
+        logger.info("warm start done: %d steps, loss %.3f -> %.3f", trainer.state.global_step, losses[0], losses[-1])
     tuned = trainer.model
     tuned.eval()
     if output_dir:
