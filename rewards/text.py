@@ -46,12 +46,18 @@ _MIXED_RE = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+")  # "1066ad" -> "1066", "ad"
 _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 _ASCII_PUNCT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-/:;<=>?@[\\]^_`{|}~"})  # not "."
 # Clause boundaries: sentence punctuation, brackets, dashes; then contrastive conjunctions.
+_P = r"[.;:!?\n。；：！？，,、()\[\]]"  # sentence punctuation and brackets
+_Q = r"[.;:!?,]"  # ASCII punctuation that NFKC makes of the full-width "，" and friends
+_D = r"[-\u2013\u2014]"  # dashes
 _PUNCT_SPLIT_RE = re.compile(
     # Each run of punctuation is tried once, from its start (the look-behinds), so a long run
-    # costs linear time instead of quadratic.
-    r"(?<![.;:!?\n。；：！？，,、()\[\]])[.;:!?\n。；：！？，,、()\[\]]+(?:\s|$)|[。；：！？，、()\[\]\n]"
-    r"|(?<![-\u2013\u2014])\s[-\u2013\u2014]+\s"
-    r"|(?<![.;:!?,])[.;:!?,]+(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])"  # NFKC turns "，" into ","
+    # costs linear time instead of quadratic. Every branch first consumes one character of the
+    # leading class, which lets Python's re skip ahead to candidate positions (about 3x faster);
+    # the look-behinds after it then pick the branch that character starts. Branches in order:
+    # punctuation run followed by a space or the end; a CJK/bracket/newline mark on its own;
+    # a spaced dash; ASCII punctuation glued to CJK text.
+    rf"[.;:!?\n。；：！？，,、()\[\]\s](?:(?<={_P})(?<!{_P}{_P}){_P}*(?:\s|$)|(?<=[。；：！？，、()\[\]\n])"
+    rf"|(?<=\s)(?<!{_D}\s){_D}+\s|(?<={_Q})(?<!{_Q}{_Q}){_Q}*(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]))"
 )
 _CONJ_SPLIT_RE = re.compile(r"\b(?:but|however|though|although|yet|whereas)\b|但是|不过|然而|但", re.IGNORECASE)
 _CONJ_KEYS = ("but", "however", "though", "yet", "whereas", "但", "不过", "然而")
