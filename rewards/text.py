@@ -44,7 +44,8 @@ _POSSESSIVE_RE = re.compile(r"'s\b")
 _KEEP_RE = re.compile(r"\d+\.\d+|[^\W_]+", re.UNICODE)  # decimals, then word characters
 _MIXED_RE = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+")  # "1066ad" -> "1066", "ad"
 _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
-_ASCII_PUNCT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-/:;<=>?@[\\]^_`{|}~"})  # not "."
+_PUNCT_CHARS = "!\"#$%&'()*+,-/:;<=>?@[\\]^_`{|}~"  # ASCII punctuation but "."
+_ASCII_PUNCT = bytes.maketrans(_PUNCT_CHARS.encode(), b" " * len(_PUNCT_CHARS))  # bytes.translate: ~3x str.translate
 # Clause boundaries: sentence punctuation, brackets, dashes; then contrastive conjunctions.
 _P = r"[.;:!?\n。；：！？，,、()\[\]]"  # sentence punctuation and brackets
 _Q = r"[.;:!?,]"  # ASCII punctuation that NFKC makes of the full-width "，" and friends
@@ -61,6 +62,7 @@ _PUNCT_SPLIT_RE = re.compile(
 )
 _CONJ_SPLIT_RE = re.compile(r"\b(?:but|however|though|although|yet|whereas)\b|但是|不过|然而|但", re.IGNORECASE)
 _CONJ_KEYS = ("but", "however", "though", "yet", "whereas", "但", "不过", "然而")
+_ASCII_CONJ_KEYS = tuple(k for k in _CONJ_KEYS if k.isascii())  # all an ASCII text can hold
 _CJK_RE = re.compile(
     "([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
     "\U00020000-\U0002fa1f])"
@@ -184,7 +186,7 @@ def split_clauses(text: str) -> list[str]:
     ["I'm not sure", "I think it's Paris"]
     """
     low = text.lower()
-    for key in _CONJ_KEYS:
+    for key in _CONJ_KEYS if not low.isascii() else _ASCII_CONJ_KEYS:
         if key in low:
             break
     else:
@@ -221,7 +223,7 @@ def _tokens(text: str) -> list[str]:
     if "'" in text:  # "France's" -> "france", "N'Djamena" -> "ndjamena", "isn't" -> "isnt"
         text = _POSSESSIVE_RE.sub("", text).replace("'", "")
     if text.isascii():
-        raw = text.translate(_ASCII_PUNCT).split()
+        raw = text.encode().translate(_ASCII_PUNCT).decode().split()
     else:
         if _ZH_NUMBER_RE.search(text):
             text = _ZH_NUMBER_RE.sub(_zh_number, text)
