@@ -88,6 +88,8 @@ _ABSTAIN_KEYS = (
     "guess", "has no", "have no", "难", "who knows", "beats", "refuse", "decline", "prefer", "available", "clear", "wish", "position", "speculate", "暂", "奉告", "不", "无", "没", "未", "虚",
 )
 
+_ASCII_ABSTAIN_KEYS = tuple(k for k in _ABSTAIN_KEYS if k.isascii())  # all an ASCII text can hold
+
 # Cues that a clause commits to an answer despite doubt elsewhere.
 _EN_COMMIT = r"""
     \b(?:i\s+(?:think|believe|guess|suppose|suspect|reckon|recall)|i'd\s+(?:say|guess)|i\s+would\s+(?:say|guess)
@@ -115,6 +117,8 @@ _HEDGE_KEYS = (
     "idea", "100%", "mistaken", "memory", "guess", "确定", "可能", "也许", "大概", "或许", "认为", "觉得", "估计", "应该", "知道",
 )
 
+_ASCII_HEDGE_KEYS = tuple(k for k in _HEDGE_KEYS if k.isascii())
+
 _WORD_RE = re.compile(r"\w", re.UNICODE)
 _BARE_WORD_RE = re.compile(r"[\w']+")
 # Short clauses made only of these are politeness or filler, not a candidate answer.
@@ -133,8 +137,9 @@ def _prepare(text: str) -> str:
     return " ".join(_fold(text).split())
 
 
-def _has_any(text: str, keys: tuple[str, ...]) -> bool:
-    for key in keys:
+def _has_any(text: str, keys: tuple[str, ...], ascii_keys: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of ``keys`` (``ascii_keys``: those of them in ASCII)."""
+    for key in ascii_keys if text.isascii() else keys:
         if key in text:
             return True
     return False
@@ -143,7 +148,7 @@ def _has_any(text: str, keys: tuple[str, ...]) -> bool:
 @lru_cache(maxsize=65536)
 def _cues(clause: str) -> tuple[bool, bool]:
     """(declines, commits) for a lower-cased clause."""
-    if _has_any(clause, _ABSTAIN_KEYS) and _ABSTAIN_RE.search(clause) is not None:
+    if _has_any(clause, _ABSTAIN_KEYS, _ASCII_ABSTAIN_KEYS) and _ABSTAIN_RE.search(clause) is not None:
         return True, False
     commit = _COMMIT_RE.search(clause)
     # A commitment needs content after its cue ("maybe." alone commits to nothing).
@@ -169,7 +174,7 @@ def abstains_in(text: str, clauses: list[str] | None = None) -> bool:
     >>> abstains_in("i don't know, sorry", ["i don't know", "sorry"])
     True
     """
-    if not _has_any(text, _ABSTAIN_KEYS):
+    if not _has_any(text, _ABSTAIN_KEYS, _ASCII_ABSTAIN_KEYS):
         return False
     declines = commits = False
     for clause in split_clauses(text) if clauses is None else clauses:
@@ -184,7 +189,7 @@ def hedged_in(text: str) -> bool:
     >>> hedged_in("probably paris"), hedged_in("paris")
     (True, False)
     """
-    return _has_any(text, _HEDGE_KEYS) and _HEDGE_RE.search(text) is not None
+    return _has_any(text, _HEDGE_KEYS, _ASCII_HEDGE_KEYS) and _HEDGE_RE.search(text) is not None
 
 
 def is_degenerate(text: str) -> bool:
