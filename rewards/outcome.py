@@ -86,9 +86,10 @@ class _Gold:
     pattern: str  # " tok tok " for token-boundary search
     symbol: re.Pattern | None  # case-sensitive regex for 1-2 letter symbols
     key: str  # a run of letters every match must contain in the folded response ("" if none)
+    literal: str = ""  # the symbol as written (NFKC), which every ``symbol`` match contains
 
     def _replace_text(self, text: str) -> "_Gold":
-        return _Gold(text, self.tokens, self.pattern, self.symbol, self.key)
+        return _Gold(text, self.tokens, self.pattern, self.symbol, self.key, self.literal)
 
 
 @lru_cache(maxsize=16384)
@@ -109,7 +110,7 @@ def _golds(answers: tuple[str, ...]) -> tuple[_Gold, ...]:
         spelled_number = any(t[0].isdigit() for t in tokens) or any(r in _SPELLED for r in runs)
         key = max(runs, key=len) if runs and not spelled_number and symbol is None else ""
         if tokens or symbol:
-            out.append(_Gold(text, tokens, " " + " ".join(tokens) + " ", symbol, key if len(key) >= 3 else ""))
+            out.append(_Gold(text, tokens, " " + " ".join(tokens) + " ", symbol, key if len(key) >= 3 else "", raw))
         bare = _PARENTHETICAL_RE.sub(" ", raw).strip()
         if bare and bare != raw:  # "Yangon (Rangoon)": "Yangon" and "Rangoon" name it too
             extra = [bare] + [inner.strip() for inner in _PARENTHETICAL_RE.findall(raw)]
@@ -259,7 +260,10 @@ def _find_answer(p: _Parsed, golds, question: str | None) -> tuple[str | None, s
 
 def _find_symbol(p: _Parsed, gold: _Gold, why: str) -> tuple[bool, str]:
     """Case-sensitive search on the raw response's clauses (symbols lose their case when folded)."""
-    for clause in split_clauses(unicodedata.normalize("NFKC", p.response)):
+    response = unicodedata.normalize("NFKC", p.response)
+    if gold.literal not in response:  # every match holds the symbol, and clauses are substrings
+        return False, why
+    for clause in split_clauses(response):
         for m in gold.symbol.finditer(clause):
             if gold.text in _WORDLIKE_SYMBOLS and m.start() == 0 and m.end() < len(clause) \
                     and not _SYMBOL_SENTENCE_RE.match(clause, m.end()):
