@@ -20,7 +20,7 @@ from typing import Iterable
 
 from .abstention import _cues, abstains_in, clause_cues, hedged_in, is_degenerate
 from .outcome_type import Outcome
-from .text import _NUMBER_WORDS, _fold, _prepare, _tokens, answer_tokens, split_clauses
+from .text import _NUMBER_WORDS, _clause_tokens, _fold, _prepare, answer_tokens, split_clauses
 
 __all__ = ["Verdict", "judge"]
 
@@ -149,7 +149,7 @@ class _Parsed:
         self.tokens: list[str] = []
         self.clause_of: list[int] = []
         for k, clause in enumerate(clauses):
-            toks = _tokens(clause)
+            toks = _clause_tokens(clause)
             self.tokens += toks
             self.clause_of += [k] * len(toks)
 

@@ -244,6 +244,13 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=65536)
+def _clause_tokens(clause: str) -> tuple[str, ...]:
+    """:func:`_tokens` of one clause, cached: short clauses ("i'm not sure", "i think") recur
+    across responses, and the judge tokenizes every clause of every response it reads."""
+    return tuple(_tokens(clause))
+
+
 def answer_tokens(text: str) -> list[str]:
     """Return the normalized tokens of ``text`` (see :func:`normalize_answer`).
 
