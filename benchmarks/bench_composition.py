@@ -14,9 +14,9 @@ how often each ranks a wrong answer above an abstention, an abstention above a c
 answer, or a wrong answer above a correct one (:func:`shaping.dominance.check_dominance`).
 It also measures how well each composition keeps the RM's order within an outcome
 (Spearman rank correlation with the RM, per outcome), and the RM's CPU scoring throughput
-at batch sizes 1 and 32. Run (loads the RM; use the heavy lock on shared machines)::
+at batch sizes 1 and 32. Run (loads the RM)::
 
-    flock /tmp/heavy.lock python -m benchmarks.bench_composition --rm runs/rm-minilm
+    python -m benchmarks.bench_composition --rm runs/rm-minilm
 """
 
 from __future__ import annotations

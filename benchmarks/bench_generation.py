@@ -5,7 +5,7 @@ embedded SmolLM2-135M-Instruct), in one process; the script prints questions/s o
 ratio, the peak resident memory (RSS) during each, and the time of a full evaluation
 (greedy + k samples + judging) of ``--eval-questions`` questions, extrapolated to 500.
 
-    flock /tmp/heavy.lock python -m benchmarks.bench_generation --questions 64 --baseline-questions 16
+    python -m benchmarks.bench_generation --questions 64 --baseline-questions 16
 
 Run it alone (``flock``): on a shared 2-core machine other jobs change both rates.
 """

@@ -7,7 +7,7 @@ The first step of each run is a warm-up and is left out. The runs alternate (GRP
 GRPO, PPO, ... for ``--repeats``) and the median step time is reported, so load from other
 processes on a shared machine hits both trainers alike. Target: PPO <= 1.25x GRPO.
 
-    flock /tmp/heavy.lock python benchmarks/bench_ppo_speed.py --steps 3 --repeats 2
+    python benchmarks/bench_ppo_speed.py --steps 3 --repeats 2
 """
 
 from __future__ import annotations

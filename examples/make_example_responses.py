@@ -7,7 +7,7 @@ the embedded SmolLM2-135M-Instruct (greedy, and a few sampled answers), and writ
 ``examples/data/smollm2_responses.jsonl`` with the columns ``question``, ``answers``,
 ``response``, ``source``, ``decoding``, the input of ``shaping judge``::
 
-    flock /tmp/heavy.lock python examples/make_example_responses.py
+    python examples/make_example_responses.py
     shaping judge examples/data/smollm2_responses.jsonl -o verdicts.jsonl
 """
 
