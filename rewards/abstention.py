@@ -111,6 +111,29 @@ _HEDGE_RE = re.compile(
        |不确定|可能|也许|大概|或许|我认为|我觉得|估计|应该是|不知道"""),
     re.VERBOSE,
 )
+# The same cues, for :func:`hedged_in` (which only asks whether one occurs): the English ones
+# grouped by first letter, so each branch starts with a literal and Python's re jumps between
+# candidate letters instead of trying every cue at every word boundary (~3x faster on long
+# answers); ``(?<!\w.)`` after that letter is the ``\b`` before it. The Chinese cues only
+# occur in non-ASCII text.
+_HEDGE_EN_RE = re.compile(
+    _apostrophe_optional(r"""(?:
+        n(?<!\w.)(?:ot\s+(?:\w+\s+)?(?:sure|certain)|o\s+idea|ot\s+100%)
+       |u(?<!\w.)(?:nsure|ncertain)
+       |i(?<!\w.)(?:\s+(?:think|believe|guess|suppose|suspect|reckon)|'d\s+say|\s+would\s+say|f\s+i\s+recall
+                   |f\s+i'm\s+not\s+mistaken|f\s+memory\s+serves|'m\s+guessing|\s+guess)
+       |p(?<!\w.)(?:robably|erhaps|ossibly|retty\s+(?:sure|certain|confident))
+       |m(?<!\w.)(?:aybe|ight|ay\s+be|y\s+(?:best\s+)?guess)
+       |l(?<!\w.)ikely
+       |c(?<!\w.)ould\s+be
+       |a(?<!\w.)s\s+far\s+as\s+i\s+know
+       |d(?<!\w.)(?:on't\s+know|o\s+not\s+know)
+       |f(?<!\w.)airly\s+(?:sure|certain|confident)
+       |r(?<!\w.)easonably\s+(?:sure|certain|confident)
+       )\b"""),
+    re.VERBOSE,
+)
+_HEDGE_ZH_RE = re.compile(r"不确定|可能|也许|大概|或许|我认为|我觉得|估计|应该是|不知道")
 _HEDGE_KEYS = (
     "sure", "certain", "think", "believe", "guess", "suppose", "suspect", "reckon", "probabl", "perhaps",
     "maybe", "possibl", "likely", "might", "may be", "could be", "recall", "as far as", "say", "know",
@@ -189,7 +212,11 @@ def hedged_in(text: str) -> bool:
     >>> hedged_in("probably paris"), hedged_in("paris")
     (True, False)
     """
-    return _has_any(text, _HEDGE_KEYS, _ASCII_HEDGE_KEYS) and _HEDGE_RE.search(text) is not None
+    if not _has_any(text, _HEDGE_KEYS, _ASCII_HEDGE_KEYS):
+        return False
+    if _HEDGE_EN_RE.search(text) is not None:
+        return True
+    return not text.isascii() and _HEDGE_ZH_RE.search(text) is not None
 
 
 def is_degenerate(text: str) -> bool:
