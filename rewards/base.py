@@ -53,6 +53,18 @@ def batch_rows(n: int, columns: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{key: value[i] for key, value in per_row.items()} for i in range(n)]
 
 
+def check_finite(name: str, value: Any) -> float:
+    """Return a constructor argument as a float; raise ``ValueError`` naming it unless it is a
+    finite real number (bools are rejected: ``True`` is not a reward value).
+
+    >>> check_finite("wrong", -3)
+    -3.0
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{name}={value!r} must be a finite number.")
+    return float(value)
+
+
 def check_score(value: Any, *, reward: str, index: int) -> float | None:
     """Return ``value`` as a float (or None); raise on anything that is not a finite number."""
     if value is None:

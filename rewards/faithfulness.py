@@ -12,13 +12,12 @@ errors.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from typing import Any
 
 from .abstention import is_abstention, is_degenerate
-from .base import Reward, register
+from .base import Reward, check_finite, register
 from .messages import completion_text, context_text, query_text
 from .outcome import judge
 from .outcome_type import Outcome
@@ -156,8 +155,7 @@ class FaithfulnessReward(Reward):
         name: str = "faithfulness",
     ) -> None:
         for key, value in {"supported": supported, "abstain": abstain, "unsupported": unsupported}.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"{key}={value!r} must be a finite number.")
+            check_finite(key, value)
         if not supported > abstain:
             raise ValueError(
                 f"supported={supported} must be greater than abstain={abstain}, or declining pays as "

@@ -5,11 +5,10 @@ negative otherwise, and bounded below by ``-scale`` so they never drown the main
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, Sequence
 
-from .base import Reward, register
+from .base import Reward, check_finite, register
 from .messages import completion_text
 
 __all__ = ["LengthPenalty", "RepetitionPenalty", "text_units"]
@@ -29,8 +28,7 @@ def text_units(text: str) -> list[str]:
 
 
 def _check_number(name: str, value: Any, *, low: float, strict: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{name}={value!r} must be a finite number.")
+    value = check_finite(name, value)
     if value < low or (strict and value == low):
         raise ValueError(f"{name}={value!r} must be {'>' if strict else '>='} {low}.")
     return float(value)

@@ -9,10 +9,9 @@ reports it and :meth:`TruthfulnessReward.for_threshold` builds the reward for a 
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
-from .base import Reward, register
+from .base import Reward, check_finite, register
 from .messages import completion_text, query_text
 from .outcome import judge
 from .outcome_type import Outcome
@@ -50,8 +49,7 @@ class TruthfulnessReward(Reward):
     ) -> None:
         values = {"correct": correct, "abstain": abstain, "wrong": wrong}
         for key, value in values.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"{key}={value!r} must be a finite number.")
+            check_finite(key, value)
         if not correct > abstain:
             raise ValueError(
                 f"correct={correct} must be greater than abstain={abstain}; otherwise the policy "
