@@ -34,6 +34,7 @@ _POST_NEGATION = (("is", "not"), ("isnt",), ("was", "not"), ("wasnt",), ("is", "
 # The same, by length (1, 2, 3 tokens): three set look-ups instead of nine comparisons.
 _POST_NEGATION_SETS = tuple(frozenset(neg for neg in _POST_NEGATION if len(neg) == n) for n in (1, 2, 3))
 _OR_WORDS = frozenset({"or", "either", "或", "或者", "还", "还是"})
+_MAYBE_WORDS = frozenset({"maybe", "perhaps", "possibly"})
 _AND_WORDS = frozenset({"and", "和", "以及", "与"})
 _OR_FILLERS = frozenset("so something thereabouts similar nearby around other another else not more less".split())
 _ANSWER_CUES = frozenset("is was be called named as 是 为".split())
@@ -186,19 +187,27 @@ def _negated(p: _Parsed, s: int, e: int) -> bool:
 
 
 def _competitor(p: _Parsed, s: int, e: int, golds: tuple[_Gold, ...]) -> str | None:
-    """An alternative offered with "or" near a gold occurrence ("Paris, Lyon or Nice"), unless
-    it is a gold alias or a filler ("or so")."""
+    """An alternative offered with "or" near a gold occurrence ("Paris, Lyon or Nice"; also
+    "maybe Paris, maybe Lyon"), unless it is a gold alias or a filler ("or so")."""
     toks, k = p.tokens, p.clause_of[s]
-    if _OR_WORDS.isdisjoint(toks[max(0, s - 6):e + 6]):  # the common case: no "or" nearby
+    window = toks[max(0, s - 6):e + 6]
+    alternatives = _OR_WORDS
+    if s > 0 and toks[s - 1] in _MAYBE_WORDS and sum(t in _MAYBE_WORDS for t in window) >= 2:
+        alternatives = _OR_WORDS | _MAYBE_WORDS  # "maybe Paris, maybe Lyon" is "Paris or Lyon"
+    if alternatives.isdisjoint(window):  # the common case: no "or" nearby
         return None
     for i in range(max(0, s - 6), min(len(toks), e + 6)):
-        if s <= i < e or toks[i] not in _OR_WORDS or toks[i] == "either":
+        maybe = toks[i] in _MAYBE_WORDS
+        if s <= i < e or toks[i] not in alternatives or toks[i] == "either" or maybe and i == s - 1:
             continue
         between = toks[e:i] if i >= e else toks[i + 1:s]
         if abs(p.clause_of[i] - k) > 2 or not _AND_WORDS.isdisjoint(between):
             continue  # far away, or a separate list ("Paris, and Lyon or Nice are big too")
         if i >= e:
             side = toks[i + 1:i + 4]
+            filler = bool(side) and side[0] in _OR_FILLERS
+        elif maybe:  # "maybe Lyon, maybe Paris": the candidate follows the first "maybe"
+            side = toks[i + 1:s - 1][:3]
             filler = bool(side) and side[0] in _OR_FILLERS
         else:
             side = toks[max(0, i - 3):i]

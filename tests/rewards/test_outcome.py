@@ -208,7 +208,11 @@ def test_fast_path_agrees_with_full_tokenization(gold, template):
     "response, outcome",
     [("It could be Paris, Lyon, or Marseille.", W), ("Lyon or maybe Paris.", W), ("It's Paris. Or maybe Lyon.", W),
      ("I'm not sure whether it's Paris or Lyon.", W), ("Paris, or so I believe.", C),
-     ("Is it Paris or Lyon? It is Paris.", C), ("The capital is Paris, and Lyon or Nice are other big cities.", C)],
+     ("Is it Paris or Lyon? It is Paris.", C), ("The capital is Paris, and Lyon or Nice are other big cities.", C),
+     # "maybe X, maybe Y" offers alternatives like "or"; one "maybe" is only a hedge
+     ("Maybe Paris, maybe Lyon.", W), ("Maybe Lyon, maybe Paris.", W), ("Perhaps Paris, perhaps Marseille.", W),
+     ("Maybe Paris.", C), ("Maybe Paris, maybe not.", C), ("Maybe it's Paris, maybe not.", C),
+     ("It's Paris, maybe the most beautiful city, maybe not.", C), ("Maybe not Lyon, maybe Paris.", C)],
 )
 def test_competing_candidates_in_lists(response, outcome):
     assert judge(response, ["Paris"]).outcome is outcome
