@@ -120,7 +120,7 @@ _HEDGE_EN_RE = re.compile(
     _apostrophe_optional(r"""(?:
         n(?<!\w.)(?:ot\s+(?:\w+\s+)?(?:sure|certain)|o\s+idea|ot\s+100%)
        |u(?<!\w.)(?:nsure|ncertain)
-       |i(?<!\w.)(?:\s+(?:think|believe|guess|suppose|suspect|reckon)|'d\s+say|\s+would\s+say|f\s+i\s+recall
+       |i(?<!\w.)(?:\s+(?:think|believe|guess|suppose|suspect|reckon)|'d\s+(?:say|guess)|\s+would\s+say|f\s+i\s+recall
                    |f\s+i'm\s+not\s+mistaken|f\s+memory\s+serves|'m\s+guessing|\s+guess)
        |p(?<!\w.)(?:robably|erhaps|ossibly|retty\s+(?:sure|certain|confident))
        |m(?<!\w.)(?:aybe|ight|ay\s+be|y\s+(?:best\s+)?guess)

@@ -132,6 +132,8 @@ def test_hedged_flag():
     assert judge("Probably Paris.", ["Paris"]).hedged
     assert not judge("Paris.", ["Paris"]).hedged
     assert not judge("I don't know.", ["Paris"]).hedged  # an abstention is not a hedged answer
+    verdict = judge("Hmm, I'd guess 1492.", ["1492"])
+    assert verdict.outcome is Outcome.CORRECT and verdict.hedged
 
 
 def test_single_string_answer_and_tuple_answers():
