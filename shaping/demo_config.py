@@ -11,6 +11,8 @@ import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from .recipe import RLSettings
+
 STAGES = ("data", "base-eval", "rm", "warm-start", "train", "eval", "report")
 _MARKER = "DONE"
 
@@ -42,12 +44,13 @@ class DemoConfig:
     warm_lr: float = 1e-5
     trainer: str = "ppo"
     """"ppo" (ours) or "grpo" (TRL's GRPOTrainer)."""
-    steps: int = 40
-    learning_rate: float = 3e-6
-    kl_coef: float = 0.1
-    prompts_per_step: int = 2
-    num_generations: int = 8
-    max_completion_length: int = 24
+    # RL defaults come from RLSettings, so the demo and train_policy cannot drift apart
+    steps: int = RLSettings.steps
+    learning_rate: float = RLSettings.learning_rate
+    kl_coef: float = RLSettings.kl_coef
+    prompts_per_step: int = RLSettings.prompts_per_step
+    num_generations: int = RLSettings.num_generations
+    max_completion_length: int = RLSettings.max_completion_length
     val_every: int = 10
     """Evaluate the validation slice every N steps and keep the best checkpoint."""
     min_accuracy_ratio: float = 0.9
