@@ -16,6 +16,7 @@ import json
 import logging
 import random
 import time
+from collections import Counter
 from dataclasses import fields
 from pathlib import Path
 
@@ -101,8 +102,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interleave(rows: list[dict], rng: random.Random) -> list[dict]:
+    """Shuffle each relation's rows, then deal them out one relation at a time (a stratified order)."""
+    by_relation: dict[str, list[dict]] = {}
+    for row in rows:
+        by_relation.setdefault(row["relation"], []).append(row)
+    lists = [by_relation[k] for k in sorted(by_relation)]
+    for rows_of in lists:
+        rng.shuffle(rows_of)
+    return [rows_of[i] for i in range(max(map(len, lists), default=0)) for rows_of in lists if i < len(rows_of)]
+
+
 def select_rows(dd, config: DemoConfig) -> dict[str, list[dict]]:
-    """Pick the train / val / eval questions of the configured relations (val by entity group)."""
+    """Pick the train / val / eval questions of the configured relations.
+
+    Each split is stratified by relation (the relations take turns, so a relation with
+    thousands of rows does not crowd out one with dozens), and validation takes whole
+    entity groups that training never sees.
+    """
     known = sorted(set(dd["train"]["relation"]) | set(dd["eval"]["relation"]))
     bad = [r for r in config.relations if r not in known]
     if bad:
@@ -110,27 +127,32 @@ def select_rows(dd, config: DemoConfig) -> dict[str, list[dict]]:
     rng = random.Random(config.seed)
 
     def pick(split: str) -> list[dict]:
-        rows = [r for r in dd[split].to_list() if r["relation"] in config.relations and r["query_type"] == "knowledge-seeking"]
-        rng.shuffle(rows)
-        return rows
+        return [r for r in dd[split].to_list() if r["relation"] in config.relations and r["query_type"] == "knowledge-seeking"]
 
     train, evals = pick("train"), pick("eval")
-    groups = sorted({r["group"] for r in train})
-    rng.shuffle(groups)
     need = config.n_train + config.n_val
     if len(train) < need or len(evals) < config.n_eval:
         raise ValueError(f"The relations {list(config.relations)} have {len(train)} train / {len(evals)} eval rows; "
                          f"asked for {need} train+val / {config.n_eval} eval. Lower --n-train/--n-val/--n-eval "
                          "or add --relations.")
-    val_groups, count = set(), 0
-    for g in groups:  # whole entity groups go to validation until it is full
-        if count >= config.n_val:
+    order = _interleave(train, rng)
+    relations = sorted({r["relation"] for r in order})
+    per_relation = -(-config.n_val // len(relations))
+    available = Counter(r["relation"] for r in order)
+    val_groups: set[str] = set()
+    held = Counter()
+    for row in order:  # whole entity groups go to validation until each relation has its share
+        if all(held[rel] >= min(per_relation, available[rel]) for rel in relations):
             break
-        val_groups.add(g)
-        count += sum(r["group"] == g for r in train)
-    val = [r for r in train if r["group"] in val_groups][: config.n_val]
-    rest = [r for r in train if r["group"] not in val_groups][: config.n_train]
-    return {"train": rest, "val": val, "eval": evals[: config.n_eval]}
+        if row["group"] not in val_groups and held[row["relation"]] < per_relation:
+            val_groups.add(row["group"])
+            held.update(r["relation"] for r in order if r["group"] == row["group"])
+    val = _interleave([r for r in order if r["group"] in val_groups], rng)[: config.n_val]
+    rest = _interleave([r for r in order if r["group"] not in val_groups], rng)[: config.n_train]
+    if len(rest) < config.n_train:
+        raise ValueError(f"Only {len(rest)} training rows remain outside the validation entities; lower --n-train "
+                         "or add --relations.")
+    return {"train": rest, "val": val, "eval": _interleave(evals, rng)[: config.n_eval]}
 
 
 def stage_dir_of(out: Path, stage: str) -> Path:

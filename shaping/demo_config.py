@@ -15,14 +15,20 @@ from .recipe import RLSettings
 
 STAGES = ("data", "base-eval", "rm", "warm-start", "train", "eval", "report")
 _MARKER = "DONE"
+#: Eight answerable relations the base model knows to different degrees, and two with no
+#: true answer (fictitious entities), so the policy learns when to decline, not one fact type.
+DEMO_RELATIONS = ("country_capital", "capital_country", "city_country", "country_currency", "country_continent",
+                  "element_symbol", "element_number", "state_capital", "fictional_country_capital",
+                  "fictional_element_symbol")
 
 
 @dataclass
 class DemoConfig:
     """Everything one demo run depends on (stored in ``<out>/config.json``)."""
 
-    relations: tuple[str, ...] = ("country_capital",)
-    """Knowledge relations to train and evaluate on (entities split train/eval by the benchmark)."""
+    relations: tuple[str, ...] = DEMO_RELATIONS
+    """Knowledge relations to train and evaluate on (entities split train/eval by the benchmark;
+    each split takes the relations in turn)."""
     n_train: int = 160
     """Training questions (RL prompts and warm-start source)."""
     n_val: int = 40

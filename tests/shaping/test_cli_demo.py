@@ -1,6 +1,7 @@
 """``shaping demo``: arguments, the stage plan and resuming, bad input, row selection, the report stage."""
 
 import json
+from collections import Counter
 
 import pytest
 from datasets import Dataset, DatasetDict
@@ -78,16 +79,34 @@ def fake_benchmark():
     return DatasetDict(train=Dataset.from_list(rows("train", 20) + extra), eval=Dataset.from_list(rows("eval", 8)))
 
 
+CC = ("country_capital",)
+
+
 def test_select_rows_keeps_validation_groups_apart():
-    picked = select_rows(fake_benchmark(), DemoConfig(n_train=10, n_val=4, n_eval=6))
+    picked = select_rows(fake_benchmark(), DemoConfig(relations=CC, n_train=10, n_val=4, n_eval=6))
     assert [len(picked[s]) for s in ("train", "val", "eval")] == [10, 4, 6]
     assert not {r["group"] for r in picked["train"]} & {r["group"] for r in picked["val"]}
     assert all(r["relation"] == "country_capital" for s in picked.values() for r in s)
 
 
+def test_select_rows_stratifies_every_split_by_relation():
+    # one big relation (city_country, 6 cities per country group) and two small ones
+    def rows(split, relation, n, per_group):
+        return [{"id": f"{split}-{relation}{i}", "question": f"Q{i}?", "answers": ["A"], "relation": relation,
+                 "query_type": "knowledge-seeking", "group": f"{relation[:4]}{i // per_group}"} for i in range(n)]
+    dd = DatasetDict({split: Dataset.from_list(rows(split, "city_country", 120, 6) + rows(split, "element_symbol", 20, 1)
+                                               + rows(split, "state_capital", 20, 1)) for split in ("train", "eval")})
+    picked = select_rows(dd, DemoConfig(relations=("city_country", "element_symbol", "state_capital"),
+                                        n_train=24, n_val=9, n_eval=12))
+    for split, n in (("train", 8), ("val", 3), ("eval", 4)):
+        counts = Counter(r["relation"] for r in picked[split])
+        assert counts == {"city_country": n, "element_symbol": n, "state_capital": n}, (split, counts)
+    assert not {r["group"] for r in picked["train"]} & {r["group"] for r in picked["val"]}
+
+
 @pytest.mark.parametrize("config, match", [
     (DemoConfig(relations=("nope",)), "Unknown relation"),
-    (DemoConfig(n_train=30, n_val=4, n_eval=2), "asked for 34"),
+    (DemoConfig(relations=CC, n_train=30, n_val=4, n_eval=2), "asked for 34"),
 ])
 def test_select_rows_errors(config, match):
     with pytest.raises(ValueError, match=match):
