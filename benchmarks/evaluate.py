@@ -179,13 +179,19 @@ def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: i
     try:
         for start in range(0, len(pending), batch_size):
             batch = pending[start:start + batch_size]
-            prompts = [r["prompt"] for r in batch]
-            greedy = generate(model, tokenizer, prompts, max_new_tokens=max_new_tokens, batch_size=batch_size, seed=seed)
-            judged = [r for r in batch if r["query_type"] != CREATIVE]
-            sampled = dict(zip((str(r["id"]) for r in judged), generate(
-                model, tokenizer, [r["prompt"] for r in judged], max_new_tokens=max_new_tokens, do_sample=True,
-                num_samples=k, temperature=temperature, top_p=top_p, batch_size=batch_size, seed=seed)
-            )) if k and judged else {}
+            judged = {str(r["id"]) for r in batch if r["query_type"] != CREATIVE} if k else set()
+            # judged questions: greedy answer and k samples from one shared prompt encoding
+            both = [r for r in batch if str(r["id"]) in judged]
+            outs = dict(zip((str(r["id"]) for r in both), generate(
+                model, tokenizer, [r["prompt"] for r in both], max_new_tokens=max_new_tokens, do_sample=True,
+                with_greedy=True, num_samples=k, temperature=temperature, top_p=top_p, batch_size=batch_size,
+                seed=seed))) if both else {}
+            alone = [r for r in batch if str(r["id"]) not in judged]
+            outs.update(zip((str(r["id"]) for r in alone), generate(
+                model, tokenizer, [r["prompt"] for r in alone], max_new_tokens=max_new_tokens,
+                batch_size=batch_size, seed=seed)) if alone else [])
+            greedy = [outs[str(r["id"])][:1] for r in batch]
+            sampled = {key: outs[key][1:] for key in judged}
             for row, g in zip(batch, greedy):
                 record = _record(row, g[0], sampled.get(str(row["id"]), []), k)
                 done[str(row["id"])] = record

@@ -74,3 +74,41 @@ def test_bad_arguments_raise_before_generating(lm, prompts):
 
 def test_generation_mean_of_empty_is_nan():
     assert math.isnan(Generation("", 0.0, 0).mean_logprob)
+
+
+def test_greedy_row_beside_samples_equals_plain_greedy(lm, prompts):
+    model, tok = lm
+    plain = generate(model, tok, prompts, max_new_tokens=10, batch_size=6)
+    both = generate(model, tok, prompts, max_new_tokens=10, do_sample=True, num_samples=3, with_greedy=True,
+                    batch_size=8, seed=1)
+    assert [len(g) for g in both] == [4] * len(prompts)
+    for p, b in zip(plain, both):
+        assert b[0].text == p[0].text and b[0].num_tokens == p[0].num_tokens
+        assert b[0].sum_logprob == pytest.approx(p[0].sum_logprob, abs=1e-3)
+        assert all(math.isnan(s.sum_logprob) for s in b[1:])  # only greedy responses are scored
+    texts = {s.text for b in both for s in b[1:]}
+    assert len(texts) > 1  # the sample rows really sample
+
+
+def test_shared_prompt_encoding_samples_what_plain_generate_samples(lm, prompts):
+    # one encoding of the prompt, its cache repeated per sample, must not change the distribution:
+    # with the same seed, the tokens equal those of generate(num_return_sequences=k)
+    from benchmarks.generation import _shared_prefill
+
+    model, tok = lm
+    tok.padding_side = "left"
+    texts = render_prompts(tok, prompts[:3])
+    enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=False)
+    kwargs = dict(max_new_tokens=8, do_sample=True, top_k=0, pad_token_id=tok.pad_token_id)
+    with torch.inference_mode():
+        torch.manual_seed(3)
+        plain = model.generate(**enc, num_return_sequences=2, **kwargs)
+        torch.manual_seed(3)
+        shared = model.generate(**_shared_prefill(model, enc, 2), **kwargs)
+    assert torch.equal(plain, shared)
+
+
+def test_with_greedy_needs_sampling(lm, prompts):
+    model, tok = lm
+    with pytest.raises(ValueError, match="with_greedy"):
+        generate(model, tok, prompts, with_greedy=True)
