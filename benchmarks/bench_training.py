@@ -65,7 +65,7 @@ def train_run(run: str, out: Path, config) -> dict:
     """Train one RL row from the warm start and evaluate it (resumable: skipped when its eval exists)."""
     from rewards.knowledge import KnowledgeLabels
     from shaping.demo_config import is_done
-    from shaping.demo_stages import _evaluate, _load, _rows, _val_rows
+    from shaping.demo_stages import _evaluate, _load, _rows, _val_rows, training_rows
     from shaping.recipe import RLSettings, train_policy
     from shaping.selection import ValidationSelectionCallback
 
@@ -91,7 +91,8 @@ def train_run(run: str, out: Path, config) -> dict:
                           prompts_per_step=config.prompts_per_step, num_generations=config.num_generations,
                           max_completion_length=config.max_completion_length, seed=config.seed)
     t0 = time.monotonic()
-    policy, history = train_policy(model, tokenizer, reward_for(run, out, labels, config), rows["train"],
+    policy, history = train_policy(model, tokenizer, reward_for(run, out, labels, config),
+                                   training_rows(rows["train"], labels, config),
                                    output_dir=d / "run", settings=settings, trainer=config.trainer,
                                    callbacks=callbacks)
     seconds = time.monotonic() - t0

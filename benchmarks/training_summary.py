@@ -4,6 +4,11 @@ The demo and ``benchmarks/bench_training.py`` compare several policies on the sa
 questions against the base model. "Known" questions are those the *base* model answers
 right greedily, so ``abstain_known`` measures how much of what the base model knew a
 trained policy gave up by declining.
+
+The rates and targets are computed on *answerable* questions only. On a question with no
+true answer (``answers == []``) declining is judged correct, so mixing those rows in would
+let a policy that declines everything look as accurate as the base model; they get their
+own column, ``declined_unanswerable``.
 """
 
 from __future__ import annotations
@@ -33,13 +38,26 @@ def summary_row(results: Any, base: Any) -> dict[str, float]:
     df = df[df["outcome"].notna()]
     if df.empty:
         raise ValueError("No judged rows (all outcomes are null); evaluate knowledge-seeking questions.")
+    unanswerable = df[_unanswerable(df)]
+    df = df[~_unanswerable(df)]
+    if df.empty:
+        raise ValueError("Every judged row is unanswerable (answers == []); the rates need answerable questions.")
+    base_df = base_df[~_unanswerable(base_df)]
     known_ids = set(base_df.loc[base_df["outcome"] == "correct", "id"].astype(str))
     rates = {o: float((df["outcome"] == o).mean()) for o in ("correct", "abstain", "wrong")}
     known = df[df["id"].astype(str).isin(known_ids)]
     rates["truthfulness"] = rates["correct"] - rates["wrong"]
     rates["abstain_known"] = float((known["outcome"] == "abstain").mean()) if len(known) else float("nan")
+    # on a question with no true answer, declining is judged correct and anything else wrong
+    rates["declined_unanswerable"] = float((unanswerable["outcome"] != "wrong").mean()) if len(unanswerable) else float("nan")
     rates["n"] = int(len(df))
     return rates
+
+
+def _unanswerable(df: pd.DataFrame) -> pd.Series:
+    if "answers" not in df.columns:
+        return pd.Series(False, index=df.index)
+    return df["answers"].map(lambda a: a is not None and hasattr(a, "__len__") and len(a) == 0)
 
 
 def summary_table(named_results: Mapping[str, Any], base: Any) -> pd.DataFrame:
@@ -59,7 +77,8 @@ def summary_table(named_results: Mapping[str, Any], base: Any) -> pd.DataFrame:
         row["hallucination_cut"] = 1 - row["wrong"] / ref["wrong"] if ref["wrong"] else float("nan")
         rows[name] = row
     table = pd.DataFrame.from_dict(rows, orient="index")
-    return table[["correct", "abstain", "wrong", "truthfulness", "abstain_known", "accuracy_kept", "hallucination_cut", "n"]]
+    return table[["correct", "abstain", "wrong", "truthfulness", "abstain_known", "accuracy_kept", "hallucination_cut",
+                  "declined_unanswerable", "n"]]
 
 
 def target_checks(table: pd.DataFrame, row: str) -> dict[str, bool]:
@@ -84,7 +103,7 @@ def target_checks(table: pd.DataFrame, row: str) -> dict[str, bool]:
 
 def markdown(table: pd.DataFrame, *, digits: int = 3) -> str:
     """The table as GitHub Markdown (rates as percentages)."""
-    pct = ["correct", "abstain", "wrong", "abstain_known", "accuracy_kept", "hallucination_cut"]
+    pct = ["correct", "abstain", "wrong", "abstain_known", "accuracy_kept", "hallucination_cut", "declined_unanswerable"]
     lines = ["| policy | " + " | ".join(table.columns) + " |", "|---" * (len(table.columns) + 1) + "|"]
     for name, r in table.iterrows():
         cells = []

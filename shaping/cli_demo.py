@@ -23,7 +23,7 @@ from pathlib import Path
 from .demo_config import DemoConfig, mark_done, plan_stages, quick, stage_dir, validate
 
 logger = logging.getLogger("shaping.demo")
-_CONFIG_FIELDS = [f.name for f in fields(DemoConfig) if f.name not in ("extra", "relations", "warm_start")]
+_CONFIG_FIELDS = [f.name for f in fields(DemoConfig) if f.name not in ("extra", "relations", "warm_start", "balance_known")]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--relations", nargs="+", help="Knowledge relations to use (default: country_capital).")
     parser.add_argument("--no-warm-start", dest="warm_start", action="store_false", default=None,
                         help="Skip the R-Tuning warm start.")
+    parser.add_argument("--no-balance-known", dest="balance_known", action="store_false", default=None,
+                        help="Train on the questions as drawn instead of balancing known and unknown ones.")
     defaults = DemoConfig()
     for name in _CONFIG_FIELDS:
         value = getattr(defaults, name)
@@ -57,6 +59,8 @@ def config_from_args(args: argparse.Namespace) -> DemoConfig:
         config.relations = tuple(args.relations)
     if args.warm_start is not None:
         config.warm_start = args.warm_start
+    if getattr(args, "balance_known", None) is not None:
+        config.balance_known = args.balance_known
     validate(config, args.out)
     return config
 

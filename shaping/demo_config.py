@@ -46,8 +46,13 @@ class DemoConfig:
     """Run the balanced R-Tuning warm start before RL."""
     warm_per_class: int = 45
     """Right answers and "I don't know." targets each (the light, balanced recipe)."""
-    warm_epochs: float = 1.0
-    warm_lr: float = 1e-5
+    warm_epochs: float = 2.0
+    warm_lr: float = 2e-5
+    warm_idk_max_p: float = 0.0
+    """"I don't know." targets only for questions whose sampled P(correct) is at most this
+    (0.0: no sample was right); half-known questions get no target. 1.0 turns the filter off."""
+    balance_known: bool = True
+    """Repeat the rarer of known / unknown training questions so RL sees both equally often."""
     trainer: str = "ppo"
     """"ppo" (ours) or "grpo" (TRL's GRPOTrainer)."""
     # RL defaults come from RLSettings, so the demo and train_policy cannot drift apart
@@ -102,6 +107,8 @@ def validate(config: DemoConfig, out_dir: str | Path) -> None:
         raise ValueError(f"min_accuracy_ratio={c.min_accuracy_ratio} must lie in [0, 1].")
     if not c.correct > c.abstain > c.wrong:
         raise ValueError(f"correct={c.correct}, abstain={c.abstain}, wrong={c.wrong} must order correct > abstain > wrong.")
+    if not 0.0 <= c.warm_idk_max_p <= 1.0:
+        raise ValueError(f"warm_idk_max_p={c.warm_idk_max_p} must lie in [0, 1] (1.0 turns the filter off).")
     if c.learning_rate <= 0 or c.warm_lr <= 0 or c.kl_coef < 0:
         raise ValueError(f"learning_rate={c.learning_rate}, warm_lr={c.warm_lr} must be > 0 and kl_coef={c.kl_coef} >= 0.")
     if not c.relations:

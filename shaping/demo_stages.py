@@ -80,7 +80,9 @@ def stage_warm_start(out: Path, config: DemoConfig) -> None:
     train_ids = {r["id"] for r in rows["train"]}
     results = pd.read_json(out / "base-eval" / "train.jsonl", lines=True)
     results = results[results["id"].isin(train_ids)]
-    dataset = build_rtuning_dataset(results, max_per_class=config.warm_per_class, seed=config.seed)
+    idk_max_p = config.warm_idk_max_p if config.warm_idk_max_p < 1.0 else None
+    dataset = build_rtuning_dataset(results, max_per_class=config.warm_per_class, idk_max_p=idk_max_p,
+                                    seed=config.seed)
     model, tokenizer = _load(config.model)
     tuned = warm_start(model, tokenizer, dataset, epochs=config.warm_epochs, lr=config.warm_lr,
                        output_dir=d / "model", seed=config.seed)
@@ -93,6 +95,13 @@ def _val_rows(out: Path) -> tuple[list[dict], float]:
     val = [{**r, "known": base.loc[r["id"], "outcome"] == "correct"} for r in rows["val"]]
     accuracy = sum(r["known"] for r in val) / len(val)
     return val, accuracy
+
+
+def training_rows(rows: list[dict], labels: KnowledgeLabels, config: DemoConfig) -> list[dict]:
+    """The RL prompts: the training questions, known and unknown balanced when configured."""
+    from .recipe import balance_by_knowledge
+
+    return balance_by_knowledge(rows, labels) if config.balance_known else rows
 
 
 def stage_train(out: Path, config: DemoConfig) -> None:
@@ -118,7 +127,8 @@ def stage_train(out: Path, config: DemoConfig) -> None:
                           prompts_per_step=config.prompts_per_step, num_generations=config.num_generations,
                           max_completion_length=config.max_completion_length, seed=config.seed)
     t0 = time.monotonic()
-    policy, history = train_policy(model, tokenizer, reward, rows["train"], output_dir=d / "run",
+    policy, history = train_policy(model, tokenizer, reward, training_rows(rows["train"], labels, config),
+                                   output_dir=d / "run",
                                    settings=settings, trainer=config.trainer, callbacks=callbacks)
     seconds = time.monotonic() - t0
     (d / "timing.json").write_text(json.dumps({"train_seconds": seconds, "seconds_per_step": seconds / config.steps}))
@@ -166,7 +176,9 @@ def stage_report(out: Path, config: DemoConfig) -> None:
     selection = json.loads((out / "train" / "selection.json").read_text())
     best = selection.get("best") or {}
     lines = ["# Demo summary", "", f"Held-out questions: {int(table['n'].iloc[0])} ({', '.join(config.relations)}; "
-             "entities unseen in training). Greedy decoding.", "", markdown(table), "",
+             "entities unseen in training). Greedy decoding. Rates over the answerable questions; "
+             "declined_unanswerable: declines among those with no true answer (fictitious entities).", "",
+             markdown(table), "",
              "abstain_known: declines among the questions the base model answers right.", "",
              "## Targets", ""] + [f"- {k}: {'yes' if v else 'NO'}" for k, v in checks.items()] + [
              "", f"Selected checkpoint: step {best.get('step', 'final')} (validation truthfulness "

@@ -80,6 +80,33 @@ def shaped_reward(
     return DominanceSafe(truth, RewardModelReward(str(rm_path)), band=band)
 
 
+def balance_by_knowledge(rows: Sequence[dict], labels: KnowledgeLabels, *, key: str = "id") -> list[dict]:
+    """Repeat the rarer of known / not-known questions so RL sees both about equally often.
+
+    A small model knows a minority of its training questions, so most RL prompts say
+    "declining pays here" and few say "answer: you know this"; the policy then learns to
+    decline everywhere. Balancing the prompts makes both lessons equally frequent. Rows
+    without a label count as not known; the order is known/unknown interleaved.
+
+    >>> labels = KnowledgeLabels({"a": 1.0, "b": 0.0, "c": 0.0, "d": 0.0})
+    >>> [r["id"] for r in balance_by_knowledge([{"id": k} for k in "abcd"], labels)]
+    ['b', 'a', 'c', 'a', 'd', 'a']
+    """
+    known = [r for r in rows if labels.is_known(str(r[key]))]
+    unknown = [r for r in rows if not labels.is_known(str(r[key]))]
+    if not known or not unknown:
+        logger.warning("balance_by_knowledge: %d known and %d unknown questions; nothing to balance.",
+                       len(known), len(unknown))
+        return list(rows)
+    n = max(len(known), len(unknown))
+    big, small = (unknown, known) if len(unknown) >= len(known) else (known, unknown)
+    out = []
+    for i in range(n):
+        out += [big[i], small[i % len(small)]] if len(unknown) >= len(known) else [small[i % len(small)], big[i]]
+    logger.info("balanced RL prompts: %d known, %d unknown -> %d rows", len(known), len(unknown), len(out))
+    return out
+
+
 def training_dataset(rows: Sequence[dict]):
     """The RL training set: the prompt plus the columns rewards read, nothing else."""
     from datasets import Dataset

@@ -45,6 +45,7 @@ def build_rtuning_dataset(
     *,
     balance: bool = True,
     max_per_class: int | None = None,
+    idk_max_p: float | None = None,
     idk_text: str = IDK_TEXT,
     system_prompt: str = SYSTEM_PROMPT,
     seed: int = 0,
@@ -58,6 +59,11 @@ def build_rtuning_dataset(
         balance: use as many "I don't know." targets as right answers (and vice versa),
             so the warm start does not tilt the policy into abstaining.
         max_per_class: cap on each of the two classes (e.g. 45).
+        idk_max_p: when given, only questions the policy reliably does not know get the
+            "I don't know." target: a wrong greedy answer *and* a sampled ``p_correct`` at
+            or below this (e.g. 0.0: no sample was right). Questions it half knows get no
+            target at all, so the warm start does not teach declining what sampling shows
+            it can answer. Needs a ``p_correct`` column (``evaluate_policy(k >= 1)``).
         seed: shuffles the pairs and picks which rows a cap keeps.
 
     Returns:
@@ -78,8 +84,14 @@ def build_rtuning_dataset(
     missing = [c for c in ("response", "outcome") if rows and c not in rows[0]]
     if missing:
         raise KeyError(f"Results need the columns {missing}; they have {sorted(rows[0])}. Pass evaluation results.")
+    if idk_max_p is not None and not 0.0 <= idk_max_p < 1.0:
+        raise ValueError(f"idk_max_p={idk_max_p} must lie in [0, 1) (0.0: only questions no sample got right).")
+    if idk_max_p is not None and rows and not any("p_correct" in r for r in rows):
+        raise KeyError("idk_max_p needs a p_correct column; evaluate the policy with k >= 1 samples per question.")
     right = [r for r in rows if r.get("outcome") == "correct" and str(r["response"]).strip()]
     other = [r for r in rows if r.get("outcome") in ("wrong", "abstain")]
+    if idk_max_p is not None:
+        other = [r for r in other if r.get("p_correct") is not None and float(r["p_correct"]) <= idk_max_p]
     if not right or not other:
         raise ValueError(
             f"R-Tuning needs both right ({len(right)}) and wrong/abstained ({len(other)}) answers; "

@@ -30,7 +30,22 @@ def test_table_ratios_and_targets():
     assert not checks["accuracy_kept >= 0.9"] and not checks["abstain_known <= 0.10"]
     assert not target_checks(table, "base")["hallucination_cut >= 0.5"]
     text = markdown(table)
-    assert "| good | 50.0% | 25.0% | 25.0% | 0.250 | 0.0% | 100.0% | 50.0% | 4 |" in text
+    assert "| good | 50.0% | 25.0% | 25.0% | 0.250 | 0.0% | 100.0% | 50.0% | - | 4 |" in text
+
+
+def test_unanswerable_rows_are_kept_out_of_the_rates():
+    # declining a question with no true answer is judged correct; counted in, a policy that
+    # declines everything would look as accurate as the base model
+    base = [{"id": "a", "answers": ["A"], "outcome": "correct"}, {"id": "b", "answers": ["B"], "outcome": "wrong"},
+            {"id": "f", "answers": [], "outcome": "wrong"}]
+    declines_all = [{"id": "a", "answers": ["A"], "outcome": "abstain"}, {"id": "b", "answers": ["B"], "outcome": "abstain"},
+                    {"id": "f", "answers": [], "outcome": "correct"}]
+    row = summary_row(declines_all, base)
+    assert (row["correct"], row["abstain"], row["n"]) == (0.0, 1.0, 2)
+    assert row["abstain_known"] == 1.0 and row["declined_unanswerable"] == 1.0
+    assert summary_row(base, base)["declined_unanswerable"] == 0.0
+    with pytest.raises(ValueError, match="unanswerable"):
+        summary_row([{"id": "f", "answers": [], "outcome": "correct"}], base)
 
 
 def test_errors():

@@ -69,3 +69,14 @@ def test_tiny_ppo_run_logs_knowledge_rates_and_selects(tmp_path):
     assert any("known/abstain_rate" in h or "unknown/abstain_rate" in h for h in steps)
     assert [h["step"] for h in selector.history] == [0, 1, 2] and selector.best is not None
     assert policy is not None
+
+
+def test_balance_by_knowledge_repeats_the_rarer_kind():
+    from rewards.knowledge import KnowledgeLabels
+    from shaping.recipe import balance_by_knowledge
+
+    labels = KnowledgeLabels({"k1": 1.0, "u1": 0.0, "u2": 0.25, "u3": 0.0})
+    rows = [{"id": i} for i in ("k1", "u1", "u2", "u3", "new")]  # "new" has no label: not known
+    out = [r["id"] for r in balance_by_knowledge(rows, labels)]
+    assert out == ["u1", "k1", "u2", "k1", "u3", "k1", "new", "k1"]
+    assert [r["id"] for r in balance_by_knowledge(rows[1:], labels)] == ["u1", "u2", "u3", "new"]  # nothing known

@@ -37,6 +37,20 @@ def test_unbalanced_and_capped():
     assert len(capped) == 4
 
 
+def test_idk_only_where_no_sample_was_right():
+    rows = results(n_right=3, n_wrong=4)
+    for row, p in zip(rows[3:7], (0.0, 0.0, 0.25, 0.75)):  # two reliably unknown, two half-known wrong ones
+        row["p_correct"] = p
+    ds = build_rtuning_dataset(rows, balance=False, idk_max_p=0.0)
+    idk = sorted(r["prompt"][-1]["content"] for r in ds if r["target"] == "idk")
+    assert idk == ["Capital of W0?", "Capital of W1?"]
+    assert len(build_rtuning_dataset(rows, balance=False, idk_max_p=0.25)) == 3 + 3
+    with pytest.raises(ValueError, match="idk_max_p=1.0"):
+        build_rtuning_dataset(rows, idk_max_p=1.0)
+    with pytest.raises(KeyError, match="p_correct"):
+        build_rtuning_dataset(results(), idk_max_p=0.0)
+
+
 def test_chat_prompt_column_is_kept():
     rows = results(1, 1)
     rows[0]["prompt"] = [{"role": "user", "content": "custom"}]
