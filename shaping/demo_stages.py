@@ -90,10 +90,13 @@ def stage_warm_start(out: Path, config: DemoConfig) -> None:
 
 
 def _val_rows(out: Path) -> tuple[list[dict], float]:
+    """Validation rows marked ``known`` (the base model's greedy answer was right) and the
+    base model's accuracy over the answerable ones (the selection's accuracy reference)."""
     rows = _rows(out)
     base = pd.read_json(out / "base-eval" / "train.jsonl", lines=True).set_index("id")
-    val = [{**r, "known": base.loc[r["id"], "outcome"] == "correct"} for r in rows["val"]]
-    accuracy = sum(r["known"] for r in val) / len(val)
+    val = [{**r, "known": bool(r["answers"]) and base.loc[r["id"], "outcome"] == "correct"} for r in rows["val"]]
+    answerable = [r for r in val if r["answers"]] or val
+    accuracy = sum(r["known"] for r in answerable) / len(answerable)
     return val, accuracy
 
 

@@ -82,10 +82,19 @@ class ValidationSelectionCallback(TrainerCallback):
         self._best_state: dict[str, Any] | None = None
 
     def evaluate(self, model, step: int) -> dict[str, float]:
-        """Greedy validation rates at ``step`` (also appended to :attr:`history`)."""
+        """Greedy validation rates at ``step`` (also appended to :attr:`history`).
+
+        The rates are over answerable rows; on rows with no true answer (``answers == []``)
+        declining is judged correct, so they are reported apart as ``val/declined_unanswerable``
+        and cannot lift the accuracy of a policy that declines everything over the floor.
+        """
         outcomes = [o[0] for o in sample_outcomes(model, self.tokenizer, self.rows, k=1, max_new_tokens=self.max_new_tokens)]
-        record = {"step": step, **{f"val/{k}": v for k, v in outcome_rates(outcomes).items()}}
-        known = [o for o, row in zip(outcomes, self.rows) if row.get("known")]
+        answerable = [o for o, row in zip(outcomes, self.rows) if len(row["answers"])]
+        record = {"step": step, **{f"val/{k}": v for k, v in outcome_rates(answerable or outcomes).items()}}
+        unanswerable = [o for o, row in zip(outcomes, self.rows) if not len(row["answers"])]
+        if unanswerable:
+            record["val/declined_unanswerable"] = sum(o != Outcome.WRONG for o in unanswerable) / len(unanswerable)
+        known = [o for o, row in zip(outcomes, self.rows) if row.get("known") and len(row["answers"])]
         if known:
             record["val/abstain_known"] = sum(o == Outcome.ABSTAIN for o in known) / len(known)
         self.history.append(record)

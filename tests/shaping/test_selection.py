@@ -45,6 +45,20 @@ def test_keeps_best_qualifying_checkpoint_and_restores_it(monkeypatch):
     assert [r["step"] for r in state.log_history] == [0, 2, 4]
 
 
+def test_unanswerable_rows_cannot_lift_accuracy_over_the_floor(monkeypatch):
+    # declining a question with no true answer is judged correct: counted in, a policy that
+    # declines everything would reach 50% accuracy here and pass a 0.4 floor
+    model, tok = tiny_policy()
+    monkeypatch.setattr(selection, "sample_outcomes", lambda m, t, rs, **kw: [["abstain" if r["answers"] else "correct"] for r in rs])
+    val = [{**r, "known": True} for r in rows(2)] + [{**r, "answers": []} for r in rows(2)]
+    cb = ValidationSelectionCallback(val, tok, every=1, min_accuracy=0.4)
+    record = cb.evaluate(model, 0)
+    assert record["val/correct"] == 0.0 and record["val/abstain"] == 1.0
+    assert record["val/declined_unanswerable"] == 1.0 and record["val/abstain_known"] == 1.0
+    cb.on_train_begin(None, TrainerState(), TrainerControl(), model=model)
+    assert cb.best is None
+
+
 def test_nothing_qualifies_keeps_final_weights(monkeypatch, tmp_path):
     model, tok = tiny_policy()
     monkeypatch.setattr(selection, "sample_outcomes", lambda m, t, rs, **kw: [["abstain"] for _ in rs])
