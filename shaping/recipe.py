@@ -33,7 +33,7 @@ class RLSettings:
 
     steps: int = 40
     """Optimizer steps."""
-    learning_rate: float = 3e-6
+    learning_rate: float = 5e-6
     """Adam learning rate."""
     kl_coef: float = 0.1
     """KL penalty to the starting policy (PPO ``kl_coef``, GRPO ``beta``)."""
