@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--model", default="smollm2")
     parser.add_argument("--questions", type=int, default=64, help="Questions for the batched run.")
     parser.add_argument("--baseline-questions", type=int, default=16, help="Questions for the one-at-a-time run.")
-    parser.add_argument("--batch-size", type=int, nargs="+", default=[16],
+    parser.add_argument("--batch-size", type=int, nargs="+", default=[32, 128],
                         help="One or more batch sizes for the batched run; the last is used for the full evaluation.")
     parser.add_argument("--max-new-tokens", type=int, default=48)
     parser.add_argument("--eval-questions", type=int, default=48, help="Questions for the full-evaluation timing.")

@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Evaluate only these relations (e.g. country_capital fictional_country_capital).")
     parser.add_argument("--limit", type=int, default=None, help="Evaluate only the first N questions of the split.")
     parser.add_argument("--k", type=int, default=4, help="Samples per question for the knowledge boundary (0: greedy only).")
-    parser.add_argument("--batch-size", type=int, default=32, help="Sequences per generate call (default: 32).")
+    parser.add_argument("--batch-size", type=int, default=128, help="Sequences decoded together (default: 128; a question with k samples takes k + 1).")
     parser.add_argument("--max-new-tokens", type=int, default=32, help="Longest response in tokens (default: 32).")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch CPU threads (default: one per core). On a machine busy with other jobs, 1 is often "

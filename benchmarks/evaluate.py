@@ -139,7 +139,7 @@ def _open_results(out_path: Path, done: list[dict], k: int):
     return out_path.open("a", encoding="utf-8")
 
 
-def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: int = 32, max_new_tokens: int = 32,
+def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: int = 128, max_new_tokens: int = 32,
                     out_path: str | Path | None = None, resume: bool = True, seed: int = 0,
                     temperature: float = 1.0, top_p: float = 1.0) -> pd.DataFrame:
     """Answer every question greedily and ``k`` times sampled, judge all, return one row per question.
@@ -148,7 +148,8 @@ def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: i
         dataset: a benchmark split (Dataset, DataFrame or list of dicts) with columns
             ``id``, ``question``, ``answers``, ``query_type`` (``prompt`` is used when present).
         k: samples per question for the knowledge boundary (0: greedy only).
-        batch_size: sequences per generate call (greedy) and questions per written batch.
+        batch_size: sequences decoded together (a judged question with k samples takes k + 1)
+            and questions per written batch.
         out_path: results.jsonl to append to after every batch (None: keep in memory only).
         resume: skip ids already in ``out_path``; False starts the file over.
 

@@ -2,10 +2,15 @@
 greedy or sampled decoding, and the log-probability of every greedy response.
 
 Prompts are sorted by token length before batching, so a batch holds prompts of similar
-length and wastes little compute on padding; results come back in the input order. The
-per-token log-probabilities of greedy responses are recorded during decoding by a logits
-processor (the log-softmax of the model's logits at each step, gathered at the chosen token),
-so no second forward pass and no (batch x steps x vocabulary) tensor is needed.
+length and wastes little compute on padding; results come back in the input order.
+
+The decoding loop (:func:`_decode`) is our own, on the model's key/value cache, for two
+savings ``model.generate`` does not make: each prompt is encoded once and its cache shared
+by its greedy row and its k sampled rows (``generate`` encodes the prompt once per
+returned sequence), and a row that has emitted its end-of-sequence token leaves the batch
+(``generate`` keeps decoding it as padding until the longest row ends). Greedy rows are
+identical to ``model.generate(do_sample=False)``; their per-token log-probabilities are
+summed while decoding, so no second forward pass is needed.
 
 >>> gens = generate(model, tokenizer, ["What is the capital of Peru?"])   # doctest: +SKIP
 >>> gens[0][0].text, round(gens[0][0].mean_logprob, 2)                     # doctest: +SKIP
@@ -14,6 +19,7 @@ so no second forward pass and no (batch x steps x vocabulary) tensor is needed.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import zlib
 from dataclasses import dataclass
@@ -21,7 +27,6 @@ from typing import Sequence
 
 import torch
 from tqdm.auto import tqdm
-from transformers import LogitsProcessor, LogitsProcessorList
 
 logger = logging.getLogger(__name__)
 
@@ -43,30 +48,6 @@ class Generation:
     @property
     def mean_logprob(self) -> float:
         return self.sum_logprob / self.num_tokens if self.num_tokens else float("nan")
-
-
-class _LogprobRecorder(LogitsProcessor):
-    """Keeps log-softmax(scores) of each step and gathers it at the token chosen next."""
-
-    def __init__(self) -> None:
-        self.prompt_len: int | None = None
-        self.last: torch.Tensor | None = None
-        self.steps: list[torch.Tensor] = []
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        if self.prompt_len is None:
-            self.prompt_len = input_ids.shape[1]
-        elif self.last is not None:
-            self.steps.append(self.last.gather(1, input_ids[:, -1:]).squeeze(1))
-        self.last = torch.log_softmax(scores.float(), dim=-1)
-        return scores
-
-    def token_logprobs(self, sequences: torch.Tensor) -> torch.Tensor:
-        """(rows, new tokens) log-probabilities of the generated tokens."""
-        steps = list(self.steps)
-        if self.last is not None and len(steps) < sequences.shape[1] - self.prompt_len:
-            steps.append(self.last.gather(1, sequences[:, -1:]).squeeze(1))
-        return torch.stack(steps, dim=1)
 
 
 def render_prompts(tokenizer, prompts: Sequence) -> list[str]:
@@ -91,43 +72,71 @@ def _eos_ids(model, tokenizer) -> set[int]:
     return {i for i in ids if i is not None}
 
 
-class _GreedyRows(LogitsProcessor):
-    """Makes every ``period``-th row (from row 0) deterministic: all mass on its arg-max token.
-
-    With this, one sampling call decodes a prompt's greedy answer beside its samples: the
-    greedy row draws from a one-hot distribution, which temperature and top-p leave as it is.
-    """
-
-    def __init__(self, period: int) -> None:
-        self.period = period
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        rows = scores[:: self.period]
-        onehot = torch.full_like(rows, float("-inf")).scatter_(1, rows.argmax(1, keepdim=True), 0.0)
-        scores = scores.clone()
-        scores[:: self.period] = onehot
-        return scores
+def _top_p_filter(logits: torch.Tensor, top_p: float) -> torch.Tensor:
+    """Nucleus filtering: keep the smallest set of tokens whose probability reaches ``top_p``."""
+    if top_p >= 1.0:
+        return logits
+    sorted_logits, order = logits.sort(dim=-1, descending=True)
+    probs = sorted_logits.softmax(-1)
+    drop = probs.cumsum(-1) - probs > top_p  # the first token is always kept
+    return logits.scatter(1, order, sorted_logits.masked_fill(drop, float("-inf")))
 
 
-def _shared_prefill(model, enc, copies: int):
-    """Run the prompts (all but their last token) once and repeat the cache ``copies`` times.
+@torch.inference_mode()
+def _decode(model, input_ids: torch.Tensor, attention_mask: torch.Tensor, *, per_prompt: int, greedy: bool,
+            max_new_tokens: int, temperature: float, top_p: float, eos: torch.Tensor,
+            generator: torch.Generator) -> tuple[list[list[int]], list[float]]:
+    """Decode ``per_prompt`` rows per left-padded prompt; rows leave the batch as they finish.
 
-    ``generate`` then decodes every copy from the same cached prefix instead of encoding
-    each prompt once per sample. Returns the ``generate`` keyword arguments, or None when the
-    prompts are too short to split (``generate`` then encodes them as usual).
+    Each prompt is encoded once; its key/value cache is repeated for its rows (the greedy
+    row first when ``greedy``, then the sampled ones). A row that emits an end-of-sequence
+    token is dropped from the cache, so the cost follows the tokens actually generated, not
+    the longest row times the batch. Returns the new tokens of every row (ending with the
+    end-of-sequence token when one came) and the summed log-probability of each greedy row
+    (NaN for sampled rows).
     """
     from transformers import DynamicCache
 
-    ids, mask = enc["input_ids"], enc["attention_mask"]
-    if copies < 2 or ids.shape[1] < 2:
-        return None
-    positions = (mask.long().cumsum(-1) - 1).clamp(min=0)  # what generate derives from a left-padded mask
+    positions = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)
     cache = DynamicCache(config=model.config)
-    model(input_ids=ids[:, :-1], attention_mask=mask[:, :-1], position_ids=positions[:, :-1],
-          past_key_values=cache, use_cache=True)
-    cache.batch_repeat_interleave(copies)
-    return dict(input_ids=ids.repeat_interleave(copies, 0), attention_mask=mask.repeat_interleave(copies, 0),
-                past_key_values=cache)
+    last_only = {"logits_to_keep": 1} if "logits_to_keep" in inspect.signature(model.forward).parameters else {}
+    out = model(input_ids=input_ids, attention_mask=attention_mask, position_ids=positions, past_key_values=cache,
+                use_cache=True, **last_only)
+    logits = out.logits[:, -1].float().repeat_interleave(per_prompt, 0)
+    if per_prompt > 1:
+        cache.batch_repeat_interleave(per_prompt)
+    mask = attention_mask.repeat_interleave(per_prompt, 0)
+    next_pos = positions[:, -1].repeat_interleave(per_prompt, 0) + 1
+    rows = input_ids.shape[0] * per_prompt
+    alive = torch.arange(rows, device=input_ids.device)
+    tokens: list[list[int]] = [[] for _ in range(rows)]
+    sums = [float("nan")] * rows
+    for step in range(max_new_tokens):
+        is_greedy = (alive % per_prompt == 0) if greedy else torch.zeros_like(alive, dtype=torch.bool)
+        chosen = logits.argmax(-1)
+        if not bool(is_greedy.all()):
+            probs = _top_p_filter(logits / temperature, top_p).softmax(-1)
+            sampled = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+            chosen = torch.where(is_greedy, chosen, sampled)
+        if bool(is_greedy.any()):
+            logprob = logits.log_softmax(-1).gather(1, chosen[:, None]).squeeze(1)
+            for row, lp in zip(alive[is_greedy].tolist(), logprob[is_greedy].tolist()):
+                sums[row] = lp if step == 0 else sums[row] + lp
+        for row, token in zip(alive.tolist(), chosen.tolist()):
+            tokens[row].append(token)
+        keep = ~torch.isin(chosen, eos)
+        if step == max_new_tokens - 1 or not bool(keep.any()):
+            break
+        if not bool(keep.all()):
+            index = keep.nonzero().squeeze(1)
+            cache.batch_select_indices(index)
+            alive, mask, next_pos, chosen = alive[index], mask[index], next_pos[index], chosen[index]
+        mask = torch.cat([mask, mask.new_ones(mask.shape[0], 1)], dim=1)
+        out = model(input_ids=chosen[:, None], attention_mask=mask, position_ids=next_pos[:, None],
+                    past_key_values=cache, use_cache=True)
+        logits = out.logits[:, -1].float()
+        next_pos = next_pos + 1
+    return tokens, sums
 
 
 @torch.inference_mode()
@@ -140,35 +149,16 @@ def _generate_batch(model, tokenizer, texts: list[str], *, max_new_tokens: int, 
     finally:
         tokenizer.padding_side = side
     per_prompt = int(greedy) + num_samples
-    recorder = _LogprobRecorder() if greedy else None
-    processors = [p for p in (recorder, _GreedyRows(per_prompt) if greedy and num_samples else None) if p]
-    kwargs = dict(max_new_tokens=max_new_tokens, do_sample=bool(num_samples), pad_token_id=tokenizer.pad_token_id,
-                  logits_processor=LogitsProcessorList(processors))
-    kwargs.update(temperature=temperature, top_p=top_p, top_k=0) if num_samples else kwargs.update(
-        temperature=None, top_p=None, top_k=None)
-    prompt_len = enc["input_ids"].shape[1]
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        shared = _shared_prefill(model, enc, per_prompt)
-        if shared is None:
-            sequences = model.generate(**enc, num_return_sequences=per_prompt, **kwargs)
-        else:
-            sequences = model.generate(**shared, **kwargs)
-    new = sequences[:, prompt_len:]
-    logprobs = recorder.token_logprobs(sequences) if recorder else None
-    eos = torch.tensor(sorted(_eos_ids(model, tokenizer)), device=new.device)
-    is_eos = torch.isin(new, eos)
-    # length = up to and including the first end-of-sequence token (padding after it is ignored)
-    lengths = torch.where(is_eos.any(1), is_eos.int().argmax(1) + 1, torch.full_like(is_eos[:, 0], new.shape[1], dtype=torch.long))
+    eos = torch.tensor(sorted(_eos_ids(model, tokenizer)), device=model.device)
+    generator = torch.Generator(device=model.device).manual_seed(seed)
+    tokens, sums = _decode(model, enc["input_ids"], enc["attention_mask"], per_prompt=per_prompt, greedy=greedy,
+                           max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, eos=eos,
+                           generator=generator)
     out: list[list[Generation]] = []
-    for row in range(new.shape[0]):
-        n = int(lengths[row])
-        text = tokenizer.decode(new[row, :n], skip_special_tokens=True).strip()
-        scored = logprobs is not None and row % per_prompt == 0
-        total = float(logprobs[row, :n].sum()) if scored else float("nan")
+    for row, ids in enumerate(tokens):
         if row % per_prompt == 0:
             out.append([])
-        out[-1].append(Generation(text, total, n))
+        out[-1].append(Generation(tokenizer.decode(ids, skip_special_tokens=True).strip(), sums[row], len(ids)))
     return out
 
 

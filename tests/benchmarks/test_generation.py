@@ -90,22 +90,49 @@ def test_greedy_row_beside_samples_equals_plain_greedy(lm, prompts):
     assert len(texts) > 1  # the sample rows really sample
 
 
-def test_shared_prompt_encoding_samples_what_plain_generate_samples(lm, prompts):
-    # one encoding of the prompt, its cache repeated per sample, must not change the distribution:
-    # with the same seed, the tokens equal those of generate(num_return_sequences=k)
-    from benchmarks.generation import _shared_prefill
-
+def test_greedy_rows_equal_transformers_generate(lm, prompts):
+    # our decoding loop (shared prompt cache, finished rows dropped) against the library's greedy search
     model, tok = lm
+    ours = generate(model, tok, prompts, max_new_tokens=12, batch_size=6)
     tok.padding_side = "left"
-    texts = render_prompts(tok, prompts[:3])
-    enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=False)
-    kwargs = dict(max_new_tokens=8, do_sample=True, top_k=0, pad_token_id=tok.pad_token_id)
-    with torch.inference_mode():
-        torch.manual_seed(3)
-        plain = model.generate(**enc, num_return_sequences=2, **kwargs)
-        torch.manual_seed(3)
-        shared = model.generate(**_shared_prefill(model, enc, 2), **kwargs)
-    assert torch.equal(plain, shared)
+    for prompt, mine in zip(render_prompts(tok, prompts), ours):
+        enc = tok([prompt], return_tensors="pt", add_special_tokens=False)
+        with torch.inference_mode():
+            ref = model.generate(**enc, max_new_tokens=12, do_sample=False, pad_token_id=tok.pad_token_id)
+        new = ref[0, enc["input_ids"].shape[1]:].tolist()
+        if tok.eos_token_id in new:
+            new = new[: new.index(tok.eos_token_id) + 1]
+        assert mine[0].num_tokens == len(new)
+        assert mine[0].text == tok.decode(new, skip_special_tokens=True).strip()
+
+
+def test_finished_rows_leave_the_batch(lm, prompts):
+    # a row that ends early must not change the rows that go on (their cache rows are re-indexed)
+    model, tok = lm
+    eos = tok.eos_token_id
+    with torch.no_grad():
+        saved = model.lm_head.weight[eos].clone()
+        model.lm_head.weight[eos] += 0.05  # make some rows stop early
+    try:
+        both = generate(model, tok, prompts, max_new_tokens=16, batch_size=6)
+        single = [generate(model, tok, [p], max_new_tokens=16, batch_size=1)[0] for p in prompts]
+    finally:
+        with torch.no_grad():
+            model.lm_head.weight[eos] = saved
+    lengths = [g[0].num_tokens for g in both]
+    assert min(lengths) < 16 == max(lengths)  # some rows stopped early, others ran to the limit
+    assert [g[0].text for g in both] == [g[0].text for g in single]
+    assert lengths == [g[0].num_tokens for g in single]
+
+
+def test_top_p_keeps_the_nucleus():
+    from benchmarks.generation import _top_p_filter
+
+    logits = torch.log(torch.tensor([[0.5, 0.3, 0.15, 0.05]]))
+    kept = torch.isfinite(_top_p_filter(logits, 0.7))
+    assert kept.tolist() == [[True, True, False, False]]
+    assert torch.isfinite(_top_p_filter(logits, 0.1)).sum() == 1  # the top token always stays
+    assert torch.equal(_top_p_filter(logits, 1.0), logits)
 
 
 def test_with_greedy_needs_sampling(lm, prompts):
