@@ -99,9 +99,11 @@ def _decode(model, input_ids: torch.Tensor, attention_mask: torch.Tensor, *, per
 
     positions = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)
     cache = DynamicCache(config=model.config)
-    last_only = {"logits_to_keep": 1} if "logits_to_keep" in inspect.signature(model.forward).parameters else {}
-    out = model(input_ids=input_ids, attention_mask=attention_mask, position_ids=positions, past_key_values=cache,
-                use_cache=True, **last_only)
+    params = inspect.signature(model.forward).parameters
+    last_only = {"logits_to_keep": 1} if "logits_to_keep" in params else {}
+    cache_arg = "cache" if "cache" in params else "past_key_values"  # transformers renames it in 5.x
+    out = model(input_ids=input_ids, attention_mask=attention_mask, position_ids=positions, use_cache=True,
+                **{cache_arg: cache}, **last_only)
     logits = out.logits[:, -1].float().repeat_interleave(per_prompt, 0)
     if per_prompt > 1:
         cache.batch_repeat_interleave(per_prompt)
@@ -133,7 +135,7 @@ def _decode(model, input_ids: torch.Tensor, attention_mask: torch.Tensor, *, per
             alive, mask, next_pos, chosen = alive[index], mask[index], next_pos[index], chosen[index]
         mask = torch.cat([mask, mask.new_ones(mask.shape[0], 1)], dim=1)
         out = model(input_ids=chosen[:, None], attention_mask=mask, position_ids=next_pos[:, None],
-                    past_key_values=cache, use_cache=True)
+                    use_cache=True, **{cache_arg: cache})
         logits = out.logits[:, -1].float()
         next_pos = next_pos + 1
     return tokens, sums
