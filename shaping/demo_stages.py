@@ -184,8 +184,10 @@ def stage_report(out: Path, config: DemoConfig) -> None:
              markdown(table), "",
              "abstain_known: declines among the questions the base model answers right.", "",
              "## Targets", ""] + [f"- {k}: {'yes' if v else 'NO'}" for k, v in checks.items()] + [
-             "", f"Selected checkpoint: step {best.get('step', 'final')} (validation truthfulness "
-             f"{best.get('val/truthfulness', float('nan')):.3f}, accuracy floor {selection['min_accuracy']:.3f}).",
+             "", (f"Selected checkpoint: step {best['step']} (validation truthfulness "
+                  f"{best['val/truthfulness']:.3f}, accuracy floor {selection['min_accuracy']:.3f})." if best else
+                  f"No checkpoint reached the validation accuracy floor ({selection['min_accuracy']:.3f}); "
+                  "the final weights were kept."),
              "", "Reports: report/base/report.md, report/after/report.md, report/compare/; curves: "
              "report/training_curves.png"]
     (out / "SUMMARY.md").write_text("\n".join(lines) + "\n")
