@@ -142,3 +142,7 @@ def test_report_stage_writes_summary_with_targets(tmp_path):
     assert "- hallucination_cut >= 0.5: yes" in summary and "- abstain_known <= 0.10: yes" in summary
     assert (tmp_path / "report" / "training_curves.png").exists()
     assert (tmp_path / "report" / "after" / "report.md").exists()
+    assert "Selected checkpoint: step 2 (validation truthfulness 0.250" in summary
+    (tmp_path / "train" / "selection.json").write_text(json.dumps({"best": None, "history": [], "min_accuracy": 0.3}))
+    stage_report(tmp_path, DemoConfig())
+    assert "No checkpoint reached the validation accuracy floor (0.300)" in (tmp_path / "SUMMARY.md").read_text()
