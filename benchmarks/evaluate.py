@@ -180,21 +180,20 @@ def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: i
     try:
         for start in range(0, len(pending), batch_size):
             batch = pending[start:start + batch_size]
-            judged = {str(r["id"]) for r in batch if r["query_type"] != CREATIVE} if k else set()
             # judged questions: greedy answer and k samples from one shared prompt encoding
-            both = [r for r in batch if str(r["id"]) in judged]
+            both, alone = [], []
+            for r in batch:
+                (both if k and r["query_type"] != CREATIVE else alone).append(r)
             outs = dict(zip((str(r["id"]) for r in both), generate(
                 model, tokenizer, [r["prompt"] for r in both], max_new_tokens=max_new_tokens, do_sample=True,
                 with_greedy=True, num_samples=k, temperature=temperature, top_p=top_p, batch_size=batch_size,
                 seed=seed))) if both else {}
-            alone = [r for r in batch if str(r["id"]) not in judged]
             outs.update(zip((str(r["id"]) for r in alone), generate(
                 model, tokenizer, [r["prompt"] for r in alone], max_new_tokens=max_new_tokens,
                 batch_size=batch_size, seed=seed)) if alone else [])
-            greedy = [outs[str(r["id"])][:1] for r in batch]
-            sampled = {key: outs[key][1:] for key in judged}
-            for row, g in zip(batch, greedy):
-                record = _record(row, g[0], sampled.get(str(row["id"]), []), k)
+            for row in batch:
+                gens = outs[str(row["id"])]  # greedy first, then the samples (none for greedy-only rows)
+                record = _record(row, gens[0], gens[1:], k)
                 done[str(row["id"])] = record
                 if fh is not None:
                     fh.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -172,7 +172,7 @@ def generate(model, tokenizer, prompts: Sequence, *, max_new_tokens: int = 48, d
     Args:
         prompts: chat prompts (lists of ``{"role", "content"}``) or already-rendered strings.
         do_sample: sample (with ``temperature``/``top_p``) instead of greedy decoding.
-        batch_size: sequences per ``model.generate`` call; with sampling a call holds
+        batch_size: sequences decoded together; a call holds
             ``max(1, batch_size // sequences per prompt)`` prompts.
         with_greedy: with ``do_sample``, also decode each prompt's greedy response in the
             same call (it comes first in the prompt's list, with its log-probability). The

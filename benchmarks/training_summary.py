@@ -38,8 +38,8 @@ def summary_row(results: Any, base: Any) -> dict[str, float]:
     df = df[df["outcome"].notna()]
     if df.empty:
         raise ValueError("No judged rows (all outcomes are null); evaluate knowledge-seeking questions.")
-    unanswerable = df[_unanswerable(df)]
-    df = df[~_unanswerable(df)]
+    no_answer = _unanswerable(df)
+    unanswerable, df = df[no_answer], df[~no_answer]
     if df.empty:
         raise ValueError("Every judged row is unanswerable (answers == []); the rates need answerable questions.")
     base_df = base_df[~_unanswerable(base_df)]

@@ -98,11 +98,9 @@ def balance_by_knowledge(rows: Sequence[dict], labels: KnowledgeLabels, *, key: 
         logger.warning("balance_by_knowledge: %d known and %d unknown questions; nothing to balance.",
                        len(known), len(unknown))
         return list(rows)
-    n = max(len(known), len(unknown))
-    big, small = (unknown, known) if len(unknown) >= len(known) else (known, unknown)
     out = []
-    for i in range(n):
-        out += [big[i], small[i % len(small)]] if len(unknown) >= len(known) else [small[i % len(small)], big[i]]
+    for i in range(max(len(known), len(unknown))):  # the shorter list cycles
+        out += [unknown[i % len(unknown)], known[i % len(known)]]
     logger.info("balanced RL prompts: %d known, %d unknown -> %d rows", len(known), len(unknown), len(out))
     return out
 
