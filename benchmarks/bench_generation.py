@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     from benchmarks.data import all_rows, chat_prompt
     from benchmarks.evaluate import evaluate_policy
-    from benchmarks.generation import generate
+    from shaping.generation import generate
     from shaping.models import load_policy
 
     model, tokenizer = load_policy(args.model)

@@ -26,8 +26,9 @@ from typing import Any, Iterable
 import pandas as pd
 from tqdm.auto import tqdm
 
+from shaping.generation import generate, render_prompts
+
 from .data.schema import CREATIVE, REQUIRED_COLUMNS, chat_prompt
-from .generation import generate, render_prompts
 
 logger = logging.getLogger(__name__)
 KNOWN_THRESHOLD = 0.5  # known <=> p_correct >= this

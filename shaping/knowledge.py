@@ -13,24 +13,17 @@ import logging
 import random
 from typing import Any, Mapping, Sequence
 
-import torch
-from tqdm.auto import tqdm
 from transformers import TrainerCallback
 
 from rewards import Outcome, query_text
 from rewards.knowledge import KnowledgeLabels
 from rewards.outcome import judge
 
+from .generation import generate
+
 logger = logging.getLogger(__name__)
 
 
-def _chat_text(tokenizer, prompt: Any) -> str:
-    if isinstance(prompt, str):
-        return prompt
-    return tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
-
-
-@torch.no_grad()
 def generate_responses(
     model,
     tokenizer,
@@ -40,36 +33,31 @@ def generate_responses(
     do_sample: bool = False,
     temperature: float = 1.0,
     max_new_tokens: int = 32,
-    batch_size: int = 32,
+    batch_size: int = 128,
+    seed: int = 0,
     desc: str = "generate",
 ) -> list[list[str]]:
     """Generate ``k`` responses per prompt (chat messages or text); returns one list per prompt.
+
+    Uses :func:`shaping.generation.generate` (each prompt encoded once, finished rows leave
+    the batch); the model is put in eval mode for the call and restored after.
 
     >>> generate_responses(model, tokenizer, [[{"role": "user", "content": "Hi"}]], k=2, do_sample=True)  # doctest: +SKIP
     [['Hello!', 'Hi there.']]
     """
     if k < 1:
         raise ValueError(f"k={k} must be >= 1.")
-    if tokenizer.pad_token is None:
-        raise ValueError("The tokenizer has no pad token; set tokenizer.pad_token = tokenizer.eos_token first.")
-    texts = [_chat_text(tokenizer, p) for p in prompts for _ in range(k)]
-    was_training, side = model.training, tokenizer.padding_side
+    if k > 1 and not do_sample:
+        raise ValueError(f"k={k} greedy responses would be identical; pass do_sample=True or k=1.")
+    was_training = model.training
     model.eval()
-    tokenizer.padding_side = "left"  # decoder-only generation needs left padding
-    outputs: list[str] = []
-    device = next(model.parameters()).device
     try:
-        for start in tqdm(range(0, len(texts), batch_size), desc=desc, leave=False):
-            enc = tokenizer(texts[start : start + batch_size], return_tensors="pt", padding=True).to(device)
-            kwargs = dict(do_sample=True, temperature=temperature, top_p=1.0, top_k=0) if do_sample else dict(
-                do_sample=False, temperature=None, top_p=None, top_k=None
-            )
-            out = model.generate(**enc, max_new_tokens=max_new_tokens, pad_token_id=tokenizer.pad_token_id, **kwargs)
-            outputs += tokenizer.batch_decode(out[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
+        gens = generate(model, tokenizer, prompts, max_new_tokens=max_new_tokens, do_sample=do_sample,
+                        num_samples=k, temperature=temperature, batch_size=batch_size, seed=seed, progress=True,
+                        desc=desc)
     finally:
-        tokenizer.padding_side = side
         model.train(was_training)
-    return [outputs[i * k : (i + 1) * k] for i in range(len(prompts))]
+    return [[g.text for g in row] for row in gens]
 
 
 def sample_outcomes(
@@ -144,7 +132,8 @@ class KnowledgeRefreshCallback(TrainerCallback):
         if self.limit and len(rows) > self.limit:
             rows = self._rng.sample(rows, self.limit)
         estimates = estimate_p_correct(
-            model, self.tokenizer, rows, k=self.k, key=self.key, max_new_tokens=self.max_new_tokens
+            model, self.tokenizer, rows, k=self.k, key=self.key, max_new_tokens=self.max_new_tokens,
+            seed=state.global_step,  # fresh samples at every refresh
         )
         newly = self.labels.update_many(estimates)
         record = {

@@ -31,6 +31,27 @@ def _records(results: Any) -> list[dict[str, Any]]:
     return [dict(r) for r in results]
 
 
+def _stratified_pairs(right: list[dict], other: list[dict], column: str, balance: bool) -> tuple[list, list]:
+    """Balance right / "I don't know." rows within each value of ``column``, values taken in turn."""
+    if not balance:
+        raise ValueError(f"stratify={column!r} balances within each {column}; it needs balance=True.")
+    rows = right + other
+    if rows and any(column not in r for r in rows):
+        raise KeyError(f"stratify={column!r}: the results have no {column!r} column; they have {sorted(rows[0])}.")
+    by_value: dict[Any, tuple[list, list]] = {}
+    for target, bucket in ((right, 0), (other, 1)):
+        for r in target:
+            by_value.setdefault(str(r[column]), ([], []))[bucket].append(r)
+    groups = [list(zip(rs, os)) for _, (rs, os) in sorted(by_value.items())]  # zip stops at the smaller
+    if not any(groups):
+        raise ValueError(f"No {column} has both a right answer and a wrong one; balance without stratify.")
+    turns = [pair for i in range(max(map(len, groups))) for g in groups if i < len(g) for pair in [g[i]]]
+    dropped = sorted(v for v, (rs, os) in by_value.items() if not rs or not os)
+    if dropped:
+        logger.info("R-Tuning: %s %s contribute no pairs (only right or only wrong answers)", column, dropped)
+    return [p[0] for p in turns], [p[1] for p in turns]
+
+
 def _prompt(row: Mapping[str, Any], system_prompt: str) -> list[dict[str, str]]:
     prompt = row.get("prompt")
     if isinstance(prompt, list) and prompt:
@@ -46,6 +67,7 @@ def build_rtuning_dataset(
     balance: bool = True,
     max_per_class: int | None = None,
     idk_max_p: float | None = None,
+    stratify: str | None = None,
     idk_text: str = IDK_TEXT,
     system_prompt: str = SYSTEM_PROMPT,
     seed: int = 0,
@@ -64,6 +86,12 @@ def build_rtuning_dataset(
             or below this (e.g. 0.0: no sample was right). Questions it half knows get no
             target at all, so the warm start does not teach declining what sampling shows
             it can answer. Needs a ``p_correct`` column (``evaluate_policy(k >= 1)``).
+        stratify: a column (e.g. ``"relation"``) to balance within: each of its values gets
+            as many right answers as "I don't know." targets (the smaller count of the two),
+            and a ``max_per_class`` cap takes the values in turn. Without it a relation the
+            model rarely knows gives mostly "I don't know." targets, and the warm start learns
+            to decline that *kind* of question instead of the questions it does not know.
+            Needs ``balance=True``.
         seed: shuffles the pairs and picks which rows a cap keeps.
 
     Returns:
@@ -100,7 +128,9 @@ def build_rtuning_dataset(
     rng = random.Random(seed)
     rng.shuffle(right)
     rng.shuffle(other)
-    if balance:
+    if stratify is not None:
+        right, other = _stratified_pairs(right, other, stratify, balance)
+    elif balance:
         n = min(len(right), len(other))
         right, other = right[:n], other[:n]
     if max_per_class:

@@ -9,7 +9,7 @@ from datasets import Dataset, DatasetDict
 
 import benchmarks.evaluate as ev
 from benchmarks.evaluate import as_rows, evaluate_policy, normalize_answer, read_results
-from benchmarks.generation import Generation
+from shaping.generation import Generation
 from tests.benchmarks.tiny_lm import question_rows, tiny_lm
 
 SCHEMA = ["id", "question", "answers", "query_type", "relation", "entity", "popularity", "passage", "response",

@@ -13,11 +13,13 @@ from .tiny import rows, tiny_policy
 
 def test_generate_and_judge_shapes():
     model, tok = tiny_policy()
+    side = tok.padding_side
+    model.train()
     texts = generate_responses(model, tok, [r["prompt"] for r in rows(3)], k=2, do_sample=True, max_new_tokens=4)
     assert [len(t) for t in texts] == [2, 2, 2] and all(isinstance(x, str) for t in texts for x in t)
     outcomes = sample_outcomes(model, tok, rows(3), k=1, max_new_tokens=4)
     assert all(o[0] in set(Outcome) for o in outcomes)
-    assert tok.padding_side == "right" or tok.padding_side == "left"  # restored, whatever it was
+    assert tok.padding_side == side and model.training  # padding side and train mode restored
 
 
 def test_estimate_p_correct_is_a_fraction_per_question():
@@ -32,6 +34,8 @@ def test_bad_rows_and_settings_raise():
         sample_outcomes(model, tok, [{"prompt": "q"}])
     with pytest.raises(ValueError, match="k=0"):
         generate_responses(model, tok, ["q"], k=0)
+    with pytest.raises(ValueError, match="identical"):
+        generate_responses(model, tok, ["q"], k=2)
     with pytest.raises(ValueError, match="every"):
         KnowledgeRefreshCallback(KnowledgeLabels(), rows(), tok, every=0)
     with pytest.raises(ValueError, match="knowledge-seeking"):

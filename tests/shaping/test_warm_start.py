@@ -51,6 +51,27 @@ def test_idk_only_where_no_sample_was_right():
         build_rtuning_dataset(results(), idk_max_p=0.0)
 
 
+def test_stratify_balances_within_each_relation():
+    rows = [dict(r, relation="capital") for r in results(n_right=3, n_wrong=1)[:4]]  # mostly known
+    rows += [dict(r, id="n" + r["id"], question="Atomic number of " + r["question"], relation="number")
+             for r in results(n_right=1, n_wrong=5)[:6]]  # mostly unknown
+    ds = build_rtuning_dataset(rows, stratify="relation")
+    per = {}
+    for row in ds:
+        rel = "number" if row["prompt"][-1]["content"].startswith("Atomic") else "capital"
+        per.setdefault(rel, []).append(row["target"])
+    # one right + one "I don't know." per relation; unstratified balance would give 4 + 4 with
+    # 5 of the 6 "number" rows as "I don't know." targets
+    assert {k: sorted(v) for k, v in per.items()} == {"capital": ["answer", "idk"], "number": ["answer", "idk"]}
+    assert len(build_rtuning_dataset(rows)) == 8
+    capped = build_rtuning_dataset(rows, stratify="relation", max_per_class=1)
+    assert sorted(r["target"] for r in capped) == ["answer", "idk"]
+    with pytest.raises(KeyError, match="'topic'"):
+        build_rtuning_dataset(rows, stratify="topic")
+    with pytest.raises(ValueError, match="balance=True"):
+        build_rtuning_dataset(rows, stratify="relation", balance=False)
+
+
 def test_chat_prompt_column_is_kept():
     rows = results(1, 1)
     rows[0]["prompt"] = [{"role": "user", "content": "custom"}]

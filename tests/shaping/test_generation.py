@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from benchmarks.data import chat_prompt
-from benchmarks.generation import Generation, generate, render_prompts
+from shaping.generation import Generation, generate, render_prompts
 from tests.benchmarks.tiny_lm import question_rows, tiny_lm
 
 
@@ -126,7 +126,7 @@ def test_finished_rows_leave_the_batch(lm, prompts):
 
 
 def test_top_p_keeps_the_nucleus():
-    from benchmarks.generation import _top_p_filter
+    from shaping.generation import _top_p_filter
 
     logits = torch.log(torch.tensor([[0.5, 0.3, 0.15, 0.05]]))
     kept = torch.isfinite(_top_p_filter(logits, 0.7))

@@ -1,4 +1,4 @@
-"""Batched generation for evaluation: chat template, left padding, length-sorted batches,
+"""Batched generation for evaluation and knowledge labels: chat template, left padding, length-sorted batches,
 greedy or sampled decoding, and the log-probability of every greedy response.
 
 Prompts are sorted by token length before batching, so a batch holds prompts of similar
@@ -166,7 +166,8 @@ def _generate_batch(model, tokenizer, texts: list[str], *, max_new_tokens: int, 
 
 def generate(model, tokenizer, prompts: Sequence, *, max_new_tokens: int = 48, do_sample: bool = False,
              num_samples: int = 1, temperature: float = 1.0, top_p: float = 1.0, batch_size: int = 16,
-             seed: int = 0, progress: bool = False, with_greedy: bool = False) -> list[list[Generation]]:
+             seed: int = 0, progress: bool = False, with_greedy: bool = False,
+             desc: str | None = None) -> list[list[Generation]]:
     """Generate ``num_samples`` responses per prompt in length-sorted, left-padded batches.
 
     Args:
@@ -179,6 +180,7 @@ def generate(model, tokenizer, prompts: Sequence, *, max_new_tokens: int = 48, d
             prompt is encoded once and its cache shared by the greedy row and the samples.
         seed: sampling seed; each batch is seeded from it and its first prompt, so a resumed
             run samples the same responses.
+        progress, desc: show a progress bar (over prompts), with this label.
 
     Returns:
         For each prompt, in input order, a list of ``num_samples`` :class:`Generation`
@@ -203,7 +205,8 @@ def generate(model, tokenizer, prompts: Sequence, *, max_new_tokens: int = 48, d
     samples = num_samples if do_sample else 0
     per_call = max(1, batch_size // (int(greedy) + samples))
     results: list[list[Generation] | None] = [None] * len(texts)
-    bar = tqdm(total=len(texts), desc="sampling" if do_sample else "generating", disable=not progress, unit="q")
+    bar = tqdm(total=len(texts), desc=desc or ("sampling" if do_sample else "generating"), disable=not progress,
+               unit="q", leave=False)
     for start in range(0, len(order), per_call):
         idx = order[start:start + per_call]
         batch_seed = (seed * 1_000_003 + zlib.crc32(texts[idx[0]].encode())) % 2**31
