@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="bench-training", help="Output folder (shared with `shaping demo --out`).")
     parser.add_argument("--steps", type=int, default=None, help="RL steps per run (default: the demo's 40).")
-    parser.add_argument("--limit", type=int, default=None, help="Held-out questions (default: the demo's 80).")
+    parser.add_argument("--limit", type=int, default=None, help="Held-out questions (default: the demo's n_eval).")
     parser.add_argument("--quick", action="store_true", help="Start from the demo's --quick settings.")
     parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS[:3]),
                         help="RL rows to train; ppo-shaped-selected reuses the demo's trained policy instead of "
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from benchmarks.plots import plot_comparison, plot_training_curves
-    from benchmarks.training_summary import markdown, summary_table
+    from benchmarks.training_summary import markdown, summary_table, uncertainty_section
     from shaping.cli_demo import _check_same_config
     from shaping.demo_config import DemoConfig, is_done, mark_done, quick, validate
     from shaping import demo_stages
@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{config.steps} {config.trainer.upper()} steps x {config.prompts_per_step} prompts x "
         f"{config.num_generations} samples, seed {config.seed}; all RL runs start from the warm start.", "",
         markdown(table), "",
+        *uncertainty_section(named, base), "",
         "Seconds per RL step: " + ", ".join(f"{r} {t['seconds_per_step']:.1f}" for r, t in timings.items()), "",
     ])
     (out / "results.md").write_text(text)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from .artifacts import results_frame
@@ -81,6 +82,94 @@ def summary_table(named_results: Mapping[str, Any], base: Any) -> pd.DataFrame:
                   "declined_unanswerable", "n"]]
 
 
+def _answerable_outcomes(results: Any) -> pd.Series:
+    df = results_frame(results)
+    df = df[df["outcome"].notna() & ~_unanswerable(df)]
+    return df.set_index(df["id"].astype(str))["outcome"]
+
+
+def bootstrap_intervals(named_results: Mapping[str, Any], base: Any, *, n_resamples: int = 2000,
+                        level: float = 0.9, seed: int = 0) -> pd.DataFrame:
+    """Paired bootstrap intervals of accuracy kept, hallucination cut and truthfulness.
+
+    Held-out sets here are small (a question is 1-2 points of a rate), so a target met or
+    missed by a few points may be noise. Each resample draws the answerable questions with
+    replacement and scores every policy *and* the base model on the same draw, so the
+    ratios keep their pairing. Returns one row per policy with ``<metric>_low`` /
+    ``<metric>_high`` columns (the central ``level`` interval).
+
+    >>> base = [{"id": str(i), "outcome": "correct" if i < 3 else "wrong"} for i in range(10)]
+    >>> ours = [{"id": str(i), "outcome": "correct" if i < 3 else "abstain"} for i in range(10)]
+    >>> t = bootstrap_intervals({"ours": ours}, base, n_resamples=200)
+    >>> float(t.loc["ours", "hallucination_cut_low"]), float(t.loc["ours", "accuracy_kept_high"])
+    (1.0, 1.0)
+    """
+    if not 0 < level < 1 or n_resamples < 1:
+        raise ValueError(f"level={level} must lie in (0, 1) and n_resamples={n_resamples} be >= 1.")
+    ref = _answerable_outcomes(base)
+    ids = ref.index.to_numpy()
+    if len(ids) == 0:
+        raise ValueError("The base results have no answerable judged questions to resample.")
+    codes = {"correct": 1, "wrong": -1}
+    base_codes = ref.map(codes).fillna(0).to_numpy()
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(ids), size=(n_resamples, len(ids)))
+    base_correct = (base_codes[draws] == 1).mean(1)
+    base_wrong = (base_codes[draws] == -1).mean(1)
+    lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
+    rows = {}
+    for name, results in named_results.items():
+        outcomes = _answerable_outcomes(results)
+        missing = set(ids) - set(outcomes.index)
+        if missing:
+            raise ValueError(f"{name!r} has no judged outcome for {len(missing)} of the base model's questions "
+                             f"(e.g. {sorted(missing)[0]!r}); evaluate every policy on the same questions.")
+        c = outcomes.loc[ids].map(codes).fillna(0).to_numpy()[draws]
+        correct, wrong = (c == 1).mean(1), (c == -1).mean(1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            metrics = {"accuracy_kept": correct / base_correct, "hallucination_cut": 1 - wrong / base_wrong,
+                       "truthfulness": correct - wrong}
+        row = {}
+        for metric, values in metrics.items():
+            values = values[np.isfinite(values)]
+            row[f"{metric}_low"], row[f"{metric}_high"] = (np.quantile(values, [lo, hi]) if len(values)
+                                                           else (float("nan"), float("nan")))
+        rows[name] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def selective_ceiling(base: Any, *, accuracy_kept: float = 0.9, confidence: str = "logprob") -> dict[str, float]:
+    """The most hallucination the base model could shed by declining its least confident answers.
+
+    Thresholds the base model's own ``confidence`` (a results column, e.g. the greedy
+    answer's mean log-probability) on the answerable questions and returns the largest
+    hallucination cut whose accuracy stays at or above ``accuracy_kept`` of the base's.
+    A trained policy that only learns *when* to decline, with no new knowledge, cannot do
+    better than a confidence it can read; when this ceiling is under the target, meeting
+    the target takes new accuracy, not only abstention.
+
+    >>> base = [{"id": str(i), "outcome": o, "logprob": lp} for i, (o, lp) in
+    ...         enumerate([("correct", -0.1), ("wrong", -0.9), ("wrong", -0.2), ("correct", -0.3)])]
+    >>> selective_ceiling(base)["hallucination_cut"]
+    0.5
+    """
+    from .selective import selective_sweep
+
+    df = results_frame(base)
+    df = df[df["outcome"].notna() & ~_unanswerable(df)]
+    if confidence not in df.columns or df[confidence].isna().all():
+        raise KeyError(f"The base results have no {confidence!r} column; evaluate with evaluate_policy (it "
+                       "records 'logprob') or pass another confidence column.")
+    df = df[df[confidence].notna()]
+    sweep = selective_sweep(df["outcome"].tolist(), df[confidence].to_numpy(dtype=float))
+    acc0, wrong0 = float((df["outcome"] == "correct").mean()), float((df["outcome"] == "wrong").mean())
+    ok = sweep[sweep["accuracy"] >= accuracy_kept * acc0 - 1e-12]
+    best = ok.loc[ok["hallucination_rate"].idxmin()]
+    return {"accuracy_kept": float(best["accuracy"] / acc0) if acc0 else float("nan"),
+            "hallucination_cut": float(1 - best["hallucination_rate"] / wrong0) if wrong0 else float("nan"),
+            "abstention": float(best["abstention_rate"]), "n": int(len(df))}
+
+
 def target_checks(table: pd.DataFrame, row: str) -> dict[str, bool]:
     """Whether ``row`` meets the targets (hallucination halved, 90% accuracy kept, best truthfulness,
     abstention on known questions <= 10%).
@@ -119,3 +208,26 @@ def markdown(table: pd.DataFrame, *, digits: int = 3) -> str:
                 cells.append(f"{v:.{digits}f}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def uncertainty_section(named_results: Mapping[str, Any], base: Any, *, level: float = 0.9) -> list[str]:
+    """Markdown lines: paired bootstrap intervals of every policy's ratios, and the base
+    model's selective ceiling (see :func:`bootstrap_intervals`, :func:`selective_ceiling`)."""
+    t = bootstrap_intervals(named_results, base, level=level)
+    lines = [f"## How sure (paired bootstrap over the questions, {level:.0%} intervals)", "",
+             "| policy | accuracy_kept | hallucination_cut | truthfulness |", "|---|---|---|---|"]
+    for name, r in t.iterrows():
+        lines.append(f"| {name} | {100 * r['accuracy_kept_low']:.0f}-{100 * r['accuracy_kept_high']:.0f}% | "
+                     f"{100 * r['hallucination_cut_low']:.0f}-{100 * r['hallucination_cut_high']:.0f}% | "
+                     f"{r['truthfulness_low']:.2f} to {r['truthfulness_high']:.2f} |")
+    try:
+        c = selective_ceiling(base)
+    except KeyError:  # results without a confidence column: no ceiling to report
+        return lines
+    lines += ["", f"Ceiling from the base model's own confidence: declining its least confident answers (mean "
+              f"log-probability) while keeping >= 90% of its accuracy cuts hallucination by at most "
+              f"{100 * c['hallucination_cut']:.0f}% on these {c['n']} questions."]
+    if c["hallucination_cut"] < TARGETS["hallucination_cut"]:
+        lines[-1] += (" A policy that only learns when to decline, with no new knowledge and no better confidence "
+                      f"than this, cannot reach a {TARGETS['hallucination_cut']:.0%} cut at 90% accuracy kept.")
+    return lines

@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true", help="A small run (under 10 minutes on 2 idle cores).")
     parser.add_argument("--force", action="store_true", help="Re-run every stage even when its outputs exist.")
     parser.add_argument("--plan", action="store_true", help="Print the stage plan and exit.")
-    parser.add_argument("--relations", nargs="+", help="Knowledge relations to use (default: country_capital).")
+    parser.add_argument("--relations", nargs="+", help="Knowledge relations to use (default: the ten in shaping.demo_config.DEMO_RELATIONS).")
     parser.add_argument("--no-warm-start", dest="warm_start", action="store_false", default=None,
                         help="Skip the R-Tuning warm start.")
     parser.add_argument("--no-balance-known", dest="balance_known", action="store_false", default=None,

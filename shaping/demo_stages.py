@@ -81,8 +81,9 @@ def stage_warm_start(out: Path, config: DemoConfig) -> None:
     results = pd.read_json(out / "base-eval" / "train.jsonl", lines=True)
     results = results[results["id"].isin(train_ids)]
     idk_max_p = config.warm_idk_max_p if config.warm_idk_max_p < 1.0 else None
+    stratify = None if config.warm_stratify == "none" else config.warm_stratify
     dataset = build_rtuning_dataset(results, max_per_class=config.warm_per_class, idk_max_p=idk_max_p,
-                                    seed=config.seed)
+                                    stratify=stratify, seed=config.seed)
     model, tokenizer = _load(config.model)
     tuned = warm_start(model, tokenizer, dataset, epochs=config.warm_epochs, lr=config.warm_lr,
                        output_dir=d / "model", seed=config.seed)
@@ -158,7 +159,7 @@ def stage_report(out: Path, config: DemoConfig) -> None:
     from benchmarks.compare import compare_reports
     from benchmarks.plots import plot_training_curves
     from benchmarks.report import write_report
-    from benchmarks.training_summary import markdown, summary_table, target_checks
+    from benchmarks.training_summary import markdown, summary_table, target_checks, uncertainty_section
 
     d = stage_dir_of(out, "report")
     base = pd.read_json(out / "base-eval" / "eval.jsonl", lines=True)
@@ -183,6 +184,7 @@ def stage_report(out: Path, config: DemoConfig) -> None:
              "declined_unanswerable: declines among those with no true answer (fictitious entities).", "",
              markdown(table), "",
              "abstain_known: declines among the questions the base model answers right.", "",
+             *uncertainty_section(named, base), "",
              "## Targets", ""] + [f"- {k}: {'yes' if v else 'NO'}" for k, v in checks.items()] + [
              "", (f"Selected checkpoint: step {best['step']} (validation truthfulness "
                   f"{best['val/truthfulness']:.3f}, accuracy floor {selection['min_accuracy']:.3f})." if best else

@@ -5,7 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from benchmarks.training_summary import markdown, summary_row, summary_table, target_checks
+from benchmarks.training_summary import (bootstrap_intervals, markdown, selective_ceiling, summary_row, summary_table,
+                                         target_checks, uncertainty_section)
 
 BASE = [{"id": "a", "outcome": "correct"}, {"id": "b", "outcome": "correct"}, {"id": "c", "outcome": "wrong"},
         {"id": "d", "outcome": "wrong"}, {"id": "e", "outcome": None}]
@@ -61,3 +62,46 @@ def test_no_known_questions_gives_nan():
     base = [{"id": "a", "outcome": "wrong"}]
     assert math.isnan(summary_row(base, base)["abstain_known"])
     assert markdown(pd.DataFrame({"abstain_known": [float("nan")]}, index=["x"])).endswith("| x | - |")
+
+
+def test_bootstrap_intervals_are_paired_and_bracket_the_point_estimate():
+    base = [{"id": str(i), "outcome": "correct" if i < 10 else "wrong", "answers": ["x"]} for i in range(40)]
+    # ours keeps 9 of 10 right answers and declines half of the 30 wrong ones
+    ours = [{"id": str(i), "outcome": "correct" if i < 9 else ("abstain" if i < 25 else "wrong"), "answers": ["x"]}
+            for i in range(40)]
+    ours.append({"id": "fict", "outcome": "wrong", "answers": []})  # unanswerable: not resampled
+    table = bootstrap_intervals({"ours": ours, "base": base}, base, n_resamples=500)
+    point = summary_table({"ours": ours}, base).loc["ours"]
+    for metric in ("accuracy_kept", "hallucination_cut", "truthfulness"):
+        low, high = table.loc["ours", f"{metric}_low"], table.loc["ours", f"{metric}_high"]
+        assert low < point[metric] < high, metric
+    # the base against itself: the ratios are exact on every paired resample
+    assert table.loc["base", "accuracy_kept_low"] == table.loc["base", "accuracy_kept_high"] == 1.0
+    assert table.loc["base", "hallucination_cut_low"] == table.loc["base", "hallucination_cut_high"] == 0.0
+    with pytest.raises(ValueError, match="same questions"):
+        bootstrap_intervals({"short": ours[:5]}, base)
+    with pytest.raises(ValueError, match="level"):
+        bootstrap_intervals({"ours": ours}, base, level=1.5)
+
+
+def test_selective_ceiling_thresholds_the_base_confidence():
+    # right answers are mostly confident; one wrong answer is more confident than a right one
+    rows = [("correct", -0.1), ("correct", -0.2), ("wrong", -0.25), ("correct", -0.3), ("wrong", -0.8),
+            ("wrong", -0.9), ("wrong", -1.0), ("correct", -1.1)]
+    base = [{"id": str(i), "outcome": o, "logprob": lp, "answers": ["x"]} for i, (o, lp) in enumerate(rows)]
+    # keeping >= 75% of 4 right answers allows declining the 4 least confident: 3 wrong + 1 right
+    ceiling = selective_ceiling(base, accuracy_kept=0.75)
+    assert ceiling["hallucination_cut"] == 0.75 and ceiling["accuracy_kept"] == 0.75 and ceiling["abstention"] == 0.5
+    assert selective_ceiling(base, accuracy_kept=1.0)["hallucination_cut"] == 0.0  # -1.1 is right: nothing to decline
+    with pytest.raises(KeyError, match="logprob"):
+        selective_ceiling([{"id": "a", "outcome": "correct"}])
+
+
+def test_uncertainty_section_lists_every_policy_and_the_ceiling():
+    base = [{"id": str(i), "outcome": "correct" if i < 4 else "wrong", "logprob": -i / 10, "answers": ["x"]}
+            for i in range(12)]
+    text = "\n".join(uncertainty_section({"base": base, "ours": base}, base))
+    assert "| ours | 100-100% | 0-0% |" in text and "cuts hallucination by at most 100%" in text
+    assert "cannot reach" not in text  # here confidence separates right from wrong perfectly
+    no_confidence = [{k: v for k, v in r.items() if k != "logprob"} for r in base]
+    assert "Ceiling" not in "\n".join(uncertainty_section({"base": no_confidence}, no_confidence))

@@ -22,6 +22,7 @@ def test_defaults_quick_and_flags(tmp_path):
                                    "--out", str(tmp_path / "o")))
     assert (quick.steps, quick.n_train, quick.relations, quick.warm_start) == (3, 48, ("a", "b"), False)
     assert quick.n_eval < full.n_eval and quick.k < full.k
+    assert config_from_args(parse("--warm-stratify", "none", "--out", str(tmp_path / "o"))).warm_stratify == "none"
 
 
 @pytest.mark.parametrize("argv, match", [
@@ -30,6 +31,7 @@ def test_defaults_quick_and_flags(tmp_path):
     (["--wrong", "2"], "correct > abstain > wrong"),
     (["--num-generations", "1"], "num_generations=1"),
     (["--min-accuracy-ratio", "2"], "min_accuracy_ratio"),
+    (["--warm-stratify", "topic"], "warm_stratify='topic'"),
 ])
 def test_bad_settings_fail_before_any_work(tmp_path, argv, match, caplog):
     with pytest.raises(ValueError, match=match):
