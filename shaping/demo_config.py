@@ -52,10 +52,12 @@ class DemoConfig:
     warm_idk_max_p: float = 0.0
     """"I don't know." targets only for questions whose sampled P(correct) is at most this
     (0.0: no sample was right); half-known questions get no target. 1.0 turns the filter off."""
-    warm_stratify: str = "relation"
-    """Balance right answers and "I don't know." targets within each relation ("none": over
-    all questions at once, so a relation the model rarely knows gives mostly "I don't know."
-    targets and the warm start learns to decline that kind of question)."""
+    warm_stratify: str = "none"
+    """"relation": balance right answers and "I don't know." targets within each relation, so
+    a relation the model rarely knows cannot teach "decline this kind of question". "none"
+    (default): balance over all questions at once. Measured on SmolLM2-135M (same 64 held-out
+    answerable questions, 2 epochs, lr 2e-5), stratifying left abstention on known questions
+    where it was (52.9% both) and moved accuracy by two questions (17.2% against 14.1%)."""
     balance_known: bool = True
     """Repeat the rarer of known / unknown training questions so RL sees both equally often."""
     trainer: str = "ppo"
