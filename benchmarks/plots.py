@@ -161,7 +161,7 @@ def plot_reward_vs_penalty(sweep: pd.DataFrame, out_path: str | os.PathLike, *,
 
 
 def plot_training_curves(log_history_records: Sequence[Mapping[str, Any]], out_path: str | os.PathLike, *,
-                         keys: Sequence[str] | None = None, title: str = "Training") -> Path:
+                         keys: Sequence[str] | None = None, title: str = "Training", smooth: int = 5) -> Path:
     """One small panel per logged metric against the step (e.g. a TRL ``state.log_history``).
 
     Args:
@@ -169,6 +169,9 @@ def plot_training_curves(log_history_records: Sequence[Mapping[str, Any]], out_p
             the record's position. Records without a key are skipped for that key.
         keys: metrics to draw; default: those of ``TRAINING_KEYS`` present, else every
             numeric key.
+        smooth: per-step RL metrics from a few prompts a step are noisy; a metric with more
+            than ``2 * smooth`` points is drawn faintly with its centred rolling mean over
+            ``smooth`` logged points on top (0 or 1: raw points only).
 
     >>> import tempfile
     >>> logs = [{"step": s, "objective/kl": 0.01 * s, "known/abstain_rate": 0.1} for s in range(5)]
@@ -197,7 +200,14 @@ def plot_training_curves(log_history_records: Sequence[Mapping[str, Any]], out_p
     for i, key in enumerate(keys):
         ax = fig.add_subplot(rows, cols, i + 1)
         points = [(r.get("step", j), r[key]) for j, r in enumerate(records) if isinstance(r.get(key), (int, float))]
-        ax.plot(*zip(*points), ".-", ms=3)
+        if smooth > 1 and len(points) > 2 * smooth:
+            steps, values = zip(*points)
+            ax.plot(steps, values, ".-", ms=2, lw=0.8, alpha=0.35, label="per step")
+            mean = pd.Series(values, dtype=float).rolling(smooth, center=True, min_periods=1).mean()
+            ax.plot(steps, mean, "-", lw=2, color="C0", label=f"mean of {smooth}")
+            ax.legend(fontsize=7, loc="best")
+        else:
+            ax.plot(*zip(*points), ".-", ms=3)
         ax.set_title(key, fontsize=9)
         ax.set_xlabel("step", fontsize=8)
         ax.grid(alpha=0.3)

@@ -60,3 +60,19 @@ def test_training_curves_default_and_chosen_keys(tmp_path):
         plots.plot_training_curves(records, tmp_path / "none.png", keys=["val/correct"])
     with pytest.raises(ValueError, match="from 0 records"):
         plots.plot_training_curves([], tmp_path / "empty.png")
+
+
+def test_training_curves_draw_a_rolling_mean_over_noisy_per_step_metrics(tmp_path, monkeypatch):
+    figures = []
+    real_save = plots.save_figure
+    monkeypatch.setattr(plots, "save_figure", lambda fig, path: figures.append(fig) or real_save(fig, path))
+    records = [{"step": s, "reward": float(s % 2)} for s in range(1, 21)]  # 0, 1, 0, 1, ...
+    records += [{"step": s, "val/correct": 0.1 * s} for s in (0, 10, 20)]
+    plots.plot_training_curves(records, tmp_path / "c.png", keys=["reward", "val/correct"], smooth=4)
+    reward_ax, val_ax = figures[-1].axes
+    raw, mean = reward_ax.get_lines()
+    assert list(raw.get_ydata()) == [float(s % 2) for s in range(1, 21)]
+    assert all(0.3 <= y <= 0.7 for y in mean.get_ydata()[2:-2])  # the alternation averages out
+    assert len(val_ax.get_lines()) == 1  # three points: nothing to smooth
+    plots.plot_training_curves(records, tmp_path / "raw.png", keys=["reward"], smooth=0)
+    assert len(figures[-1].axes[0].get_lines()) == 1
