@@ -15,6 +15,7 @@ import argparse
 import json
 import logging
 import random
+import shutil
 import time
 from collections import Counter
 from dataclasses import fields
@@ -93,9 +94,17 @@ def run(args: argparse.Namespace) -> int:
     from . import demo_stages
 
     started = time.monotonic()
+    upstream_ran = False
     for stage, status in plan:
         if status != "run":
             continue
+        folder = stage_dir(out, stage)
+        if (args.force or upstream_ran) and folder.exists():
+            # Stages resume their evaluations by question id; outputs made from an older
+            # input (a re-trained warm start, a re-built label set) must not be resumed.
+            logger.info("clearing %s: its inputs are being rebuilt", folder)
+            shutil.rmtree(folder)
+        upstream_ran = True
         t0 = time.monotonic()
         logger.info("=== %s ===", stage)
         getattr(demo_stages, "stage_" + stage.replace("-", "_"))(out, config)

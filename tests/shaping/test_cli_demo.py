@@ -148,3 +148,35 @@ def test_report_stage_writes_summary_with_targets(tmp_path):
     (tmp_path / "train" / "selection.json").write_text(json.dumps({"best": None, "history": [], "min_accuracy": 0.3}))
     stage_report(tmp_path, DemoConfig())
     assert "No checkpoint reached the validation accuracy floor (0.300)" in (tmp_path / "SUMMARY.md").read_text()
+
+
+def test_rerun_stages_start_clean_but_an_interrupted_one_resumes(tmp_path, monkeypatch):
+    from shaping import demo_stages
+
+    out = tmp_path / "o"
+    seen = {}
+
+    def fake(stage):
+        def run_stage(path, config):
+            folder = path / stage
+            seen[stage] = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "eval.jsonl").write_text("{}\n")
+            if stage == "report":
+                (path / "SUMMARY.md").write_text("# summary\n")
+        return run_stage
+
+    for stage in STAGES:
+        monkeypatch.setattr(demo_stages, "stage_" + stage.replace("-", "_"), fake(stage))
+    assert run(parse("--quick", "--out", str(out))) == 0
+    # interrupted in warm-start: its partial results stay for resuming, nothing upstream re-runs
+    (out / "warm-start" / "DONE").unlink()
+    for later in ("train", "eval", "report"):
+        (out / later / "DONE").unlink()
+    seen.clear()
+    assert run(parse("--quick", "--out", str(out))) == 0
+    assert seen["warm-start"] == ["eval.jsonl"]  # resumed
+    assert seen["train"] == [] and seen["eval"] == []  # their inputs were rebuilt: stale results cleared
+    seen.clear()
+    assert run(parse("--quick", "--force", "--out", str(out))) == 0
+    assert all(v == [] for v in seen.values()) and len(seen) == len(STAGES)
