@@ -78,6 +78,8 @@ def train_run(run: str, out: Path, config) -> dict:
         timing = out / "train" / "timing.json"
         return json.loads(timing.read_text()) if timing.exists() else {"seconds_per_step": float("nan")}
     d.mkdir(parents=True, exist_ok=True)
+    for stale in ("eval.jsonl", "eval_selected.jsonl"):  # from an interrupted run: a new policy is trained
+        (d / stale).unlink(missing_ok=True)
     rows = _rows(out)
     model, tokenizer = _load(out / "warm-start" / "model" if config.warm_start else config.model)
     labels = KnowledgeLabels.load(out / "base-eval" / "labels.json")
