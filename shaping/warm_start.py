@@ -45,7 +45,7 @@ def _stratified_pairs(right: list[dict], other: list[dict], column: str, balance
     groups = [list(zip(rs, os)) for _, (rs, os) in sorted(by_value.items())]  # zip stops at the smaller
     if not any(groups):
         raise ValueError(f"No {column} has both a right answer and a wrong one; balance without stratify.")
-    turns = [pair for i in range(max(map(len, groups))) for g in groups if i < len(g) for pair in [g[i]]]
+    turns = [g[i] for i in range(max(map(len, groups))) for g in groups if i < len(g)]
     dropped = sorted(v for v, (rs, os) in by_value.items() if not rs or not os)
     if dropped:
         logger.info("R-Tuning: %s %s contribute no pairs (only right or only wrong answers)", column, dropped)
@@ -89,8 +89,9 @@ def build_rtuning_dataset(
         stratify: a column (e.g. ``"relation"``) to balance within: each of its values gets
             as many right answers as "I don't know." targets (the smaller count of the two),
             and a ``max_per_class`` cap takes the values in turn. Without it a relation the
-            model rarely knows gives mostly "I don't know." targets, and the warm start learns
-            to decline that *kind* of question instead of the questions it does not know.
+            model rarely knows gives mostly "I don't know." targets, and the warm start can
+            learn to decline that *kind* of question instead of the questions it does not
+            know (on SmolLM2-135M it made no measurable difference; see docs/demo.md).
             Needs ``balance=True``.
         seed: shuffles the pairs and picks which rows a cap keeps.
 
