@@ -82,9 +82,14 @@ def summary_table(named_results: Mapping[str, Any], base: Any) -> pd.DataFrame:
                   "declined_unanswerable", "n"]]
 
 
-def _answerable_outcomes(results: Any) -> pd.Series:
+def _judged_answerable(results: Any) -> pd.DataFrame:
+    """The judged rows of questions that have a true answer."""
     df = results_frame(results)
-    df = df[df["outcome"].notna() & ~_unanswerable(df)]
+    return df[df["outcome"].notna() & ~_unanswerable(df)]
+
+
+def _answerable_outcomes(results: Any) -> pd.Series:
+    df = _judged_answerable(results)
     return df.set_index(df["id"].astype(str))["outcome"]
 
 
@@ -155,8 +160,7 @@ def selective_ceiling(base: Any, *, accuracy_kept: float = 0.9, confidence: str 
     """
     from .selective import selective_sweep
 
-    df = results_frame(base)
-    df = df[df["outcome"].notna() & ~_unanswerable(df)]
+    df = _judged_answerable(base)
     if confidence not in df.columns or df[confidence].isna().all():
         raise KeyError(f"The base results have no {confidence!r} column; evaluate with evaluate_policy (it "
                        "records 'logprob') or pass another confidence column.")

@@ -4,25 +4,16 @@ import json
 
 import pandas as pd
 import pytest
-import torch
 from datasets import Dataset, DatasetDict
 
 import benchmarks.evaluate as ev
 from benchmarks.evaluate import as_rows, evaluate_policy, normalize_answer, read_results
 from shaping.generation import Generation
-from tests.benchmarks.tiny_lm import question_rows, tiny_lm
+from tests.benchmarks.tiny_lm import question_rows
 
 SCHEMA = ["id", "question", "answers", "query_type", "relation", "entity", "popularity", "passage", "response",
           "outcome", "hedged", "matched", "reason", "logprob", "sum_logprob", "num_tokens", "samples",
           "p_correct", "p_abstain", "agreement", "known"]
-
-
-@pytest.fixture(scope="module")
-def lm():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # a 32-wide model gains nothing from threads; restored afterwards
-    yield tiny_lm()
-    torch.set_num_threads(threads)
 
 
 def _run(lm, rows, **kw):

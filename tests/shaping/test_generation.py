@@ -7,15 +7,7 @@ import torch
 
 from benchmarks.data import chat_prompt
 from shaping.generation import Generation, generate, render_prompts
-from tests.benchmarks.tiny_lm import question_rows, tiny_lm
-
-
-@pytest.fixture(scope="module")
-def lm():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # a 32-wide model gains nothing from threads; restored afterwards
-    yield tiny_lm()
-    torch.set_num_threads(threads)
+from tests.benchmarks.tiny_lm import question_rows
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,15 @@
+"""Fixtures shared across the test packages."""
+
+import pytest
+import torch
+
+from tests.benchmarks.tiny_lm import tiny_lm
+
+
+@pytest.fixture(scope="module")
+def lm():
+    """A tiny random chat model and its tokenizer, decoded on one thread (restored afterwards)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a 32-wide model gains nothing from threads
+    yield tiny_lm()
+    torch.set_num_threads(threads)
