@@ -58,7 +58,8 @@ def reward_for(run: str, out: Path, labels, config):
         return RewardModelReward(str(out / "rm" / "model"))
     if run == "ppo-binary":
         return BinaryCorrectReward()
-    return shaped_reward(labels, out / "rm" / "model", correct=config.correct, abstain=config.abstain, wrong=config.wrong)
+    return shaped_reward(labels, out / "rm" / "model", correct=config.correct, abstain=config.abstain, wrong=config.wrong,
+                         band=config.rm_band)
 
 
 def train_run(run: str, out: Path, config) -> dict:

@@ -2,7 +2,7 @@
 
 Each question is sampled k times; it is *known* when at least half of the samples are
 correct (``known = p_correct >= 0.5``, computed by the evaluation; see
-notes/RESULTS_SCHEMA.md). Against that label we read the greedy outcome:
+docs/results_schema.md). Against that label we read the greedy outcome:
 
 - ``known_accuracy``: correct among known questions (higher is better);
 - ``known_abstention``: declined among known questions -- over-abstention, the cost of

@@ -7,8 +7,9 @@ correct) and the agreement across samples, a confidence that needs no log-probab
 Creative rows get a greedy response only and are not judged (outcome None).
 
 Results are appended to ``results.jsonl`` after every batch and flushed, so a run that is
-stopped can be resumed: finished ids are read back and skipped. The record format is
-notes/RESULTS_SCHEMA.md.
+stopped can be resumed: finished ids are read back and skipped. Each record carries a
+fingerprint of the model's weights, and resuming a file written by another model raises.
+The record format is docs/results_schema.md.
 
 >>> df = evaluate_policy(model, tokenizer, dd["eval"], k=4, out_path="out/results.jsonl")  # doctest: +SKIP
 >>> df[["outcome", "p_correct", "known"]].head(1)                                          # doctest: +SKIP
@@ -16,6 +17,7 @@ notes/RESULTS_SCHEMA.md.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -111,6 +113,24 @@ def _record(row: dict, greedy, samples, k: int) -> dict:
     return record
 
 
+def model_fingerprint(model) -> str:
+    """A short hash of the weights (256 evenly spaced values of every parameter tensor).
+
+    Stored in every record, so resuming a results file with another model's answers in it
+    (a re-trained policy written to the same path) raises instead of mixing the two.
+    """
+    import torch
+
+    digest = hashlib.sha1()
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            flat = param.detach().reshape(-1)
+            sample = flat[:: max(1, flat.numel() // 256)].to("cpu", torch.float32)
+            digest.update(name.encode())
+            digest.update(sample.numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
 def read_results(path: str | Path) -> list[dict]:
     """Finished records of a results.jsonl (a half-written last line from a crash is dropped)."""
     path, records = Path(path), []
@@ -127,11 +147,16 @@ def read_results(path: str | Path) -> list[dict]:
     return records
 
 
-def _open_results(out_path: Path, done: list[dict], k: int):
+def _open_results(out_path: Path, done: list[dict], k: int, fingerprint: str):
     stale = [r for r in done if r.get("k", k) != k]
     if stale:
         raise ValueError(f"{out_path} holds results with k={stale[0].get('k')} samples, but k={k} was asked. "
                          "Pass the same k, another --out, or resume=False / --no-resume to start over.")
+    other = [r for r in done if r.get("model_fingerprint", fingerprint) != fingerprint]
+    if other:
+        raise ValueError(f"{out_path} holds answers of another model (fingerprint {other[0]['model_fingerprint']}, "
+                         f"this one is {fingerprint}); resuming would mix the two. Pass another --out, or "
+                         "resume=False / --no-resume to start over.")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     # rewrite the finished records (drops a half-written line), then append batch by batch
     with out_path.open("w", encoding="utf-8") as fh:
@@ -155,13 +180,14 @@ def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: i
         resume: skip ids already in ``out_path``; False starts the file over.
 
     Returns:
-        A DataFrame of the records (notes/RESULTS_SCHEMA.md), in dataset order.
+        A DataFrame of the records (docs/results_schema.md), in dataset order.
 
     >>> df = evaluate_policy(model, tok, dd["eval"].select(range(8)), k=2)   # doctest: +SKIP
     """
     if k < 0:
         raise ValueError(f"k={k} must be >= 0 (0 = greedy only, no knowledge boundary).")
     rows = as_rows(dataset)
+    fingerprint = model_fingerprint(model)
     done: dict[str, dict] = {}
     fh = None
     if out_path is not None:
@@ -169,7 +195,7 @@ def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: i
         previous = read_results(out_path) if resume else []
         wanted = {str(r["id"]) for r in rows}
         done = {str(r["id"]): r for r in previous if str(r["id"]) in wanted}
-        fh = _open_results(out_path, previous, k)
+        fh = _open_results(out_path, previous, k, fingerprint)
         if done:
             logger.info("Resuming: %d of %d questions already in %s", len(done), len(rows), out_path)
     pending = [r for r in rows if str(r["id"]) not in done]
@@ -195,6 +221,7 @@ def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: i
             for row in batch:
                 gens = outs[str(row["id"])]  # greedy first, then the samples (none for greedy-only rows)
                 record = _record(row, gens[0], gens[1:], k)
+                record["model_fingerprint"] = fingerprint
                 done[str(row["id"])] = record
                 if fh is not None:
                     fh.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -2,7 +2,7 @@
 
 Every metric takes the outcomes positionally: a sequence of ``"correct"`` / ``"abstain"`` /
 ``"wrong"`` (strings or :class:`rewards.Outcome`), a pandas Series of them, or a DataFrame
-of per-question results (its ``outcome`` column is used; see notes/RESULTS_SCHEMA.md).
+of per-question results (its ``outcome`` column is used; see docs/results_schema.md).
 Creative rows have no outcome (``None``): pass them and the metric raises, because their
 "hallucination" is not defined; :func:`summarize` drops them and counts them.
 
@@ -49,7 +49,7 @@ def check_columns(df: pd.DataFrame, required: Sequence[str], *, what: str = "thi
         raise MissingColumnsError(
             f"{what} needs column(s) {missing}, which the results lack; columns present: "
             f"{sorted(map(str, df.columns))}. Produce the results with `shaping bench` "
-            "(see notes/RESULTS_SCHEMA.md) or add the columns."
+            "(see docs/results_schema.md) or add the columns."
         )
 
 

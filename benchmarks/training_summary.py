@@ -174,6 +174,56 @@ def selective_ceiling(base: Any, *, accuracy_kept: float = 0.9, confidence: str 
             "abstention": float(best["abstention_rate"]), "n": int(len(df))}
 
 
+def grouped_ceiling(base: Any, *, by: str = "relation", accuracy_kept: float = 0.9,
+                    confidence: str = "logprob") -> dict[str, Any]:
+    """The most hallucination declining could shed with the best decline rule per ``by`` group.
+
+    An *oracle* bound, chosen after seeing the outcomes: within each group (e.g. relation)
+    it declines some number of the base model's least confident answers, the numbers picked
+    to remove the most wrong answers while keeping ``accuracy_kept`` of the right ones. A
+    policy that only declines, with no new knowledge, keeps ``1 - abstain_known`` of the
+    accuracy, so at 0.9 this is also the bound for "abstention on known questions <= 10%".
+    When even this stays under a 50% cut, meeting that target takes new right answers
+    (wrong ones turned right), not better abstention.
+
+    >>> base = [{"id": str(i), "relation": r, "outcome": o, "logprob": lp} for i, (r, o, lp) in enumerate(
+    ...     [("a", "wrong", -0.9), ("a", "correct", -0.1), ("b", "wrong", -0.2), ("b", "wrong", -0.3)])]
+    >>> c = grouped_ceiling(base, accuracy_kept=1.0)
+    >>> c["hallucination_cut"], c["declined"]
+    (1.0, {'a': 1, 'b': 2})
+    """
+    df = _judged_answerable(base)
+    for column in (by, confidence):
+        if column not in df.columns or df[column].isna().all():
+            raise KeyError(f"The base results have no {column!r} column; pass by=/confidence= naming columns "
+                           f"they have ({sorted(df.columns)}).")
+    if not 0.0 <= accuracy_kept <= 1.0:
+        raise ValueError(f"accuracy_kept={accuracy_kept} must lie in [0, 1].")
+    df = df[df[confidence].notna()]
+    n_known, n_wrong = int((df["outcome"] == "correct").sum()), int((df["outcome"] == "wrong").sum())
+    budget = int(np.floor((1 - accuracy_kept) * n_known + 1e-9))  # right answers that may be declined
+    # per group: (right answers lost, wrong answers removed) after declining its j least confident
+    options = {}
+    for group, g in df.sort_values(confidence, kind="stable").groupby(by, sort=True):
+        outcomes = g["outcome"].tolist()
+        options[group] = [(sum(o == "correct" for o in outcomes[:j]), sum(o == "wrong" for o in outcomes[:j]))
+                          for j in range(len(outcomes) + 1)]
+    best = {0: (0, {})}  # right answers lost -> (wrong removed, declines per group)
+    for group, opts in options.items():
+        nxt: dict[int, tuple[int, dict]] = {}
+        for lost, (removed, plan) in best.items():
+            for j, (l, w) in enumerate(opts):
+                key = lost + l
+                if key <= budget and (key not in nxt or removed + w > nxt[key][0]):
+                    nxt[key] = (removed + w, {**plan, group: j})
+        best = nxt
+    lost, (removed, plan) = max(best.items(), key=lambda kv: (kv[1][0], -kv[0]))
+    return {"hallucination_cut": removed / n_wrong if n_wrong else float("nan"),
+            "accuracy_kept": 1 - lost / n_known if n_known else float("nan"),
+            "abstention": sum(plan.values()) / len(df), "declined": {str(k): int(v) for k, v in plan.items()},
+            "n": int(len(df))}
+
+
 def target_checks(table: pd.DataFrame, row: str) -> dict[str, bool]:
     """Whether ``row`` meets the targets (hallucination halved, 90% accuracy kept, best truthfulness,
     abstention on known questions <= 10%).
@@ -234,4 +284,11 @@ def uncertainty_section(named_results: Mapping[str, Any], base: Any, *, level: f
     if c["hallucination_cut"] < TARGETS["hallucination_cut"]:
         lines[-1] += (" A policy that only learns when to decline, with no new knowledge and no better confidence "
                       f"than this, cannot reach a {TARGETS['hallucination_cut']:.0%} cut at 90% accuracy kept.")
+    if "relation" in results_frame(base).columns:
+        g = grouped_ceiling(base)
+        lines += ["", f"Oracle ceiling per relation: with the best number of least-confident answers to decline in "
+                  f"each relation, chosen after seeing the outcomes, declining alone cuts hallucination by at most "
+                  f"{100 * g['hallucination_cut']:.0f}% at >= 90% accuracy kept (which, for a policy that only "
+                  "declines, is also abstention on known questions <= 10%). Past that, only answers turned from "
+                  "wrong to right count."]
     return lines

@@ -69,7 +69,8 @@ def config_from_args(args: argparse.Namespace) -> DemoConfig:
 def _check_same_config(out: Path, config: DemoConfig, force: bool) -> None:
     path = out / "config.json"
     if path.exists() and not force:
-        stored = json.loads(path.read_text())
+        # a setting added after the run was stored behaves as its default did then
+        stored = {**DemoConfig().to_dict(), **json.loads(path.read_text())}
         if stored != config.to_dict():
             changed = sorted(k for k in set(stored) | set(config.to_dict()) if stored.get(k) != config.to_dict().get(k))
             raise ValueError(f"{out} holds a run with other settings ({changed}); pass --force to redo it "

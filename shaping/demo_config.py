@@ -58,6 +58,10 @@ class DemoConfig:
     (default): balance over all questions at once. Measured on SmolLM2-135M (same 64 held-out
     answerable questions, 2 epochs, lr 2e-5), stratifying left abstention on known questions
     where it was (52.9% both) and moved accuracy by two questions (17.2% against 14.1%)."""
+    warm_answers: str = "greedy"
+    """Where the warm start's right-answer targets come from: "greedy" (the base model's greedy
+    answer, when right) or "samples" (also a right sample of a question whose greedy answer
+    was wrong: rejection sampling)."""
     balance_known: bool = True
     """Repeat the rarer of known / unknown training questions so RL sees both equally often."""
     trainer: str = "ppo"
@@ -79,6 +83,9 @@ class DemoConfig:
     correct: float = 1.0
     abstain: float = 0.0
     wrong: float = -1.0
+    rm_band: float = 0.5
+    """Width of the RM's band inside each outcome, as a share of the gap between outcomes
+    (0 < rm_band < 1): the RM moves a reward by at most +-rm_band/2 and never across outcomes."""
     model: str = "smollm2"
     seed: int = 0
     extra: dict = field(default_factory=dict)
@@ -116,6 +123,11 @@ def validate(config: DemoConfig, out_dir: str | Path) -> None:
         raise ValueError(f"correct={c.correct}, abstain={c.abstain}, wrong={c.wrong} must order correct > abstain > wrong.")
     if c.warm_stratify not in ("relation", "none"):
         raise ValueError(f"warm_stratify={c.warm_stratify!r} must be 'relation' or 'none'.")
+    if not 0.0 < c.rm_band < 1.0:
+        raise ValueError(f"rm_band={c.rm_band} must lie in (0, 1): at 1 or more the RM could lift a wrong answer "
+                         "above an abstention.")
+    if c.warm_answers not in ("greedy", "samples"):
+        raise ValueError(f"warm_answers={c.warm_answers!r} must be 'greedy' or 'samples'.")
     if not 0.0 <= c.warm_idk_max_p <= 1.0:
         raise ValueError(f"warm_idk_max_p={c.warm_idk_max_p} must lie in [0, 1] (1.0 turns the filter off).")
     if c.learning_rate <= 0 or c.warm_lr <= 0 or c.kl_coef < 0:

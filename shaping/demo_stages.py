@@ -83,7 +83,8 @@ def stage_warm_start(out: Path, config: DemoConfig) -> None:
     idk_max_p = config.warm_idk_max_p if config.warm_idk_max_p < 1.0 else None
     stratify = None if config.warm_stratify == "none" else config.warm_stratify
     dataset = build_rtuning_dataset(results, max_per_class=config.warm_per_class, idk_max_p=idk_max_p,
-                                    stratify=stratify, seed=config.seed)
+                                    stratify=stratify, sampled_answers=config.warm_answers == "samples",
+                                    seed=config.seed)
     model, tokenizer = _load(config.model)
     tuned = warm_start(model, tokenizer, dataset, epochs=config.warm_epochs, lr=config.warm_lr,
                        output_dir=d / "model", seed=config.seed)
@@ -119,7 +120,7 @@ def stage_train(out: Path, config: DemoConfig) -> None:
     model, tokenizer = _load(start)
     labels = KnowledgeLabels.load(out / "base-eval" / "labels.json")
     reward = shaped_reward(labels, out / "rm" / "model", correct=config.correct, abstain=config.abstain,
-                           wrong=config.wrong)
+                           wrong=config.wrong, band=config.rm_band)
     val, base_val_accuracy = _val_rows(out)
     selector = ValidationSelectionCallback(val, tokenizer, every=config.val_every,
                                            min_accuracy=config.min_accuracy_ratio * base_val_accuracy)

@@ -52,6 +52,15 @@ def _stratified_pairs(right: list[dict], other: list[dict], column: str, balance
     return [p[0] for p in turns], [p[1] for p in turns]
 
 
+def _with_sampled_answer(row: dict) -> dict:
+    """``row`` with its shortest right sample as the response when the greedy one was not right."""
+    if row.get("outcome") in (None, "correct"):
+        return row
+    right = [str(s["response"]).strip() for s in (row.get("samples") or []) if s.get("outcome") == "correct"]
+    right = [text for text in right if text]
+    return {**row, "response": min(right, key=len), "outcome": "correct"} if right else row
+
+
 def _prompt(row: Mapping[str, Any], system_prompt: str) -> list[dict[str, str]]:
     prompt = row.get("prompt")
     if isinstance(prompt, list) and prompt:
@@ -68,6 +77,7 @@ def build_rtuning_dataset(
     max_per_class: int | None = None,
     idk_max_p: float | None = None,
     stratify: str | None = None,
+    sampled_answers: bool = False,
     idk_text: str = IDK_TEXT,
     system_prompt: str = SYSTEM_PROMPT,
     seed: int = 0,
@@ -93,6 +103,11 @@ def build_rtuning_dataset(
             learn to decline that *kind* of question instead of the questions it does not
             know (on SmolLM2-135M it made no measurable difference; see docs/demo.md).
             Needs ``balance=True``.
+        sampled_answers: a question whose greedy answer was not right but one of its
+            ``samples`` was gets that sample (the shortest right one) as its answer target
+            (rejection sampling, as in STaR / expert iteration), instead of no target. The
+            warm start then also learns the answers the policy gives only sometimes.
+            Needs a ``samples`` column (``evaluate_policy(k >= 1)``).
         seed: shuffles the pairs and picks which rows a cap keeps.
 
     Returns:
@@ -117,6 +132,10 @@ def build_rtuning_dataset(
         raise ValueError(f"idk_max_p={idk_max_p} must lie in [0, 1) (0.0: only questions no sample got right).")
     if idk_max_p is not None and rows and not any("p_correct" in r for r in rows):
         raise KeyError("idk_max_p needs a p_correct column; evaluate the policy with k >= 1 samples per question.")
+    if sampled_answers and rows and not any("samples" in r for r in rows):
+        raise KeyError("sampled_answers=True needs a samples column; evaluate the policy with k >= 1 samples.")
+    if sampled_answers:
+        rows = [_with_sampled_answer(r) for r in rows]
     right = [r for r in rows if r.get("outcome") == "correct" and str(r["response"]).strip()]
     other = [r for r in rows if r.get("outcome") in ("wrong", "abstain")]
     if idk_max_p is not None:

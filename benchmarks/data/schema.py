@@ -19,7 +19,7 @@ DEFAULT_SYSTEM_PROMPT = (
 )
 KNOWLEDGE, GROUNDED, CREATIVE = "knowledge-seeking", "text-grounded", "creative"
 QUERY_TYPES = (KNOWLEDGE, GROUNDED, CREATIVE)
-# Columns of the saved DatasetDict, in order (see notes/RESULTS_SCHEMA.md); popularity_pct
+# Columns of the saved DatasetDict, in order (see docs/results_schema.md); popularity_pct
 # is the row's popularity as a percentile within its relation (0 = least known), or None.
 COLUMNS = (
     "id", "prompt", "question", "answers", "query_type", "relation", "entity",

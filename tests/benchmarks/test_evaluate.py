@@ -13,7 +13,7 @@ from tests.benchmarks.tiny_lm import question_rows
 
 SCHEMA = ["id", "question", "answers", "query_type", "relation", "entity", "popularity", "passage", "response",
           "outcome", "hedged", "matched", "reason", "logprob", "sum_logprob", "num_tokens", "samples",
-          "p_correct", "p_abstain", "agreement", "known"]
+          "p_correct", "p_abstain", "agreement", "known", "model_fingerprint"]
 
 
 def _run(lm, rows, **kw):
@@ -75,6 +75,31 @@ def test_half_written_line_is_dropped_and_k_mismatch_raises(lm, tmp_path):
         _run(lm, question_rows(3), k=2, out_path=out)
     df = _run(lm, question_rows(3), k=2, out_path=out, resume=False)
     assert df["samples"].map(len).tolist() == [2, 2, 0]  # the last row is creative
+
+
+def test_resuming_another_models_answers_raises(lm, tmp_path):
+    import torch
+
+    model, tok = lm
+    out = tmp_path / "results.jsonl"
+    before = _run(lm, question_rows(3), k=0, out_path=out)
+    assert before["model_fingerprint"].nunique() == 1
+    assert before["model_fingerprint"][0] == ev.model_fingerprint(model)  # deterministic
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    try:
+        with torch.no_grad():
+            for param in model.parameters():
+                param.add_(0.01)  # a re-trained model written to the same path
+        with pytest.raises(ValueError, match="another model.*--no-resume"):
+            _run(lm, question_rows(4), k=0, out_path=out)
+        assert len(read_results(out)) == 3  # the old answers are untouched
+        after = _run(lm, question_rows(4), k=0, out_path=out, resume=False)
+        assert after["model_fingerprint"].nunique() == 1 and after["model_fingerprint"][0] != before["model_fingerprint"][0]
+    finally:
+        model.load_state_dict(state)
+    old = [{k: v for k, v in r.items() if k != "model_fingerprint"} for r in read_results(out)]
+    out.write_text("".join(json.dumps(r) + "\n" for r in old))  # a file from before fingerprints
+    assert len(_run(lm, question_rows(4), k=0, out_path=out)) == 4
 
 
 @pytest.mark.parametrize("data, match", [

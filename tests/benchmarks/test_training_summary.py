@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from benchmarks.training_summary import (bootstrap_intervals, markdown, selective_ceiling, summary_row, summary_table,
+from benchmarks.training_summary import (bootstrap_intervals, grouped_ceiling, markdown, selective_ceiling, summary_row, summary_table,
                                          target_checks, uncertainty_section)
 
 BASE = [{"id": "a", "outcome": "correct"}, {"id": "b", "outcome": "correct"}, {"id": "c", "outcome": "wrong"},
@@ -97,11 +97,36 @@ def test_selective_ceiling_thresholds_the_base_confidence():
         selective_ceiling([{"id": "a", "outcome": "correct"}])
 
 
+def test_grouped_ceiling_picks_the_best_decline_count_per_relation():
+    # relation "a": the base is right on its confident answers; "b": always wrong; "c": a right
+    # answer is its least confident, so declining there costs accuracy
+    rows = [("a", "correct", -0.1), ("a", "correct", -0.2), ("a", "wrong", -0.9),
+            ("b", "wrong", -0.1), ("b", "wrong", -0.5),
+            ("c", "correct", -0.9), ("c", "wrong", -0.2), ("c", "wrong", -0.3), ("c", "correct", -0.05)]
+    base = [{"id": str(i), "relation": r, "outcome": o, "logprob": lp, "answers": ["x"]}
+            for i, (r, o, lp) in enumerate(rows)]
+    base.append({"id": "u", "relation": "b", "outcome": "abstain", "logprob": -2.0, "answers": []})  # unanswerable: left out
+    strict = grouped_ceiling(base, accuracy_kept=1.0)  # no right answer may go: "c" stays answered
+    assert strict["declined"] == {"a": 1, "b": 2, "c": 0} and strict["hallucination_cut"] == 3 / 5
+    assert strict["accuracy_kept"] == 1.0 and strict["n"] == 9
+    loose = grouped_ceiling(base, accuracy_kept=0.75)  # one of 4 right answers may go: decline "c"'s three
+    assert loose["declined"]["c"] == 3 and loose["hallucination_cut"] == 1.0 and loose["accuracy_kept"] == 0.75
+    # the global confidence order cannot do as well: "b"'s -0.1 wrong answer outranks right ones
+    assert selective_ceiling(base, accuracy_kept=0.75)["hallucination_cut"] < loose["hallucination_cut"]
+    with pytest.raises(KeyError, match="'topic'"):
+        grouped_ceiling(base, by="topic")
+    with pytest.raises(ValueError, match="accuracy_kept=2"):
+        grouped_ceiling(base, accuracy_kept=2)
+
+
 def test_uncertainty_section_lists_every_policy_and_the_ceiling():
     base = [{"id": str(i), "outcome": "correct" if i < 4 else "wrong", "logprob": -i / 10, "answers": ["x"]}
             for i in range(12)]
     text = "\n".join(uncertainty_section({"base": base, "ours": base}, base))
     assert "| ours | 100-100% | 0-0% |" in text and "cuts hallucination by at most 100%" in text
     assert "cannot reach" not in text  # here confidence separates right from wrong perfectly
+    assert "Oracle ceiling" not in text  # no relation column
+    by_relation = [dict(r, relation="ab"[int(r["id"]) % 2]) for r in base]
+    assert "Oracle ceiling per relation" in "\n".join(uncertainty_section({"ours": by_relation}, by_relation))
     no_confidence = [{k: v for k, v in r.items() if k != "logprob"} for r in base]
     assert "Ceiling" not in "\n".join(uncertainty_section({"base": no_confidence}, no_confidence))

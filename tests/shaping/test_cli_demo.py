@@ -23,6 +23,8 @@ def test_defaults_quick_and_flags(tmp_path):
     assert (quick.steps, quick.n_train, quick.relations, quick.warm_start) == (3, 48, ("a", "b"), False)
     assert quick.n_eval < full.n_eval and quick.k < full.k
     assert config_from_args(parse("--warm-stratify", "none", "--out", str(tmp_path / "o"))).warm_stratify == "none"
+    flags = config_from_args(parse("--warm-answers", "samples", "--rm-band", "0.8", "--out", str(tmp_path / "o")))
+    assert (flags.warm_answers, flags.rm_band) == ("samples", 0.8)
 
 
 @pytest.mark.parametrize("argv, match", [
@@ -32,6 +34,8 @@ def test_defaults_quick_and_flags(tmp_path):
     (["--num-generations", "1"], "num_generations=1"),
     (["--min-accuracy-ratio", "2"], "min_accuracy_ratio"),
     (["--warm-stratify", "topic"], "warm_stratify='topic'"),
+    (["--warm-answers", "best"], "warm_answers='best'"),
+    (["--rm-band", "1.0"], "rm_band=1.0"),
 ])
 def test_bad_settings_fail_before_any_work(tmp_path, argv, match, caplog):
     with pytest.raises(ValueError, match=match):
@@ -71,6 +75,13 @@ def test_changed_settings_in_an_old_output_dir_raise(tmp_path):
     with pytest.raises(ValueError, match="steps"):
         _check_same_config(tmp_path, DemoConfig(steps=5), force=False)
     _check_same_config(tmp_path, DemoConfig(steps=5), force=True)
+    # a folder written before a setting existed: the missing setting counts as its default
+    stored = json.loads((tmp_path / "config.json").read_text())
+    del stored["rm_band"]
+    (tmp_path / "config.json").write_text(json.dumps(stored))
+    _check_same_config(tmp_path, DemoConfig(steps=5), force=False)
+    with pytest.raises(ValueError, match="rm_band"):
+        _check_same_config(tmp_path, DemoConfig(steps=5, rm_band=0.8), force=False)
 
 
 def fake_benchmark():

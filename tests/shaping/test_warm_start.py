@@ -72,6 +72,24 @@ def test_stratify_balances_within_each_relation():
         build_rtuning_dataset(rows, stratify="relation", balance=False)
 
 
+def test_sampled_answers_take_the_shortest_right_sample():
+    rows = results(n_right=1, n_wrong=3)
+    samples = [[{"response": "Nowhere.", "outcome": "wrong"}] * 2,  # no right sample: stays an "I don't know."
+               [{"response": "It is City, I think, yes.", "outcome": "correct"},
+                {"response": "City.", "outcome": "correct"}, {"response": "Nowhere.", "outcome": "wrong"}],
+               [{"response": "Town.", "outcome": "correct"}]]
+    for row, s in zip(rows[1:4], samples):
+        row["samples"] = s
+    rows[0]["samples"] = [{"response": "Elsewhere.", "outcome": "wrong"}]  # greedy right: kept verbatim
+    ds = build_rtuning_dataset(rows, balance=False, sampled_answers=True)
+    answers = {r["prompt"][-1]["content"]: r["completion"][0]["content"] for r in ds if r["target"] == "answer"}
+    assert answers == {"Capital of R0?": "It is City0.", "Capital of W1?": "City.", "Capital of W2?": "Town."}
+    assert [r["prompt"][-1]["content"] for r in ds if r["target"] == "idk"] == ["Capital of W0?"]
+    assert len(build_rtuning_dataset(rows, balance=False)) == 4  # off by default
+    with pytest.raises(KeyError, match="samples"):
+        build_rtuning_dataset(results(), sampled_answers=True)
+
+
 def test_chat_prompt_column_is_kept():
     rows = results(1, 1)
     rows[0]["prompt"] = [{"role": "user", "content": "custom"}]
