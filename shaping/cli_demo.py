@@ -132,7 +132,8 @@ def select_rows(dd, config: DemoConfig) -> dict[str, list[dict]]:
 
     Each split is stratified by relation (the relations take turns, so a relation with
     thousands of rows does not crowd out one with dozens), and validation takes whole
-    entity groups that training never sees.
+    entity groups that training never sees. The held-out questions depend only on the seed,
+    the relations and ``n_eval``, so runs with other training sizes are scored on the same ones.
     """
     known = sorted(set(dd["train"]["relation"]) | set(dd["eval"]["relation"]))
     bad = [r for r in config.relations if r not in known]
@@ -166,7 +167,8 @@ def select_rows(dd, config: DemoConfig) -> dict[str, list[dict]]:
     if len(rest) < config.n_train:
         raise ValueError(f"Only {len(rest)} training rows remain outside the validation entities; lower --n-train "
                          "or add --relations.")
-    return {"train": rest, "val": val, "eval": _interleave(evals, rng)[: config.n_eval]}
+    # the held-out questions get their own generator, so they do not change with --n-train / --n-val
+    return {"train": rest, "val": val, "eval": _interleave(evals, random.Random(config.seed))[: config.n_eval]}
 
 
 def stage_dir_of(out: Path, stage: str) -> Path:

@@ -115,6 +115,15 @@ def test_select_rows_stratifies_every_split_by_relation():
         counts = Counter(r["relation"] for r in picked[split])
         assert counts == {"city_country": n, "element_symbol": n, "state_capital": n}, (split, counts)
     assert not {r["group"] for r in picked["train"]} & {r["group"] for r in picked["val"]}
+    # other training sizes are scored on the same held-out questions; another seed draws others
+    ids = [r["id"] for r in picked["eval"]]
+    for n_train, n_val, seed in ((24, 3, 0), (12, 9, 0)):
+        other = select_rows(dd, DemoConfig(relations=("city_country", "element_symbol", "state_capital"),
+                                           n_train=n_train, n_val=n_val, n_eval=12, seed=seed))
+        assert [r["id"] for r in other["eval"]] == ids
+    reseeded = select_rows(dd, DemoConfig(relations=("city_country", "element_symbol", "state_capital"),
+                                          n_train=24, n_val=9, n_eval=12, seed=1))
+    assert [r["id"] for r in reseeded["eval"]] != ids
 
 
 @pytest.mark.parametrize("config, match", [
