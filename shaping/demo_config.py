@@ -33,9 +33,11 @@ class DemoConfig:
     """Training questions (RL prompts and warm-start source)."""
     n_val: int = 40
     """Validation questions (from the train split, disjoint from training rows) for checkpoint selection."""
-    n_eval: int = 140
-    """Held-out evaluation questions (entities unseen in training): 14 per relation, the most
-    the smallest default relation (state capitals) has, so a question moves a rate by < 1 point."""
+    n_eval: int = 300
+    """Held-out evaluation questions (entities unseen in training): 37 per relation, 14 of state
+    capitals and of each fictitious relation (all they have); 272 answerable. The same policy
+    scored on two draws of 140 (112 answerable) kept 93% and 66% of the base accuracy, so
+    smaller sets say little."""
     k: int = 4
     """Samples per training question for the knowledge labels (P(correct))."""
     rm_pairs: int = 1200
