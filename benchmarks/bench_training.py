@@ -51,15 +51,14 @@ class BinaryCorrectReward(Reward):
 
 
 def reward_for(run: str, out: Path, labels, config):
-    from shaping.recipe import shaped_reward
+    from shaping.demo_stages import demo_reward
     from shaping.rm_scoring import RewardModelReward
 
     if run == "ppo-rm":
         return RewardModelReward(str(out / "rm" / "model"))
     if run == "ppo-binary":
         return BinaryCorrectReward()
-    return shaped_reward(labels, out / "rm" / "model", correct=config.correct, abstain=config.abstain, wrong=config.wrong,
-                         band=config.rm_band)
+    return demo_reward(out, labels, config)
 
 
 def train_run(run: str, out: Path, config) -> dict:

@@ -109,18 +109,25 @@ def training_rows(rows: list[dict], labels: KnowledgeLabels, config: DemoConfig)
     return balance_by_knowledge(rows, labels) if config.balance_known else rows
 
 
+def demo_reward(out: Path, labels: KnowledgeLabels, config: DemoConfig):
+    """The shaped reward with the demo's settings and the RM trained in ``out``."""
+    from .recipe import shaped_reward
+
+    return shaped_reward(labels, out / "rm" / "model", correct=config.correct, abstain=config.abstain,
+                         wrong=config.wrong, band=config.rm_band)
+
+
 def stage_train(out: Path, config: DemoConfig) -> None:
     """RL with the shaped reward; the best validation checkpoint is kept and saved."""
     from .knowledge import KnowledgeRefreshCallback
-    from .recipe import RLSettings, shaped_reward, train_policy
+    from .recipe import RLSettings, train_policy
     from .selection import ValidationSelectionCallback
 
     rows, d = _rows(out), stage_dir_of(out, "train")
     start = out / "warm-start" / "model" if config.warm_start else config.model
     model, tokenizer = _load(start)
     labels = KnowledgeLabels.load(out / "base-eval" / "labels.json")
-    reward = shaped_reward(labels, out / "rm" / "model", correct=config.correct, abstain=config.abstain,
-                           wrong=config.wrong, band=config.rm_band)
+    reward = demo_reward(out, labels, config)
     val, base_val_accuracy = _val_rows(out)
     selector = ValidationSelectionCallback(val, tokenizer, every=config.val_every,
                                            min_accuracy=config.min_accuracy_ratio * base_val_accuracy)
