@@ -12,7 +12,8 @@ Same questions, seed and number of steps for every row, all RL runs from the sam
 
 It reuses (and resumes) the stages of ``shaping demo`` in ``--out``, so running the demo
 first makes this cheaper. Writes ``results.md``, ``summary.csv``, ``outcomes.png`` and one
-training-curve PNG per run.
+training-curve PNG per run; each run's final policy is saved in ``bench/<run>/model`` (so
+``benchmarks/bench_transfer.py`` can score it on relations it never trained on).
 
     python benchmarks/bench_training.py --out bench-training --steps 40 --limit 80
     python benchmarks/bench_training.py --out bench-training --steps 10 --limit 40 --quick  # shorter
@@ -99,6 +100,8 @@ def train_run(run: str, out: Path, config) -> dict:
                                    callbacks=callbacks)
     seconds = time.monotonic() - t0
     (d / "log_history.json").write_text(json.dumps(history, default=float))
+    policy.save_pretrained(d / "model")  # the final step, for other benchmarks (bench_transfer.py)
+    tokenizer.save_pretrained(d / "model")
     _evaluate(policy, tokenizer, rows["eval"], d / "eval.jsonl", k=0)
     if run == "ppo-shaped" and selector._best_state is not None:
         policy.load_state_dict(selector._best_state)
