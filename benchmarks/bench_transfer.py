@@ -21,6 +21,7 @@ import argparse
 import json
 import logging
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -105,7 +106,8 @@ def relation_table(named: dict[str, pd.DataFrame]) -> str:
 
 
 def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+    """A file name for a policy: ``"PPO, binary 1/0"`` -> ``"ppo-binary-1-0"``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def main(argv: list[str] | None = None) -> int:
