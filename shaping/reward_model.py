@@ -151,8 +151,13 @@ def train_reward_model(
     dataset = _as_dataset(dataset)
     check_preference_rows(dataset)  # before any model is loaded
     if isinstance(model, (str, os.PathLike)):
+        from transformers import set_seed
+
         path = resolve_model(model)
         tokenizer = tokenizer or AutoTokenizer.from_pretrained(path)
+        # the score head is initialised at random here, before the trainer seeds anything: seed it,
+        # or the RM depends on whatever drew random numbers earlier in the process
+        set_seed(seed)
         model = AutoModelForSequenceClassification.from_pretrained(path, num_labels=1)
     else:
         check_sequence_classifier(model, f"Model {type(model).__name__}")

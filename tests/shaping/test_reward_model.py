@@ -142,3 +142,20 @@ def test_encode_uses_a_chat_template_when_there_is_one(tokenizer):
     templated.chat_template = "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
     text = templated.decode(encode(templated, "Capital of Peru?", "Lima.", max_length=32))
     assert text == "user : capital of peru? assistant : lima."
+
+
+def test_rm_from_a_path_does_not_depend_on_earlier_random_draws(tmp_path, tokenizer, data):
+    """The score head is initialised when the encoder loads: that must be seeded, not left to the
+    global random state (a demo run that sampled more before its RM stage trained another RM)."""
+    import torch
+
+    BertModel(tiny_config(tokenizer)).save_pretrained(tmp_path / "encoder")
+    tokenizer.save_pretrained(tmp_path / "encoder")
+    weights = []
+    for draw in (1, 2):
+        torch.manual_seed(draw)  # stands for whatever ran before in the process
+        path = train_reward_model(data["train"].select(range(8)), model=str(tmp_path / "encoder"),
+                                  output_dir=tmp_path / f"rm{draw}", batch_size=8, max_length=64, max_steps=1,
+                                  disable_tqdm=True)
+        weights.append(BertForSequenceClassification.from_pretrained(path).classifier.weight.detach())
+    assert torch.equal(weights[0], weights[1])
