@@ -119,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policies", nargs="+", default=None,
                         help="Table names of the policies to score (default: all found; see the log).")
     parser.add_argument("--batch-size", type=int, default=128, help="Decoding batch (sequences).")
+    parser.add_argument("--no-resume", action="store_true",
+                        help="Re-evaluate every policy (needed after a policy in --out was trained again).")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -151,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, path in found.items():
         model, tokenizer = load_policy(path)
         named[name] = evaluate_policy(model, tokenizer, rows, k=0, out_path=d / f"{_slug(name)}.jsonl",
-                                      max_new_tokens=32, batch_size=args.batch_size)
+                                      max_new_tokens=32, batch_size=args.batch_size,
+                                      resume=not args.no_resume)
         del model
     base = named["base"]
     table = summary_table(named, base)

@@ -68,6 +68,15 @@ def test_end_to_end_on_a_tiny_demo_folder(tmp_path, lm):
     assert (out / "transfer" / "outcomes.png").stat().st_size > 0
     assert len((out / "transfer" / "warm-start.jsonl").read_text().splitlines()) == 4
 
+    # the warm start is trained again: resuming its old answers raises, --no-resume re-evaluates
+    from tests.benchmarks.tiny_lm import tiny_lm
+
+    tiny_lm(seed=1)[0].save_pretrained(out / "warm-start" / "model")
+    with pytest.raises(ValueError, match="no-resume"):
+        main(["--out", str(out), "--per-relation", "2", "--policies", "warm start"])
+    assert main(["--out", str(out), "--per-relation", "2", "--policies", "warm start", "--no-resume"]) == 0
+    assert len((out / "transfer" / "warm-start.jsonl").read_text().splitlines()) == 4
+
 
 def test_a_folder_that_is_not_a_demo_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="shaping demo --out"):
