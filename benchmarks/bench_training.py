@@ -34,6 +34,9 @@ from rewards import Outcome, Reward, completion_text, judge, query_text
 
 logger = logging.getLogger("bench_training")
 RUNS = ("ppo-rm", "ppo-binary", "ppo-shaped", "ppo-shaped-selected")
+RUN_LABELS = {"ppo-rm": "PPO, RM alone", "ppo-binary": "PPO, binary 1/0", "ppo-shaped": "PPO, shaped (final step)",
+              "ppo-shaped-selected": "PPO, shaped (selected on validation)"}
+"""Each run's name in the results tables."""
 
 
 class BinaryCorrectReward(Reward):
@@ -147,11 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     base = pd.read_json(out / "base-eval" / "eval.jsonl", lines=True)
     named = {"base (prompted to say I don't know)": base,
              "warm start alone": pd.read_json(out / "warm-start" / "eval.jsonl", lines=True)}
-    labels = {"ppo-rm": "PPO, RM alone", "ppo-binary": "PPO, binary 1/0", "ppo-shaped": "PPO, shaped (final step)",
-              "ppo-shaped-selected": "PPO, shaped (selected on validation)"}
     for run in args.runs:
         path = out / "eval" / "eval.jsonl" if run == "ppo-shaped-selected" else out / "bench" / run / "eval.jsonl"
-        named[labels[run]] = pd.read_json(path, lines=True)
+        named[RUN_LABELS[run]] = pd.read_json(path, lines=True)
     selected = out / "bench" / "ppo-shaped" / "eval_selected.jsonl"
     if "ppo-shaped" in args.runs and selected.exists():
         named["PPO, shaped (selected on validation)"] = pd.read_json(selected, lines=True)
@@ -174,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         history = json.loads((folder / "log_history.json").read_text())
         keys = [k for k in ("reward", "known/abstain_rate", "unknown/abstain_rate", "val/truthfulness",
                             "val/abstain_known") if any(k in h for h in history)]
-        plot_training_curves(history, out / f"curves-{run}.png", keys=keys, title=labels[run])
+        plot_training_curves(history, out / f"curves-{run}.png", keys=keys, title=RUN_LABELS[run])
     print(text)
     return 0
 

@@ -28,7 +28,6 @@ from pathlib import Path
 import pandas as pd
 
 logger = logging.getLogger("bench_transfer")
-BENCH_RUNS = {"ppo-rm": "PPO, RM alone", "ppo-binary": "PPO, binary 1/0", "ppo-shaped": "PPO, shaped (final step)"}
 
 
 def transfer_rows(dd, trained: list[str] | tuple[str, ...], *, relations: list[str] | None = None,
@@ -72,11 +71,13 @@ def transfer_rows(dd, trained: list[str] | tuple[str, ...], *, relations: list[s
 
 def demo_policies(out: Path, base_model: str) -> dict[str, str]:
     """``{table name: model path}`` for every policy the demo folder ``out`` holds, base first."""
+    from benchmarks.bench_training import RUN_LABELS
+
     found = {"base": base_model}
     for name, path in (("warm start", out / "warm-start" / "model"), ("PPO shaped (selected)", out / "train" / "model")):
         if (path / "config.json").exists():
             found[name] = str(path)
-    for run, name in BENCH_RUNS.items():
+    for run, name in RUN_LABELS.items():  # the selected shaped policy is the demo's own, above
         path = out / "bench" / run / "model"
         if (path / "config.json").exists():
             found[name] = str(path)
@@ -92,16 +93,18 @@ def relation_table(named: dict[str, pd.DataFrame]) -> str:
     |---|---|---|
     | r | 2 | 50 / 50 / 0 |
     """
-    names = list(named)
-    first = named[names[0]]
+    from benchmarks.metrics import summarize
+
+    per_relation = {}
+    for name, df in named.items():
+        table = summarize(df, by="relation")
+        per_relation[name] = table[table["group"] == "relation"].set_index("value")
+    names, first = list(named), per_relation[next(iter(named))]
     lines = ["| relation | n | " + " | ".join(names) + " |", "|---" * (len(names) + 2) + "|"]
-    for relation in sorted(first["relation"].unique()):
-        cells = []
-        for name in names:
-            outcomes = named[name].loc[named[name]["relation"] == relation, "outcome"]
-            share = outcomes.value_counts(normalize=True)
-            cells.append(" / ".join(f"{100 * share.get(o, 0.0):.0f}" for o in ("correct", "abstain", "wrong")))
-        lines.append(f"| {relation} | {int((first['relation'] == relation).sum())} | " + " | ".join(cells) + " |")
+    for relation in first.index:
+        cells = [" / ".join(f"{100 * per_relation[name].loc[relation, m]:.0f}"
+                            for m in ("accuracy", "abstention_rate", "hallucination_rate")) for name in names]
+        lines.append(f"| {relation} | {int(first.loc[relation, 'n'])} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
