@@ -68,9 +68,9 @@ def reward_for(run: str, out: Path, labels, config):
 def train_run(run: str, out: Path, config) -> dict:
     """Train one RL row from the warm start and evaluate it (resumable: skipped when its eval exists)."""
     from rewards.knowledge import KnowledgeLabels
-    from shaping.demo_config import is_done
+    from shaping.demo_config import is_done, rl_settings
     from shaping.demo_stages import _evaluate, _load, _rows, _val_rows, training_rows
-    from shaping.recipe import RLSettings, train_policy
+    from shaping.recipe import train_policy
     from shaping.selection import ValidationSelectionCallback
 
     d = out / "bench" / run
@@ -93,9 +93,7 @@ def train_run(run: str, out: Path, config) -> dict:
                                            min_accuracy=config.min_accuracy_ratio * base_acc,
                                            restore_best=False)
     callbacks = [selector] if run == "ppo-shaped" else []
-    settings = RLSettings(steps=config.steps, learning_rate=config.learning_rate, kl_coef=config.kl_coef,
-                          prompts_per_step=config.prompts_per_step, num_generations=config.num_generations,
-                          max_completion_length=config.max_completion_length, seed=config.seed)
+    settings = rl_settings(config)
     t0 = time.monotonic()
     policy, history = train_policy(model, tokenizer, reward_for(run, out, labels, config),
                                    training_rows(rows["train"], labels, config),

@@ -8,7 +8,7 @@ their outputs already exist (every stage writes a ``DONE`` marker last).
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from .recipe import RLSettings
@@ -75,6 +75,8 @@ class DemoConfig:
     prompts_per_step: int = RLSettings.prompts_per_step
     num_generations: int = RLSettings.num_generations
     max_completion_length: int = RLSettings.max_completion_length
+    temperature: float = RLSettings.temperature
+    """Sampling temperature of the RL rollouts (the held-out evaluation is greedy)."""
     val_every: int = 10
     """Evaluate the validation slice every N steps and keep the best checkpoint."""
     min_accuracy_ratio: float = 0.9
@@ -100,6 +102,16 @@ class DemoConfig:
 
 QUICK = dict(n_train=48, n_val=16, n_eval=40, k=2, rm_pairs=300, warm_per_class=16, steps=10, val_every=5,
              num_generations=4)
+
+
+def rl_settings(config: DemoConfig) -> RLSettings:
+    """The :class:`~shaping.recipe.RLSettings` of ``config``: every RL setting the demo shares with it.
+
+    >>> rl_settings(DemoConfig(steps=5, temperature=0.7))
+    RLSettings(steps=5, learning_rate=5e-06, kl_coef=0.1, prompts_per_step=2, num_generations=8, max_completion_length=24, temperature=0.7, max_prompt_length=256, seed=0)
+    """
+    shared = {f.name for f in fields(RLSettings)} & {f.name for f in fields(DemoConfig)}
+    return RLSettings(**{name: getattr(config, name) for name in shared})
 
 
 def quick(config: DemoConfig) -> DemoConfig:
@@ -132,6 +144,9 @@ def validate(config: DemoConfig, out_dir: str | Path) -> None:
         raise ValueError(f"warm_answers={c.warm_answers!r} must be 'greedy' or 'samples'.")
     if not 0.0 <= c.warm_idk_max_p <= 1.0:
         raise ValueError(f"warm_idk_max_p={c.warm_idk_max_p} must lie in [0, 1] (1.0 turns the filter off).")
+    if not c.temperature > 0:
+        raise ValueError(f"temperature={c.temperature} must be > 0 (RL samples its completions; 1.0 samples the "
+                         "model's own distribution).")
     if c.learning_rate <= 0 or c.warm_lr <= 0 or c.kl_coef < 0:
         raise ValueError(f"learning_rate={c.learning_rate}, warm_lr={c.warm_lr} must be > 0 and kl_coef={c.kl_coef} >= 0.")
     if not c.relations:

@@ -15,7 +15,7 @@ import pandas as pd
 from rewards.knowledge import KnowledgeLabels
 
 from .cli_demo import select_rows, stage_dir_of
-from .demo_config import DemoConfig
+from .demo_config import DemoConfig, rl_settings
 
 logger = logging.getLogger("shaping.demo")
 
@@ -120,7 +120,7 @@ def demo_reward(out: Path, labels: KnowledgeLabels, config: DemoConfig):
 def stage_train(out: Path, config: DemoConfig) -> None:
     """RL with the shaped reward; the best validation checkpoint is kept and saved."""
     from .knowledge import KnowledgeRefreshCallback
-    from .recipe import RLSettings, train_policy
+    from .recipe import train_policy
     from .selection import ValidationSelectionCallback
 
     rows, d = _rows(out), stage_dir_of(out, "train")
@@ -135,9 +135,7 @@ def stage_train(out: Path, config: DemoConfig) -> None:
     if config.refresh_every:
         callbacks.append(KnowledgeRefreshCallback(labels, rows["train"], tokenizer, every=config.refresh_every,
                                                   k=max(config.k, 2), limit=64, seed=config.seed))
-    settings = RLSettings(steps=config.steps, learning_rate=config.learning_rate, kl_coef=config.kl_coef,
-                          prompts_per_step=config.prompts_per_step, num_generations=config.num_generations,
-                          max_completion_length=config.max_completion_length, seed=config.seed)
+    settings = rl_settings(config)
     t0 = time.monotonic()
     policy, history = train_policy(model, tokenizer, reward, training_rows(rows["train"], labels, config),
                                    output_dir=d / "run",

@@ -25,6 +25,7 @@ def test_defaults_quick_and_flags(tmp_path):
     assert config_from_args(parse("--warm-stratify", "none", "--out", str(tmp_path / "o"))).warm_stratify == "none"
     flags = config_from_args(parse("--warm-answers", "samples", "--rm-band", "0.8", "--out", str(tmp_path / "o")))
     assert (flags.warm_answers, flags.rm_band) == ("samples", 0.8)
+    assert config_from_args(parse("--temperature", "0.7", "--out", str(tmp_path / "o"))).temperature == 0.7
 
 
 @pytest.mark.parametrize("argv, match", [
@@ -36,6 +37,7 @@ def test_defaults_quick_and_flags(tmp_path):
     (["--warm-stratify", "topic"], "warm_stratify='topic'"),
     (["--warm-answers", "best"], "warm_answers='best'"),
     (["--rm-band", "1.0"], "rm_band=1.0"),
+    (["--temperature", "0"], "temperature=0"),
 ])
 def test_bad_settings_fail_before_any_work(tmp_path, argv, match, caplog):
     with pytest.raises(ValueError, match=match):
@@ -200,3 +202,20 @@ def test_rerun_stages_start_clean_but_an_interrupted_one_resumes(tmp_path, monke
     seen.clear()
     assert run(parse("--quick", "--force", "--out", str(out))) == 0
     assert all(v == [] for v in seen.values()) and len(seen) == len(STAGES)
+
+
+def test_rl_settings_carry_every_rl_flag(tmp_path):
+    from dataclasses import fields
+
+    from shaping.demo_config import rl_settings
+    from shaping.recipe import RLSettings
+
+    config = config_from_args(parse("--quick", "--temperature", "0.6", "--kl-coef", "0.2", "--learning-rate", "1e-5",
+                                    "--max-completion-length", "16", "--seed", "3", "--out", str(tmp_path / "o")))
+    settings = rl_settings(config)
+    assert (settings.temperature, settings.kl_coef, settings.learning_rate) == (0.6, 0.2, 1e-5)
+    assert (settings.steps, settings.num_generations, settings.max_completion_length, settings.seed) == (10, 4, 16, 3)
+    # every flag `shaping demo` offers for RL reaches the trainer
+    shared = {f.name for f in fields(RLSettings)} & set(config.to_dict())
+    assert shared >= {"steps", "learning_rate", "kl_coef", "prompts_per_step", "num_generations",
+                      "max_completion_length", "temperature", "seed"}
