@@ -43,8 +43,11 @@ class RLSettings:
     """Sampled completions per question."""
     max_completion_length: int = 24
     """Tokens per completion (answers are one short sentence)."""
-    temperature: float = 1.0
-    """Sampling temperature during training."""
+    temperature: float = 0.7
+    """Sampling temperature during training. Below 1 the rollouts sit closer to the greedy
+    answers the policy is judged on, so "you know this one" is paid where greedy decoding
+    knows it. Measured on the demo (same warm start): 0.7 declined 18% of base-known held-out
+    questions against 32% at 1.0."""
     max_prompt_length: int = 256
     """Longest prompt in tokens (PPO checks it at step 0)."""
     seed: int = 0
