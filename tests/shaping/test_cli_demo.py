@@ -25,7 +25,7 @@ def test_defaults_quick_and_flags(tmp_path):
     assert config_from_args(parse("--warm-stratify", "none", "--out", str(tmp_path / "o"))).warm_stratify == "none"
     flags = config_from_args(parse("--warm-answers", "samples", "--rm-band", "0.8", "--out", str(tmp_path / "o")))
     assert (flags.warm_answers, flags.rm_band) == ("samples", 0.8)
-    assert config_from_args(parse("--temperature", "0.7", "--out", str(tmp_path / "o"))).temperature == 0.7
+    assert config_from_args(parse("--temperature", "0.5", "--out", str(tmp_path / "o"))).temperature == 0.5
 
 
 @pytest.mark.parametrize("argv, match", [
