@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         named[RUN_LABELS[run]] = pd.read_json(path, lines=True)
     selected = out / "bench" / "ppo-shaped" / "eval_selected.jsonl"
     if "ppo-shaped" in args.runs and selected.exists():
-        named["PPO, shaped (selected on validation)"] = pd.read_json(selected, lines=True)
+        named[RUN_LABELS["ppo-shaped-selected"]] = pd.read_json(selected, lines=True)
     table = summary_table(named, base)
     text = "\n".join([
         "# Training benchmark", "",
