@@ -11,8 +11,9 @@ Same questions, seed and number of steps for every row, all RL runs from the sam
   both its final step and the checkpoint selected on validation truthfulness.
 
 It reuses (and resumes) the stages of ``shaping demo`` in ``--out``, so running the demo
-first makes this cheaper. Writes ``results.md``, ``summary.csv``, ``outcomes.png`` and one
-training-curve PNG per run; each run's final policy is saved in ``bench/<run>/model`` (so
+first makes this cheaper. Writes ``results.md``, ``summary.csv``, ``outcomes.png``,
+``decline_map.png`` (each row against what declining alone can do) and one training-curve
+PNG per run; each run's final policy is saved in ``bench/<run>/model`` (so
 ``benchmarks/bench_transfer.py`` can score it on relations it never trained on).
 
     python benchmarks/bench_training.py --out bench-training --steps 40 --limit 80
@@ -126,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from benchmarks.plots import plot_comparison, plot_training_curves
-    from benchmarks.training_summary import markdown, summary_table, uncertainty_section
+    from benchmarks.plots import plot_comparison, plot_decline_map, plot_training_curves
+    from benchmarks.training_summary import decline_ceilings, markdown, summary_table, uncertainty_section
     from shaping.cli_demo import _check_same_config
     from shaping.demo_config import DemoConfig, is_done, mark_done, quick, validate
     from shaping import demo_stages
@@ -168,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     table.to_csv(out / "summary.csv")
     plot_comparison({n: table.loc[n, ["correct", "abstain", "wrong", "truthfulness"]].to_dict() for n in table.index},
                     out / "outcomes.png", title="Held-out outcomes by training recipe")
+    try:
+        plot_decline_map(decline_ceilings(base), table, out / "decline_map.png")
+    except KeyError as exc:  # base results without a confidence column: no bound to draw
+        logger.warning("No decline_map.png: %s", exc)
     for run in args.runs:
         folder = out / "train" if run == "ppo-shaped-selected" else out / "bench" / run
         history = json.loads((folder / "log_history.json").read_text())

@@ -239,3 +239,44 @@ def plot_comparison(overall: Mapping[str, Mapping[str, float]], out_path: str | 
     ax.set(title=title, ylabel="value")
     ax.legend(fontsize=8)
     return save_figure(fig, out_path)
+
+
+def plot_decline_map(ceilings: pd.DataFrame, points: pd.DataFrame | Mapping[str, tuple[float, float]],
+                     out_path: str | os.PathLike, *,
+                     target: tuple[float, float] | None = (0.10, 0.50),
+                     title: str = "Hallucination cut vs abstention on known questions") -> Path:
+    """Where each policy lands against what declining alone can do.
+
+    ``ceilings`` is :func:`benchmarks.training_summary.decline_ceilings`' table (lines:
+    the base model's own-confidence bound and the per-relation hindsight oracle);
+    ``points`` maps a policy to its ``(abstain_known, hallucination_cut)``, or is
+    :func:`benchmarks.training_summary.summary_table`'s table (one point per row); ``target``
+    shades the corner a policy should reach (at most this abstention, at least this cut).
+
+    >>> import tempfile
+    >>> c = pd.DataFrame({"abstain_known": [0.0, 1.0], "selective_cut": [0.1, 1.0], "oracle_cut": [0.3, 1.0]})
+    >>> plot_decline_map(c, {"ours": (0.2, 0.4)}, tempfile.mkdtemp() + "/map.png").name
+    'map.png'
+    """
+    missing = {"abstain_known", "selective_cut", "oracle_cut"} - set(ceilings.columns)
+    if missing:
+        raise KeyError(f"ceilings lacks {sorted(missing)}; build it with benchmarks.training_summary.decline_ceilings.")
+    if isinstance(points, pd.DataFrame):
+        points = {str(name): (float(r["abstain_known"]), float(r["hallucination_cut"])) for name, r in points.iterrows()}
+    fig = _figure(6.4, 4.6)
+    ax = fig.add_subplot()
+    if target is not None:
+        ax.fill_between([-0.02, target[0]], target[1], 1.02, color="#2e7d32", alpha=0.12, lw=0,
+                        label=f"target (<= {target[0]:.0%} declined, >= {target[1]:.0%} cut)")
+    ax.plot(ceilings["abstain_known"], ceilings["selective_cut"], color="#616161",
+            label="declining alone, by the base model's own confidence")
+    if ceilings["oracle_cut"].notna().any():
+        ax.plot(ceilings["abstain_known"], ceilings["oracle_cut"], color="#616161", ls="--",
+                label="declining alone, per-relation oracle (hindsight)")
+    for i, (label, (x, y)) in enumerate(points.items()):
+        ax.plot(x, y, "o", color=f"C{i}", mec="k", ms=8, zorder=5, label=label)
+    ax.set(xlabel="abstention on questions the base model answers right", ylabel="hallucination cut vs base",
+           xlim=(-0.02, 1.02), ylim=(min(-0.02, *(y - 0.05 for _, y in points.values())), 1.02), title=title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="lower right")
+    return save_figure(fig, out_path)

@@ -18,6 +18,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from rewards.outcome import has_no_true_answer
+
 from .artifacts import results_frame
 
 TARGETS = {
@@ -58,7 +60,7 @@ def summary_row(results: Any, base: Any) -> dict[str, float]:
 def _unanswerable(df: pd.DataFrame) -> pd.Series:
     if "answers" not in df.columns:
         return pd.Series(False, index=df.index)
-    return df["answers"].map(lambda a: a is not None and hasattr(a, "__len__") and len(a) == 0)
+    return df["answers"].map(has_no_true_answer).astype(bool)
 
 
 def summary_table(named_results: Mapping[str, Any], base: Any) -> pd.DataFrame:
@@ -184,13 +186,16 @@ def grouped_ceiling(base: Any, *, by: str = "relation", accuracy_kept: float = 0
     policy that only declines, with no new knowledge, keeps ``1 - abstain_known`` of the
     accuracy, so at 0.9 this is also the bound for "abstention on known questions <= 10%".
     When even this stays under a 50% cut, meeting that target takes new right answers
-    (wrong ones turned right), not better abstention.
+    (wrong ones turned right), not better abstention. ``truthfulness`` is the same oracle's
+    best accuracy minus hallucination rate within that accuracy budget: another policy with
+    a higher score (one that declines much more) cannot be outscored at ``accuracy_kept``
+    by declining alone.
 
     >>> base = [{"id": str(i), "relation": r, "outcome": o, "logprob": lp} for i, (r, o, lp) in enumerate(
     ...     [("a", "wrong", -0.9), ("a", "correct", -0.1), ("b", "wrong", -0.2), ("b", "wrong", -0.3)])]
     >>> c = grouped_ceiling(base, accuracy_kept=1.0)
-    >>> c["hallucination_cut"], c["declined"]
-    (1.0, {'a': 1, 'b': 2})
+    >>> c["hallucination_cut"], c["declined"], c["truthfulness"]
+    (1.0, {'a': 1, 'b': 2}, 0.25)
     """
     df = _judged_answerable(base)
     for column in (by, confidence):
@@ -218,10 +223,43 @@ def grouped_ceiling(base: Any, *, by: str = "relation", accuracy_kept: float = 0
                     nxt[key] = (removed + w, {**plan, group: j})
         best = nxt
     lost, (removed, plan) = max(best.items(), key=lambda kv: (kv[1][0], -kv[0]))
+    # truthfulness = (right kept - wrong left) / n; for each number of right answers lost, the
+    # table holds the most wrong ones removed, so the best score is the best over its entries
+    truthful = max((n_known - l - n_wrong + r) / len(df) for l, (r, _) in best.items())
     return {"hallucination_cut": removed / n_wrong if n_wrong else float("nan"),
             "accuracy_kept": 1 - lost / n_known if n_known else float("nan"),
             "abstention": sum(plan.values()) / len(df), "declined": {str(k): int(v) for k, v in plan.items()},
-            "n": int(len(df))}
+            "truthfulness": float(truthful), "n": int(len(df))}
+
+
+def decline_ceilings(base: Any, *, by: str = "relation", confidence: str = "logprob", points: int = 21) -> pd.DataFrame:
+    """How far declining alone can cut hallucination, for each budget of abstention on known questions.
+
+    One row per budget ``abstain_known`` in ``[0, 1]`` (``points`` of them): the largest
+    hallucination cut of a policy that only declines (no new right answers) and gives up at
+    most that share of the base model's right answers, by the base model's own confidence
+    (``selective_cut``, :func:`selective_ceiling`) and by the per-``by`` oracle chosen in
+    hindsight (``oracle_cut``, :func:`grouped_ceiling`; NaN without a ``by`` column). A
+    trained policy above ``oracle_cut`` at its own ``abstain_known`` has turned wrong
+    answers right. :func:`benchmarks.plots.plot_decline_map` draws it.
+
+    >>> base = [{"id": str(i), "relation": "r", "outcome": o, "logprob": lp}
+    ...         for i, (o, lp) in enumerate([("correct", -0.1), ("wrong", -0.9), ("wrong", -0.2), ("correct", -0.3)])]
+    >>> decline_ceilings(base, points=3).round(2).values.tolist()
+    [[0.0, 0.5, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, 1.0]]
+    """
+    if points < 2:
+        raise ValueError(f"points={points} must be >= 2 (the budgets run from 0 to 1).")
+    rows = []
+    for budget in np.linspace(0.0, 1.0, points):
+        row = {"abstain_known": float(budget),
+               "selective_cut": selective_ceiling(base, accuracy_kept=1 - budget, confidence=confidence)["hallucination_cut"]}
+        try:
+            row["oracle_cut"] = grouped_ceiling(base, by=by, accuracy_kept=1 - budget, confidence=confidence)["hallucination_cut"]
+        except KeyError:  # no ``by`` column: only the confidence bound
+            row["oracle_cut"] = float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def target_checks(table: pd.DataFrame, row: str) -> dict[str, bool]:
@@ -293,4 +331,11 @@ def uncertainty_section(named_results: Mapping[str, Any], base: Any, *, level: f
               f"{100 * g['hallucination_cut']:.0f}% at >= 90% accuracy kept (which, for a policy that only "
               "declines, is also abstention on known questions <= 10%). Past that, only answers turned from "
               "wrong to right count."]
+    scores = {name: summary_row(results, base)["truthfulness"] for name, results in named_results.items()}
+    lines[-1] += (f" The same oracle's best truthfulness at >= 90% accuracy kept is {g['truthfulness']:.3f}.")
+    above = {name: score for name, score in scores.items() if score > g["truthfulness"] + 1e-9}
+    if above:
+        lines[-1] += (" Above that: " + ", ".join(f"{name} ({score:.3f})" for name, score in above.items())
+                      + ". A policy that keeps >= 90% of the accuracy outscores these only with answers turned "
+                      "from wrong to right.")
     return lines

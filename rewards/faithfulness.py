@@ -19,7 +19,7 @@ from typing import Any
 from .abstention import is_abstention, is_degenerate
 from .base import Reward, check_finite, register
 from .messages import completion_text, context_text, query_text
-from .outcome import judge
+from .outcome import has_no_true_answer, judge
 from .outcome_type import Outcome
 from .query_type import QueryType, _is_question, _sentences, _size, classify_query
 from .text import answer_tokens
@@ -212,8 +212,9 @@ class FaithfulnessReward(Reward):
         if is_degenerate(response):
             return self.unsupported
         if declines_from_text(response):
-            return self.supported if answers is not None and len(answers) == 0 else self.abstain
-        if answers is not None and (len(answers) == 0 or judge(response, list(answers)).outcome is not Outcome.CORRECT):
+            return self.supported if has_no_true_answer(answers) else self.abstain
+        if answers is not None and (has_no_true_answer(answers)
+                                    or judge(response, list(answers)).outcome is not Outcome.CORRECT):
             return self.unsupported
         share, missing = support(response, text + "\n" + question)
         return self.unsupported + (self.supported - self.unsupported) * share * 0.5**missing

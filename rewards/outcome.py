@@ -16,13 +16,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
 from .abstention import _cues, abstains_in, clause_cues, hedged_in, is_degenerate
 from .outcome_type import Outcome
 from .text import _NUMBER_WORDS, _clause_tokens, _fold, _prepare, answer_tokens, split_clauses
 
-__all__ = ["Verdict", "judge"]
+__all__ = ["Verdict", "has_no_true_answer", "judge"]
 
 _NEGATORS = frozenset(
     "not no never neither nor isnt wasnt arent werent doesnt dont didnt cannot cant wont "
@@ -293,6 +293,21 @@ def _find_symbol(p: _Parsed, gold: _Gold, why: str) -> tuple[bool, str]:
                 continue
             return True, why
     return False, why
+
+
+def has_no_true_answer(answers: Any) -> bool:
+    """Whether a gold-answers value marks a question with no true answer: an empty list.
+
+    Such a question (a fictitious entity, say) is answered right only by declining, so
+    rates of accuracy and hallucination leave it out and report it apart. A missing value
+    (``None``, or pandas' NaN in a table) is *not* "no true answer"; a string is one answer.
+
+    >>> has_no_true_answer([]), has_no_true_answer(["Paris"]), has_no_true_answer(None)
+    (True, False, False)
+    >>> has_no_true_answer(float("nan")), has_no_true_answer(""), has_no_true_answer(())
+    (False, False, True)
+    """
+    return not isinstance(answers, str) and hasattr(answers, "__len__") and len(answers) == 0
 
 
 def judge(response: str, answers: Iterable[str] | str, *, question: str | None = None) -> Verdict:

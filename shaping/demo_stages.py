@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from rewards.knowledge import KnowledgeLabels
+from rewards.outcome import has_no_true_answer
 
 from .cli_demo import select_rows, stage_dir_of
 from .demo_config import DemoConfig, rl_settings
@@ -96,8 +97,9 @@ def _val_rows(out: Path) -> tuple[list[dict], float]:
     base model's accuracy over the answerable ones (the selection's accuracy reference)."""
     rows = _rows(out)
     base = pd.read_json(out / "base-eval" / "train.jsonl", lines=True).set_index("id")
-    val = [{**r, "known": bool(r["answers"]) and base.loc[r["id"], "outcome"] == "correct"} for r in rows["val"]]
-    answerable = [r for r in val if r["answers"]] or val
+    val = [{**r, "known": not has_no_true_answer(r["answers"]) and base.loc[r["id"], "outcome"] == "correct"}
+           for r in rows["val"]]
+    answerable = [r for r in val if not has_no_true_answer(r["answers"])] or val
     accuracy = sum(r["known"] for r in answerable) / len(answerable)
     return val, accuracy
 
@@ -163,9 +165,10 @@ TRAINING_KEYS = ("reward", "objective/kl", "known/abstain_rate", "unknown/abstai
 def stage_report(out: Path, config: DemoConfig) -> None:
     """Before/after reports, their comparison, training curves and SUMMARY.md."""
     from benchmarks.compare import compare_reports
-    from benchmarks.plots import plot_training_curves
+    from benchmarks.plots import plot_decline_map, plot_training_curves
     from benchmarks.report import write_report
-    from benchmarks.training_summary import markdown, summary_table, target_checks, uncertainty_section
+    from benchmarks.training_summary import (decline_ceilings, markdown, summary_table, target_checks,
+                                             uncertainty_section)
 
     d = stage_dir_of(out, "report")
     base = pd.read_json(out / "base-eval" / "eval.jsonl", lines=True)
@@ -183,6 +186,12 @@ def stage_report(out: Path, config: DemoConfig) -> None:
     present = {k for r in history for k in r}
     plot_training_curves(history, d / "training_curves.png", keys=[k for k in TRAINING_KEYS if k in present],
                          title="Shaped RL: rewards, KL, abstention on known / unknown questions, validation")
+    maps = []
+    try:
+        plot_decline_map(decline_ceilings(base), table, d / "decline_map.png")
+        maps = ["report/decline_map.png (each policy against what declining alone can do)"]
+    except KeyError as exc:  # base results without a confidence column: no bound to draw
+        logger.warning("No decline_map.png: %s", exc)
     selection = json.loads((out / "train" / "selection.json").read_text())
     best = selection.get("best") or {}
     lines = ["# Demo summary", "", f"Held-out questions: {int(table['n'].iloc[0])} ({', '.join(config.relations)}; "
@@ -197,6 +206,6 @@ def stage_report(out: Path, config: DemoConfig) -> None:
                   f"No checkpoint reached the validation accuracy floor ({selection['min_accuracy']:.3f}); "
                   "the final weights were kept."),
              "", "Reports: report/base/report.md, report/after/report.md, report/compare/; curves: "
-             "report/training_curves.png"]
+             "report/training_curves.png" + "".join(f"; {m}" for m in maps)]
     (out / "SUMMARY.md").write_text("\n".join(lines) + "\n")
     table.to_csv(d / "summary.csv")

@@ -20,6 +20,7 @@ from typing import Any, Mapping, Sequence
 from transformers import TrainerCallback
 
 from rewards import Outcome
+from rewards.outcome import has_no_true_answer
 
 from .knowledge import sample_outcomes
 
@@ -89,12 +90,13 @@ class ValidationSelectionCallback(TrainerCallback):
         and cannot lift the accuracy of a policy that declines everything over the floor.
         """
         outcomes = [o[0] for o in sample_outcomes(model, self.tokenizer, self.rows, k=1, max_new_tokens=self.max_new_tokens)]
-        answerable = [o for o, row in zip(outcomes, self.rows) if len(row["answers"])]
+        none = [has_no_true_answer(row["answers"]) for row in self.rows]
+        answerable = [o for o, no in zip(outcomes, none) if not no]
         record = {"step": step, **{f"val/{k}": v for k, v in outcome_rates(answerable or outcomes).items()}}
-        unanswerable = [o for o, row in zip(outcomes, self.rows) if not len(row["answers"])]
+        unanswerable = [o for o, no in zip(outcomes, none) if no]
         if unanswerable:
             record["val/declined_unanswerable"] = sum(o != Outcome.WRONG for o in unanswerable) / len(unanswerable)
-        known = [o for o, row in zip(outcomes, self.rows) if row.get("known") and len(row["answers"])]
+        known = [o for o, row, no in zip(outcomes, self.rows, none) if row.get("known") and not no]
         if known:
             record["val/abstain_known"] = sum(o == Outcome.ABSTAIN for o in known) / len(known)
         self.history.append(record)

@@ -76,3 +76,25 @@ def test_training_curves_draw_a_rolling_mean_over_noisy_per_step_metrics(tmp_pat
     assert len(val_ax.get_lines()) == 1  # three points: nothing to smooth
     plots.plot_training_curves(records, tmp_path / "raw.png", keys=["reward"], smooth=0)
     assert len(figures[-1].axes[0].get_lines()) == 1
+
+
+def test_decline_map_draws_a_summary_table_against_the_ceilings(results, tmp_path):
+    from benchmarks.training_summary import decline_ceilings, summary_table
+
+    base = results.assign(relation=np.where(np.arange(len(results)) % 2, "a", "b"))
+    ceilings = decline_ceilings(base, points=11)
+    assert list(ceilings["abstain_known"]) == pytest.approx(np.linspace(0, 1, 11))
+    # more budget never lowers a bound; the hindsight oracle is never below the confidence bound
+    assert ceilings["selective_cut"].is_monotonic_increasing and ceilings["oracle_cut"].is_monotonic_increasing
+    assert (ceilings["oracle_cut"] >= ceilings["selective_cut"] - 1e-12).all()
+    assert ceilings["oracle_cut"].iloc[-1] == 1.0  # declining everything removes every wrong answer
+    declined = base.assign(outcome=base["outcome"].replace({"wrong": "abstain"}))
+    table = summary_table({"base": base, "declines every wrong": declined}, base)
+    assert _is_png(plots.plot_decline_map(ceilings, table, tmp_path / "map.png"))
+    no_groups = decline_ceilings(results, by="no such column", points=3)
+    assert no_groups["oracle_cut"].isna().all()  # no column to group by: only the confidence bound
+    assert _is_png(plots.plot_decline_map(no_groups, {"x": (0.1, 0.2)}, tmp_path / "m2.png", target=None))
+    with pytest.raises(KeyError, match="oracle_cut"):
+        plots.plot_decline_map(ceilings.drop(columns="oracle_cut"), table, tmp_path / "bad.png")
+    with pytest.raises(ValueError, match="points=1"):
+        decline_ceilings(base, points=1)

@@ -111,6 +111,8 @@ def test_grouped_ceiling_picks_the_best_decline_count_per_relation():
     assert strict["accuracy_kept"] == 1.0 and strict["n"] == 9
     loose = grouped_ceiling(base, accuracy_kept=0.75)  # one of 4 right answers may go: decline "c"'s three
     assert loose["declined"]["c"] == 3 and loose["hallucination_cut"] == 1.0 and loose["accuracy_kept"] == 0.75
+    # truthfulness = (right kept - wrong left) / 9: strict keeps 4 right and leaves 2 wrong, loose 3 and 0
+    assert strict["truthfulness"] == pytest.approx(2 / 9) and loose["truthfulness"] == pytest.approx(3 / 9)
     # the global confidence order cannot do as well: "b"'s -0.1 wrong answer outranks right ones
     assert selective_ceiling(base, accuracy_kept=0.75)["hallucination_cut"] < loose["hallucination_cut"]
     with pytest.raises(KeyError, match="'topic'"):
@@ -130,3 +132,19 @@ def test_uncertainty_section_lists_every_policy_and_the_ceiling():
     assert "Oracle ceiling per relation" in "\n".join(uncertainty_section({"ours": by_relation}, by_relation))
     no_confidence = [{k: v for k, v in r.items() if k != "logprob"} for r in base]
     assert "Ceiling" not in "\n".join(uncertainty_section({"base": no_confidence}, no_confidence))
+
+
+def test_uncertainty_section_names_rows_a_declining_policy_cannot_outscore():
+    # in relation "a" the right answer is the least confident, so no wrong answer there can be
+    # declined without losing it; at >= 90% kept the oracle declines nothing: (2 - 3) / 5 = -0.2
+    rows = [("a", "correct", -0.9), ("a", "wrong", -0.2), ("a", "wrong", -0.1),
+            ("b", "correct", -0.5), ("b", "wrong", -0.05)]
+    base = [{"id": str(i), "relation": r, "outcome": o, "logprob": lp, "answers": ["x"]}
+            for i, (r, o, lp) in enumerate(rows)]
+    assert grouped_ceiling(base)["truthfulness"] == pytest.approx(-0.2)
+    cautious = [dict(r, outcome="abstain" if r["outcome"] == "wrong" else "correct") for r in base]
+    text = "\n".join(uncertainty_section({"base": base, "cautious": cautious}, base))
+    assert "best truthfulness at >= 90% accuracy kept is -0.200" in text
+    assert "Above that: cautious (0.400)." in text and "base (" not in text
+    text = "\n".join(uncertainty_section({"base": base}, base))
+    assert "Above that" not in text

@@ -226,3 +226,13 @@ def test_who_questions_accept_the_surname_but_other_questions_need_the_whole_ans
     assert judge("Lavoisier.", ["Joseph Priestley"], question=q).outcome is W
     assert judge("Priestley.", ["Joseph Priestley"]).outcome is W  # no question: no surname rule
     assert judge("Mexico.", ["Mexico City"], question="What is the capital of Mexico?").outcome is W
+
+
+def test_has_no_true_answer_only_for_an_empty_collection():
+    from rewards.outcome import has_no_true_answer
+
+    assert has_no_true_answer([]) and has_no_true_answer(()) and has_no_true_answer(set())
+    assert not has_no_true_answer(["Paris"]) and not has_no_true_answer(("Paris", "Paname"))
+    # a missing value is not "no true answer", and a string is one answer, even an empty one
+    assert not has_no_true_answer(None) and not has_no_true_answer(float("nan"))
+    assert not has_no_true_answer("") and not has_no_true_answer("Paris")

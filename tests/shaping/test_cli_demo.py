@@ -165,6 +165,7 @@ def test_report_stage_writes_summary_with_targets(tmp_path):
     assert "| PPO shaped (selected) | 37.5% | 50.0% | 12.5% |" in summary
     assert "- hallucination_cut >= 0.5: yes" in summary and "- abstain_known <= 0.10: yes" in summary
     assert (tmp_path / "report" / "training_curves.png").exists()
+    assert (tmp_path / "report" / "decline_map.png").stat().st_size > 2000 and "report/decline_map.png" in summary
     assert (tmp_path / "report" / "after" / "report.md").exists()
     assert "Selected checkpoint: step 2 (validation truthfulness 0.250" in summary
     (tmp_path / "train" / "selection.json").write_text(json.dumps({"best": None, "history": [], "min_accuracy": 0.3}))
