@@ -127,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from benchmarks.plots import plot_comparison, plot_decline_map, plot_training_curves
-    from benchmarks.training_summary import decline_ceilings, markdown, summary_table, uncertainty_section
+    from benchmarks.plots import plot_comparison, plot_training_curves
+    from benchmarks.training_summary import markdown, summary_table, uncertainty_section, write_decline_map
     from shaping.cli_demo import _check_same_config
     from shaping.demo_config import DemoConfig, is_done, mark_done, quick, validate
     from shaping import demo_stages
@@ -169,10 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     table.to_csv(out / "summary.csv")
     plot_comparison({n: table.loc[n, ["correct", "abstain", "wrong", "truthfulness"]].to_dict() for n in table.index},
                     out / "outcomes.png", title="Held-out outcomes by training recipe")
-    try:
-        plot_decline_map(decline_ceilings(base), table, out / "decline_map.png")
-    except KeyError as exc:  # base results without a confidence column: no bound to draw
-        logger.warning("No decline_map.png: %s", exc)
+    write_decline_map(base, table, out / "decline_map.png")
     for run in args.runs:
         folder = out / "train" if run == "ppo-shaped-selected" else out / "bench" / run
         history = json.loads((folder / "log_history.json").read_text())

@@ -13,6 +13,9 @@ own column, ``declined_unanswerable``.
 
 from __future__ import annotations
 
+import logging
+import os
+from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
@@ -21,6 +24,8 @@ import pandas as pd
 from rewards.outcome import has_no_true_answer
 
 from .artifacts import results_frame
+
+logger = logging.getLogger(__name__)
 
 TARGETS = {
     "hallucination_cut": 0.5,  # wrong rate at most half the base model's
@@ -260,6 +265,20 @@ def decline_ceilings(base: Any, *, by: str = "relation", confidence: str = "logp
             row["oracle_cut"] = float("nan")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def write_decline_map(base: Any, table: pd.DataFrame, out_path: str | os.PathLike) -> Path | None:
+    """Draw ``table``'s rows (from :func:`summary_table`) against :func:`decline_ceilings` of
+    ``base`` with :func:`benchmarks.plots.plot_decline_map`; the PNG's path, or None (and a
+    warning) when the base results have no confidence column to bound declining with."""
+    from .plots import plot_decline_map
+
+    try:
+        ceilings = decline_ceilings(base)
+    except KeyError as exc:
+        logger.warning("No %s: %s", Path(out_path).name, exc)
+        return None
+    return plot_decline_map(ceilings, table, out_path)
 
 
 def target_checks(table: pd.DataFrame, row: str) -> dict[str, bool]:

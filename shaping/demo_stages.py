@@ -165,10 +165,10 @@ TRAINING_KEYS = ("reward", "objective/kl", "known/abstain_rate", "unknown/abstai
 def stage_report(out: Path, config: DemoConfig) -> None:
     """Before/after reports, their comparison, training curves and SUMMARY.md."""
     from benchmarks.compare import compare_reports
-    from benchmarks.plots import plot_decline_map, plot_training_curves
+    from benchmarks.plots import plot_training_curves
     from benchmarks.report import write_report
-    from benchmarks.training_summary import (decline_ceilings, markdown, summary_table, target_checks,
-                                             uncertainty_section)
+    from benchmarks.training_summary import (markdown, summary_table, target_checks, uncertainty_section,
+                                             write_decline_map)
 
     d = stage_dir_of(out, "report")
     base = pd.read_json(out / "base-eval" / "eval.jsonl", lines=True)
@@ -186,12 +186,8 @@ def stage_report(out: Path, config: DemoConfig) -> None:
     present = {k for r in history for k in r}
     plot_training_curves(history, d / "training_curves.png", keys=[k for k in TRAINING_KEYS if k in present],
                          title="Shaped RL: rewards, KL, abstention on known / unknown questions, validation")
-    maps = []
-    try:
-        plot_decline_map(decline_ceilings(base), table, d / "decline_map.png")
-        maps = ["report/decline_map.png (each policy against what declining alone can do)"]
-    except KeyError as exc:  # base results without a confidence column: no bound to draw
-        logger.warning("No decline_map.png: %s", exc)
+    maps = (["report/decline_map.png (each policy against what declining alone can do)"]
+            if write_decline_map(base, table, d / "decline_map.png") else [])
     selection = json.loads((out / "train" / "selection.json").read_text())
     best = selection.get("best") or {}
     lines = ["# Demo summary", "", f"Held-out questions: {int(table['n'].iloc[0])} ({', '.join(config.relations)}; "
