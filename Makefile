@@ -15,10 +15,10 @@ test: install
 	$(PYTHON) -m pytest -q
 
 demo: install
-	$(PYTHON) -m shaping.cli demo
+	$(PYTHON) -m cli demo
 
 demo-quick: install
-	$(PYTHON) -m shaping.cli demo --quick
+	$(PYTHON) -m cli demo --quick
 
 bench-judge:
 	$(PYTHON) benchmarks/bench_judge.py

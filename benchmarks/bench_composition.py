@@ -11,7 +11,7 @@ question, it scores each response with
 
 and counts, over every pair of responses to the same question with different outcomes,
 how often each ranks a wrong answer above an abstention, an abstention above a correct
-answer, or a wrong answer above a correct one (:func:`shaping.dominance.check_dominance`).
+answer, or a wrong answer above a correct one (:func:`rewards.compose.dominance.check_dominance`).
 It also measures how well each composition keeps the RM's order within an outcome
 (Spearman rank correlation with the RM, per outcome), and the RM's CPU scoring throughput
 at batch sizes 1 and 32. Run (loads the RM)::
@@ -27,9 +27,9 @@ import logging
 import time
 from pathlib import Path
 
-from rewards.outcome_type import Outcome
-from shaping.cli_dominance import ABSTENTIONS, build_schemes, load_response_groups
-from shaping.dominance import PAIR_KINDS, check_dominance
+from cli.dominance import ABSTENTIONS, build_schemes, load_response_groups
+from rewards.compose.dominance import PAIR_KINDS, check_dominance
+from rewards.outcome import Outcome
 
 logger = logging.getLogger("bench_composition")
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +78,7 @@ def within_question_agreement(report, rm_report) -> float | None:
 
 def throughput(rm_path: str, texts: list[tuple[str, str]], batch_size: int, repeats: int = 1) -> float:
     """Responses scored per second on CPU at ``batch_size`` (after one warm-up batch)."""
-    from shaping.reward_model import RewardModelReward
+    from shaping.rm.train import RewardModelReward
 
     rm = RewardModelReward(rm_path, batch_size=batch_size, device="cpu")
     rm.score_batch([texts[0][0]], [texts[0][1]])  # load and warm up
@@ -90,7 +90,7 @@ def throughput(rm_path: str, texts: list[tuple[str, str]], batch_size: int, repe
 
 def seen_in_rm_training(questions: list[str], pairs: int = 4000, seed: int = 0) -> set[str]:
     """Benchmark questions that also appear as prompts in the default RM's training split."""
-    from shaping.preference_data import build_preference_data
+    from shaping.rm.data import build_preference_data
 
     train = set(build_preference_data(pairs, seed=seed)["train"]["prompt"])
     return {q for q in questions if q in train}
@@ -99,7 +99,7 @@ def seen_in_rm_training(questions: list[str], pairs: int = 4000, seed: int = 0) 
 def run(args: argparse.Namespace) -> dict:
     import torch
 
-    from shaping.reward_model import RewardModelReward
+    from shaping.rm.train import RewardModelReward
 
     if not (Path(args.rm) / "config.json").exists():
         raise SystemExit(f"No reward model at {args.rm}; train one first: shaping train-rm --output-dir {args.rm}")
@@ -109,8 +109,8 @@ def run(args: argparse.Namespace) -> dict:
     torch.set_num_threads(args.threads)
     rm = CachedReward(RewardModelReward(args.rm, device="cpu"))
     schemes = build_schemes(rm, weights=(1.0, 1.0), band=args.band)
+    from rewards.compose import WeightedSum
     from rewards.truthfulness import TruthfulnessReward
-    from shaping.compose import WeightedSum
 
     schemes["sum-raw"] = WeightedSum([TruthfulnessReward(), rm], [1.0, 1.0], name="weighted_sum_raw")
     reports = {name: check_dominance(reward, questions, responses, answers=answers, batch_size=64)

@@ -56,8 +56,8 @@ class BinaryCorrectReward(Reward):
 
 
 def reward_for(run: str, out: Path, labels, config):
-    from shaping.demo_stages import demo_reward
-    from shaping.rm_scoring import RewardModelReward
+    from benchmarks.training.stages import demo_reward
+    from shaping.rm.score import RewardModelReward
 
     if run == "ppo-rm":
         return RewardModelReward(str(out / "rm" / "model"))
@@ -68,11 +68,11 @@ def reward_for(run: str, out: Path, labels, config):
 
 def train_run(run: str, out: Path, config) -> dict:
     """Train one RL row from the warm start and evaluate it (resumable: skipped when its eval exists)."""
+    from benchmarks.training.config import is_done, rl_settings
+    from benchmarks.training.stages import _evaluate, _load, _rows, _val_rows, training_rows
     from rewards.knowledge import KnowledgeLabels
-    from shaping.demo_config import is_done, rl_settings
-    from shaping.demo_stages import _evaluate, _load, _rows, _val_rows, training_rows
-    from shaping.recipe import train_policy
-    from shaping.selection import ValidationSelectionCallback
+    from shaping.recipe.selection import ValidationSelectionCallback
+    from shaping.recipe.train import train_policy
 
     d = out / "bench" / run
     if (d / "eval.jsonl").exists() and (d / "DONE").exists():
@@ -128,10 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from benchmarks.plots import plot_comparison, plot_training_curves
-    from benchmarks.training_summary import markdown, summary_table, uncertainty_section, write_decline_map
-    from shaping.cli_demo import _check_same_config
-    from shaping.demo_config import DemoConfig, is_done, mark_done, quick, validate
-    from shaping import demo_stages
+    from benchmarks.training import stages as demo_stages
+    from benchmarks.training.config import DemoConfig, is_done, mark_done, quick, validate
+    from benchmarks.training.summary import markdown, summary_table, uncertainty_section, write_decline_map
+    from cli.demo import _check_same_config
 
     config = quick(DemoConfig()) if args.quick else DemoConfig()
     config.steps = config.steps if args.steps is None else args.steps

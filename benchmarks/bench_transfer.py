@@ -44,7 +44,7 @@ def transfer_rows(dd, trained: list[str] | tuple[str, ...], *, relations: list[s
     >>> sorted({r["relation"] for r in picked}), len(picked)
     (['b'], 2)
     """
-    from shaping.cli_demo import _interleave
+    from cli.demo import _interleave
 
     if per_relation < 1:
         raise ValueError(f"per_relation={per_relation} must be >= 1.")
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from benchmarks.evaluate import evaluate_policy
     from benchmarks.plots import plot_comparison
-    from benchmarks.training_summary import markdown, summary_table, uncertainty_section
+    from benchmarks.training.summary import markdown, summary_table, uncertainty_section
     from shaping.models import load_policy
 
     d = out / "transfer"

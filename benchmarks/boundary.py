@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .metrics import UndefinedMetricWarning, check_columns, outcome_array
+from benchmarks.metrics import UndefinedMetricWarning, check_columns, outcome_array
 
 logger = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import plots
-from .artifacts import atomic_write_text, read_jsonl
-from .uncertainty import paired_delta_intervals
+from benchmarks import plots
+from benchmarks.artifacts import atomic_write_text, read_jsonl
+from benchmarks.uncertainty import paired_delta_intervals
 
 logger = logging.getLogger(__name__)
 OVERALL_KEYS = ("accuracy", "abstention_rate", "hallucination_rate", "truthfulness", "answered_precision")

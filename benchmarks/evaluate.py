@@ -1,7 +1,7 @@
 """Evaluate a policy on the benchmark: greedy response, k samples, judge, knowledge boundary.
 
 For every question: the greedy response with its mean and summed token log-probability,
-``k`` sampled responses, and :func:`rewards.outcome.judge` on all of them. The samples give
+``k`` sampled responses, and :func:`rewards.judge.judge` on all of them. The samples give
 the k-sample knowledge boundary (a question is *known* when at least half the samples are
 correct) and the agreement across samples, a confidence that needs no log-probabilities.
 Creative rows get a greedy response only and are not judged (outcome None).
@@ -23,14 +23,13 @@ import logging
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 from tqdm.auto import tqdm
 
+from benchmarks.data.schema import CREATIVE, REQUIRED_COLUMNS, chat_prompt
 from shaping.generation import generate, render_prompts
-
-from .data.schema import CREATIVE, REQUIRED_COLUMNS, chat_prompt
 
 logger = logging.getLogger(__name__)
 KNOWN_THRESHOLD = 0.5  # known <=> p_correct >= this
@@ -80,7 +79,7 @@ def normalize_answer(text: str) -> str:
 
 
 def _judge_all(responses: list[str], answers: list[str], question: str):
-    from rewards.outcome import judge  # imported here: `rewards` stays optional for generation
+    from rewards.judge import judge  # imported here: `rewards` stays optional for generation
 
     return [judge(r, list(answers), question=question) for r in responses]
 

@@ -247,10 +247,10 @@ def plot_decline_map(ceilings: pd.DataFrame, points: pd.DataFrame | Mapping[str,
                      title: str = "Hallucination cut vs abstention on known questions") -> Path:
     """Where each policy lands against what declining alone can do.
 
-    ``ceilings`` is :func:`benchmarks.training_summary.decline_ceilings`' table (lines:
+    ``ceilings`` is :func:`benchmarks.training.summary.decline_ceilings`' table (lines:
     the base model's own-confidence bound and the per-relation hindsight oracle);
     ``points`` maps a policy to its ``(abstain_known, hallucination_cut)``, or is
-    :func:`benchmarks.training_summary.summary_table`'s table (one point per row); ``target``
+    :func:`benchmarks.training.summary.summary_table`'s table (one point per row); ``target``
     shades the corner a policy should reach (at most this abstention, at least this cut).
 
     >>> import tempfile
@@ -260,7 +260,7 @@ def plot_decline_map(ceilings: pd.DataFrame, points: pd.DataFrame | Mapping[str,
     """
     missing = {"abstain_known", "selective_cut", "oracle_cut"} - set(ceilings.columns)
     if missing:
-        raise KeyError(f"ceilings lacks {sorted(missing)}; build it with benchmarks.training_summary.decline_ceilings.")
+        raise KeyError(f"ceilings lacks {sorted(missing)}; build it with benchmarks.training.summary.decline_ceilings.")
     if isinstance(points, pd.DataFrame):
         points = {str(name): (float(r["abstain_known"]), float(r["hallucination_cut"])) for name, r in points.iterrows()}
     fig = _figure(6.4, 4.6)

@@ -22,15 +22,22 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import plots
-from .artifacts import atomic_write_text, results_frame, write_json, write_jsonl
-from .boundary import knowledge_boundary
-from .compare import compare_reports, markdown_table
-from .metrics import DERIVED_GROUPS, check_columns, sampled_rates, summarize
-from .schemes import (DEFAULT_PENALTIES, DEFAULT_SCHEMES, check_schemes, penalty_schemes, penalty_sweep,
-                      scheme_confidence, scheme_table)
-from .uncertainty import bootstrap_intervals
-from .selective import CONFIDENCES, aurc_score, risk_coverage_curve, selective_sweep
+from benchmarks import plots
+from benchmarks.artifacts import atomic_write_text, results_frame, write_json, write_jsonl
+from benchmarks.boundary import knowledge_boundary
+from benchmarks.compare import compare_reports, markdown_table
+from benchmarks.metrics import DERIVED_GROUPS, check_columns, sampled_rates, summarize
+from benchmarks.schemes import (
+    DEFAULT_PENALTIES,
+    DEFAULT_SCHEMES,
+    check_schemes,
+    penalty_schemes,
+    penalty_sweep,
+    scheme_confidence,
+    scheme_table,
+)
+from benchmarks.selective import CONFIDENCES, aurc_score, risk_coverage_curve, selective_sweep
+from benchmarks.uncertainty import bootstrap_intervals
 
 __all__ = ["compare_reports", "compute_metrics", "write_report"]
 logger = logging.getLogger(__name__)

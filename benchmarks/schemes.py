@@ -25,8 +25,8 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .metrics import check_columns, outcome_array
-from .selective import calibrated_confidence, confidence_scores
+from benchmarks.metrics import check_columns, outcome_array
+from benchmarks.selective import calibrated_confidence, confidence_scores
 
 DEFAULT_SCHEMES: tuple[tuple[float, float, float], ...] = ((1.0, 0.0, -1.0), (1.0, 0.0, -3.0), (1.0, 0.0, -9.0),
                                                            (1.0, 0.5, -1.0))

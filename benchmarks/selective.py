@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .metrics import check_columns, outcome_array
+from benchmarks.metrics import check_columns, outcome_array
 
 #: Confidence (= its results column) -> what it is. All read "higher = more confident".
 CONFIDENCES = {

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .metrics import OUTCOMES, check_columns, outcome_array
+from benchmarks.metrics import OUTCOMES, check_columns, outcome_array
 
 #: Metrics that have a bootstrap interval: name -> f(correct, abstain, wrong counts) per resample.
 INTERVAL_METRICS = {

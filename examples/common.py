@@ -47,10 +47,10 @@ def reward(args: argparse.Namespace):
     truthfulness = TruthfulnessReward(correct=1.0, abstain=0.0, wrong=args.wrong)
     if not args.compose:
         return truthfulness
-    from shaping.compose import DominanceSafe
+    from rewards.compose import DominanceSafe
 
     if args.rm:
-        from shaping.rm_scoring import RewardModelReward
+        from shaping.rm.score import RewardModelReward
 
         second = RewardModelReward(args.rm)
     else:

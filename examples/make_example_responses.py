@@ -99,6 +99,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
     import torch
+
     from shaping.models import load_policy
 
     torch.set_num_threads(args.threads)  # the shared machine is oversubscribed; more threads only spin

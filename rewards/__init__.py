@@ -5,17 +5,17 @@
 0.75
 """
 
-from .abstention import is_abstention
-from .base import REGISTRY, Reward, RuleReward, register, reward_rule
-from .faithfulness import FaithfulnessReward
-from .knowledge import KnowledgeAwareTruthfulness, KnowledgeLabels
-from .messages import completion_text, context_text, query_text
-from .outcome import Verdict, judge
-from .outcome_type import Outcome
-from .query_type import QueryType, classify_query
-from .style import LengthPenalty, RepetitionPenalty
-from .text import normalize_answer
-from .truthfulness import TruthfulnessReward
+from rewards.abstention import is_abstention
+from rewards.base import REGISTRY, Reward, RuleReward, register, reward_rule
+from rewards.faithfulness import FaithfulnessReward
+from rewards.judge import Verdict, judge
+from rewards.knowledge import KnowledgeAwareTruthfulness, KnowledgeLabels
+from rewards.messages import completion_text, context_text, query_text
+from rewards.outcome import Outcome
+from rewards.query_type import QueryType, classify_query
+from rewards.style import LengthPenalty, RepetitionPenalty
+from rewards.text import normalize_answer
+from rewards.truthfulness import TruthfulnessReward
 
 __all__ = [
     "REGISTRY",

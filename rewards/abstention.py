@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .text import _fold, split_clauses
+from rewards.text import _fold, split_clauses
 
 __all__ = [
     "abstains_in",

@@ -15,8 +15,8 @@ import math
 import numbers
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .messages import completion_text, query_text
-from .outcome_type import Outcome
+from rewards.messages import completion_text, query_text
+from rewards.outcome import Outcome
 
 # Keyword arguments TRL passes to reward functions that are not dataset columns.
 TRAINER_KWARGS = frozenset({"trainer_state", "log_metric", "log_extra", "completion_ids", "environments"})

@@ -16,13 +16,13 @@ import re
 import unicodedata
 from typing import Any
 
-from .abstention import is_abstention, is_degenerate
-from .base import Reward, check_finite, register
-from .messages import completion_text, context_text, query_text
-from .outcome import has_no_true_answer, judge
-from .outcome_type import Outcome
-from .query_type import QueryType, _is_question, _sentences, _size, classify_query
-from .text import answer_tokens
+from rewards.abstention import is_abstention, is_degenerate
+from rewards.base import Reward, check_finite, register
+from rewards.judge import judge
+from rewards.messages import completion_text, context_text, query_text
+from rewards.outcome import Outcome, has_no_true_answer
+from rewards.query_type import QueryType, _is_question, _sentences, _size, classify_query
+from rewards.text import answer_tokens
 
 __all__ = ["FaithfulnessReward", "declines_from_text", "support"]
 

@@ -11,7 +11,7 @@ above a threshold) at ``abstain_known``, below the ordinary abstention.
 The labels live in a :class:`KnowledgeLabels` store (question key -> P(correct)) that is
 filled from a base-model evaluation and refreshed while the policy trains, both by the
 reward itself (each GRPO/PPO group of samples of one question is a fresh estimate) and
-by :class:`shaping.knowledge.KnowledgeRefreshCallback`. Labels only ever rise by default:
+by :class:`shaping.recipe.labels.KnowledgeRefreshCallback`. Labels only ever rise by default:
 a question the policy once answered reliably stays "known", so a policy that starts to
 abstain on it cannot thereby erase the evidence that it knows it.
 """
@@ -23,10 +23,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .base import Reward, register
-from .messages import completion_text, query_text
-from .outcome import judge
-from .outcome_type import Outcome
+from rewards.base import Reward, register
+from rewards.judge import judge
+from rewards.messages import completion_text, query_text
+from rewards.outcome import Outcome
 
 _MODES = ("max", "replace")
 

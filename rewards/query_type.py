@@ -22,8 +22,8 @@ import re
 from enum import Enum
 from typing import Any, Sequence
 
-from . import query_cues as cues
-from .messages import _content, query_text
+from rewards import query_cues as cues
+from rewards.messages import _content, query_text
 
 __all__ = ["QueryType", "classify_query", "has_passage"]
 

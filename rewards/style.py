@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from .base import Reward, check_finite, register
-from .messages import completion_text
+from rewards.base import Reward, check_finite, register
+from rewards.messages import completion_text
 
 __all__ = ["LengthPenalty", "RepetitionPenalty", "text_units"]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .base import Reward, check_finite, register
-from .messages import completion_text, query_text
-from .outcome import judge
-from .outcome_type import Outcome
+from rewards.base import Reward, check_finite, register
+from rewards.judge import judge
+from rewards.messages import completion_text, query_text
+from rewards.outcome import Outcome
 
 __all__ = ["TruthfulnessReward"]
 

@@ -7,9 +7,18 @@ and false-premise questions with no answer, text-grounded and creative prompts.
 'system'
 """
 
-from .build import all_rows, build_benchmark, load_benchmark, split_rows
-from .schema import (COLUMNS, CREATIVE, DEFAULT_SYSTEM_PROMPT, GROUNDED, KNOWLEDGE, QUERY_TYPES,
-                     REQUIRED_COLUMNS, chat_prompt, make_row)
+from benchmarks.data.build import all_rows, build_benchmark, load_benchmark, split_rows
+from benchmarks.data.schema import (
+                     COLUMNS,
+                     CREATIVE,
+                     DEFAULT_SYSTEM_PROMPT,
+                     GROUNDED,
+                     KNOWLEDGE,
+                     QUERY_TYPES,
+                     REQUIRED_COLUMNS,
+                     chat_prompt,
+                     make_row,
+)
 
 __all__ = ["COLUMNS", "CREATIVE", "DEFAULT_SYSTEM_PROMPT", "GROUNDED", "KNOWLEDGE", "QUERY_TYPES",
            "REQUIRED_COLUMNS", "all_rows", "build_benchmark", "chat_prompt", "load_benchmark", "make_row",

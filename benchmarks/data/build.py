@@ -16,11 +16,11 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .elements import element_questions
-from .geography import city_questions, country_questions, state_questions
-from .grounded import creative_prompts, grounded_questions
-from .schema import COLUMNS, DEFAULT_SYSTEM_PROMPT, chat_prompt
-from .unanswerable import unanswerable_questions
+from benchmarks.data.elements import element_questions
+from benchmarks.data.geography import city_questions, country_questions, state_questions
+from benchmarks.data.grounded import creative_prompts, grounded_questions
+from benchmarks.data.schema import COLUMNS, DEFAULT_SYSTEM_PROMPT, chat_prompt
+from benchmarks.data.unanswerable import unanswerable_questions
 
 logger = logging.getLogger(__name__)
 _CONTENT_SEED = 1234  # fixed: the questions are the same whatever the split seed

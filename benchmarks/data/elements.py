@@ -24,8 +24,8 @@ import logging
 import random
 import re
 
-from .aliases import unique
-from .schema import make_row
+from benchmarks.data.aliases import unique
+from benchmarks.data.schema import make_row
 
 logger = logging.getLogger(__name__)
 

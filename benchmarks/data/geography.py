@@ -21,8 +21,8 @@ import random
 import re
 from collections import defaultdict
 
-from .aliases import country_aliases, place_aliases, unique
-from .schema import make_row
+from benchmarks.data.aliases import country_aliases, place_aliases, unique
+from benchmarks.data.schema import make_row
 
 _CONTINENTS = {"AF": "Africa", "AS": "Asia", "EU": "Europe", "NA": "North America",
                "SA": "South America", "OC": "Oceania", "AN": "Antarctica"}

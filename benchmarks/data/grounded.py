@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import random
 
-from .elements import elements
-from .geography import countries, country_phrase
-from .schema import CREATIVE, GROUNDED, make_row
+from benchmarks.data.elements import elements
+from benchmarks.data.geography import countries, country_phrase
+from benchmarks.data.schema import CREATIVE, GROUNDED, make_row
 
 _FRAMES = ["Read the passage and answer using only the passage.\n\nPassage: {p}\n\nQuestion: {q}",
            "{p}\n\nBased only on the text above: {q}",

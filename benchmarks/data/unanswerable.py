@@ -15,11 +15,17 @@ from __future__ import annotations
 
 import random
 
-from .elements import elements
-from .geography import (CAPITAL_TEMPLATES, CITY_TEMPLATES, CURRENCY_TEMPLATES, STATEHOOD_TEMPLATES, _geonames,
-                        countries, country_phrase)
-from .elements import DISCOVERER_T, NUMBER_ELEMENT_T, NUMBER_T, SYMBOL_T, YEAR_T
-from .schema import make_row
+from benchmarks.data.elements import DISCOVERER_T, NUMBER_ELEMENT_T, NUMBER_T, SYMBOL_T, YEAR_T, elements
+from benchmarks.data.geography import (
+    CAPITAL_TEMPLATES,
+    CITY_TEMPLATES,
+    CURRENCY_TEMPLATES,
+    STATEHOOD_TEMPLATES,
+    _geonames,
+    countries,
+    country_phrase,
+)
+from benchmarks.data.schema import make_row
 
 _ONSETS = ["b", "br", "d", "dr", "f", "g", "gr", "k", "kr", "l", "m", "n", "p", "r", "s", "st", "t", "tr", "v", "z", "th", "sh"]
 _VOWELS = ["a", "e", "i", "o", "u", "ae", "ei", "ou"]

@@ -5,7 +5,7 @@
 0.05
 """
 
-from .config import PPOConfig
-from .trainer import PPOTrainer
+from shaping.ppo.config import PPOConfig
+from shaping.ppo.trainer import PPOTrainer
 
 __all__ = ["PPOConfig", "PPOTrainer"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .core import KL_ESTIMATORS
+from shaping.ppo.core import KL_ESTIMATORS
 
 
 @dataclass

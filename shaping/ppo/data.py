@@ -8,7 +8,7 @@ from typing import Any, Sequence
 import torch
 from transformers import TrainerState
 
-from .scoring import RewardSet, is_conversational
+from shaping.ppo.scoring import RewardSet, is_conversational
 
 logger = logging.getLogger(__name__)
 

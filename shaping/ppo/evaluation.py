@@ -11,7 +11,7 @@ import torch
 from accelerate.utils import gather_object
 from tqdm.auto import tqdm
 
-from .rollout import completion_messages, decode, generate
+from shaping.ppo.rollout import completion_messages, decode, generate
 
 
 @torch.no_grad()

@@ -11,10 +11,10 @@ from typing import Any
 
 import torch
 
-from . import core
-from .data import encode_prompts, prompt_texts
-from .modeling import PolicyAndValue, reference_policy
-from .scoring import is_conversational
+from shaping.ppo import core
+from shaping.ppo.data import encode_prompts, prompt_texts
+from shaping.ppo.modeling import PolicyAndValue, reference_policy
+from shaping.ppo.scoring import is_conversational
 
 
 @dataclass

@@ -20,15 +20,15 @@ from accelerate.utils import set_seed
 from tqdm.auto import tqdm
 from transformers import GenerationConfig, TrainerControl, TrainerState
 
-from . import core
-from .checkpoint import PREFIX, latest_checkpoint, load_checkpoint, save_checkpoint, save_policy
-from .config import PPOConfig
-from .data import check_dataset, step_indices
-from .evaluation import evaluate_policy
-from .metrics import MetricLog, scalars, step_metrics
-from .modeling import PolicyAndValue, disable_dropout, load_model, stop_token_ids
-from .rollout import Rollout, completion_messages, decode, evaluate_tokens, generate, token_logprobs
-from .scoring import RewardSet
+from shaping.ppo import core
+from shaping.ppo.checkpoint import PREFIX, latest_checkpoint, load_checkpoint, save_checkpoint, save_policy
+from shaping.ppo.config import PPOConfig
+from shaping.ppo.data import check_dataset, step_indices
+from shaping.ppo.evaluation import evaluate_policy
+from shaping.ppo.metrics import MetricLog, scalars, step_metrics
+from shaping.ppo.modeling import PolicyAndValue, disable_dropout, load_model, stop_token_ids
+from shaping.ppo.rollout import Rollout, completion_messages, decode, evaluate_tokens, generate, token_logprobs
+from shaping.ppo.scoring import RewardSet
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import pytest
 
 from benchmarks.compare import compare_reports, load_metrics
 from benchmarks.report import write_report
-from shaping.cli import main
+from cli.main import main
 from tests.benchmarks.synthetic_results import make_results
 
 

@@ -12,8 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.metrics import (
-    METRICS, MissingColumnsError, UndefinedMetricWarning, abstention_rate, accuracy_score,
-    answered_precision_score, check_columns, hallucination_rate, popularity_buckets, sampled_rates, summarize,
+    METRICS,
+    MissingColumnsError,
+    UndefinedMetricWarning,
+    abstention_rate,
+    accuracy_score,
+    answered_precision_score,
+    check_columns,
+    hallucination_rate,
+    popularity_buckets,
+    sampled_rates,
+    summarize,
     truthfulness_score,
 )
 from rewards import Outcome

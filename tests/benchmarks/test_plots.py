@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from benchmarks import plots
@@ -79,7 +78,7 @@ def test_training_curves_draw_a_rolling_mean_over_noisy_per_step_metrics(tmp_pat
 
 
 def test_decline_map_draws_a_summary_table_against_the_ceilings(results, tmp_path):
-    from benchmarks.training_summary import decline_ceilings, summary_table
+    from benchmarks.training.summary import decline_ceilings, summary_table
 
     base = results.assign(relation=np.where(np.arange(len(results)) % 2, "a", "b"))
     ceilings = decline_ceilings(base, points=11)
@@ -101,7 +100,7 @@ def test_decline_map_draws_a_summary_table_against_the_ceilings(results, tmp_pat
 
 
 def test_write_decline_map_skips_results_without_a_confidence(results, tmp_path):
-    from benchmarks.training_summary import summary_table, write_decline_map
+    from benchmarks.training.summary import summary_table, write_decline_map
 
     table = summary_table({"base": results}, results)
     assert _is_png(write_decline_map(results, table, tmp_path / "map.png"))

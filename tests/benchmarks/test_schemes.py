@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from benchmarks.schemes import (
-    evaluate_scheme, expected_reward, implied_threshold, penalty_sweep, scheme_table, selective_outcomes,
+    evaluate_scheme,
+    expected_reward,
+    implied_threshold,
+    penalty_sweep,
+    scheme_table,
+    selective_outcomes,
 )
 from tests.benchmarks.synthetic_results import make_results
 

@@ -8,7 +8,11 @@ import pytest
 
 from benchmarks.metrics import MissingColumnsError
 from benchmarks.selective import (
-    aurc_score, calibrated_confidence, confidence_scores, risk_coverage_curve, selective_sweep,
+    aurc_score,
+    calibrated_confidence,
+    confidence_scores,
+    risk_coverage_curve,
+    selective_sweep,
 )
 
 

@@ -76,26 +76,26 @@ def _tiny_reward_model(tmp_dir: Path):
 
 
 def _route():
-    from shaping.compose import RouteByQueryType
+    from rewards.compose import RouteByQueryType
 
     return RouteByQueryType({"knowledge-seeking": TruthfulnessReward(), "text-grounded": FaithfulnessReward(),
                              "creative": LengthPenalty()})
 
 
 def _weighted():
-    from shaping.compose import WeightedSum
+    from rewards.compose import WeightedSum
 
     return WeightedSum([TruthfulnessReward(), RepetitionPenalty()], weights=[1.0, 0.5])
 
 
 def _dominance():
-    from shaping.dominance_safe import DominanceSafe
+    from rewards.compose.dominance_safe import DominanceSafe
 
     return DominanceSafe(TruthfulnessReward(), LengthPenalty(max_length=5))
 
 
 def _rm(tmp_dir):
-    from shaping.rm_scoring import RewardModelReward
+    from shaping.rm.score import RewardModelReward
 
     if not (tmp_dir / "config.json").exists():  # one random model for the whole module
         _tiny_reward_model(tmp_dir)
@@ -107,19 +107,19 @@ def _bad(cls, *args, **kwargs):
 
 
 def _bad_route(routes):
-    from shaping.compose import RouteByQueryType
+    from rewards.compose import RouteByQueryType
 
     return lambda: RouteByQueryType(routes)
 
 
 def _bad_weighted(**kwargs):
-    from shaping.compose import WeightedSum
+    from rewards.compose import WeightedSum
 
     return lambda: WeightedSum([TruthfulnessReward(), LengthPenalty()], **kwargs)
 
 
 def _bad_dominance(**kwargs):
-    from shaping.dominance_safe import DominanceSafe
+    from rewards.compose.dominance_safe import DominanceSafe
 
     return lambda: DominanceSafe(TruthfulnessReward(), LengthPenalty(), **kwargs)
 
