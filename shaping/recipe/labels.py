@@ -18,6 +18,7 @@ from transformers import TrainerCallback
 from rewards import Outcome, query_text
 from rewards.judge import judge
 from rewards.knowledge import KnowledgeLabels
+from rewards.outcome import outcome_rates
 from shaping.generation import generate
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ def estimate_p_correct(
     {'capital-france': 1.0, 'capital-burkina-faso': 0.0}
     """
     outcomes = sample_outcomes(model, tokenizer, rows, k=k, do_sample=True, **kwargs)
-    return {str(row[key]): sum(o == Outcome.CORRECT for o in outs) / k for row, outs in zip(rows, outcomes)}
+    return {str(row[key]): outcome_rates(outs)["correct"] for row, outs in zip(rows, outcomes)}
 
 
 class KnowledgeRefreshCallback(TrainerCallback):

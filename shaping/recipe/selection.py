@@ -1,13 +1,16 @@
 """Checkpoint selection on validation truthfulness, with a floor on accuracy.
 
 RL on an abstention-friendly reward passes through a good point (accuracy kept,
-hallucination cut) and can then drift into abstaining everywhere (shared/DESIGN.md). The
+hallucination cut) and can then drift into abstaining everywhere (docs/demo.md). The
 :class:`ValidationSelectionCallback` evaluates a held-out validation slice greedily every
 N steps, scores it by truthfulness = accuracy - hallucination rate, and keeps the best
 checkpoint among those whose accuracy stays at or above ``min_accuracy``: a collapsed
-policy (0% wrong, but 0% correct too) scores a truthfulness near 0 that would beat most
-base models, so the accuracy floor is what makes the selection mean "answers what it
-knows, declines what it does not".
+policy (nothing wrong, but nothing correct either) scores a truthfulness near 0 that would
+beat most base models, so the accuracy floor is what makes the selection mean "answers
+what it knows, declines what it does not".
+
+Its records use the ``validation/`` prefix (``validation/truthfulness``,
+``validation/correct``, ...); ``val/`` is TRL's prefix for the PPO value function.
 """
 
 from __future__ import annotations
@@ -19,25 +22,12 @@ from typing import Any, Mapping, Sequence
 
 from transformers import TrainerCallback
 
-from rewards import Outcome
-from rewards.outcome import has_no_true_answer
+from rewards.outcome import has_no_true_answer, outcome_rates
 from shaping.recipe.labels import sample_outcomes
 
 logger = logging.getLogger(__name__)
 
-
-def outcome_rates(outcomes: Sequence[Outcome | str]) -> dict[str, float]:
-    """Correct / abstain / wrong rates and truthfulness (correct - wrong) of a list of outcomes.
-
-    >>> outcome_rates(["correct", "wrong", "abstain", "abstain"])
-    {'correct': 0.25, 'abstain': 0.5, 'wrong': 0.25, 'truthfulness': 0.0}
-    """
-    if not outcomes:
-        raise ValueError("outcome_rates needs at least one outcome.")
-    n = len(outcomes)
-    rates = {o.value: sum(Outcome(x) == o for x in outcomes) / n for o in Outcome}
-    rates["truthfulness"] = rates["correct"] - rates["wrong"]
-    return rates
+PREFIX = "validation/"
 
 
 class ValidationSelectionCallback(TrainerCallback):
@@ -45,7 +35,7 @@ class ValidationSelectionCallback(TrainerCallback):
 
     Args:
         rows: validation rows (``prompt``, ``answers``; optional ``known`` bool from the
-            base evaluation, which adds ``val/abstain_known``).
+            base evaluation, which adds ``validation/abstain_known``).
         tokenizer: the policy's tokenizer.
         every: evaluation period in optimizer steps (also evaluated at step 0 and at the end).
         min_accuracy: a checkpoint qualifies only with validation accuracy >= this.
@@ -53,7 +43,8 @@ class ValidationSelectionCallback(TrainerCallback):
             in memory only.
         restore_best: at the end of training, load the best weights back into the model.
 
-    >>> cb = ValidationSelectionCallback(val_rows, tokenizer, every=10, min_accuracy=0.9 * 0.26)  # doctest: +SKIP
+    >>> cb = ValidationSelectionCallback(val_rows, tokenizer, every=10,
+    ...                                  min_accuracy=0.9 * base_accuracy)  # doctest: +SKIP
     """
 
     def __init__(
@@ -81,36 +72,50 @@ class ValidationSelectionCallback(TrainerCallback):
         self.history: list[dict[str, float]] = []
         self._best_state: dict[str, Any] | None = None
 
+    @property
+    def best_state(self) -> dict[str, Any] | None:
+        """A copy of the best qualifying weights (a ``state_dict``), or None while none qualified.
+
+        ``model.load_state_dict(callback.best_state)`` restores them (``restore_best`` does
+        that at the end of training).
+        """
+        return self._best_state
+
     def evaluate(self, model, step: int) -> dict[str, float]:
         """Greedy validation rates at ``step`` (also appended to :attr:`history`).
 
-        The rates are over answerable rows; on rows with no true answer (``answers == []``)
-        declining is judged correct, so they are reported apart as ``val/declined_unanswerable``
+        The rates (``validation/correct``, ``/abstain``, ``/wrong``, ``/truthfulness``) are
+        over answerable rows; on rows with no true answer (``answers == []``) declining is
+        judged correct, so they are reported apart as ``validation/declined_unanswerable``
         and cannot lift the accuracy of a policy that declines everything over the floor.
+        ``validation/abstain_known`` is the abstention rate on rows marked ``known``.
         """
-        outcomes = [o[0] for o in sample_outcomes(model, self.tokenizer, self.rows, k=1, max_new_tokens=self.max_new_tokens)]
+        outcomes = [o[0] for o in sample_outcomes(model, self.tokenizer, self.rows, k=1,
+                                                  max_new_tokens=self.max_new_tokens)]
         none = [has_no_true_answer(row["answers"]) for row in self.rows]
         answerable = [o for o, no in zip(outcomes, none) if not no]
-        record = {"step": step, **{f"val/{k}": v for k, v in outcome_rates(answerable or outcomes).items()}}
+        record = {"step": step, **{PREFIX + k: v for k, v in outcome_rates(answerable or outcomes).items()}}
         unanswerable = [o for o, no in zip(outcomes, none) if no]
         if unanswerable:
-            record["val/declined_unanswerable"] = sum(o != Outcome.WRONG for o in unanswerable) / len(unanswerable)
+            declined = outcome_rates(unanswerable)  # the judge calls a decline "correct" here
+            record[PREFIX + "declined_unanswerable"] = declined["correct"] + declined["abstain"]
         known = [o for o, row, no in zip(outcomes, self.rows, none) if row.get("known") and not no]
         if known:
-            record["val/abstain_known"] = sum(o == Outcome.ABSTAIN for o in known) / len(known)
+            record[PREFIX + "abstain_known"] = outcome_rates(known)["abstain"]
         self.history.append(record)
         return record
 
     def _consider(self, model, record: dict[str, float]) -> None:
-        qualifies = record["val/correct"] >= self.min_accuracy
-        better = self.best is None or record["val/truthfulness"] > self.best["val/truthfulness"]
+        qualifies = record[PREFIX + "correct"] >= self.min_accuracy
+        better = self.best is None or record[PREFIX + "truthfulness"] > self.best[PREFIX + "truthfulness"]
         if qualifies and better:
             self.best = record
             self._best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             if self.save_dir:
                 model.save_pretrained(self.save_dir)
                 self.tokenizer.save_pretrained(self.save_dir)
-            logger.info("step %d: new best validation truthfulness %.3f", record["step"], record["val/truthfulness"])
+            logger.info("step %d: new best validation truthfulness %.3f", record["step"],
+                        record[PREFIX + "truthfulness"])
 
     def _run(self, args, state, model) -> None:
         record = self.evaluate(model, state.global_step)
