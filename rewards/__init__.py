@@ -6,13 +6,14 @@
 """
 
 from rewards.abstention import is_abstention
-from rewards.base import REGISTRY, Reward, RuleReward, register, reward_rule
+from rewards.base import REGISTRY, OutcomeReward, Reward, register
 from rewards.faithfulness import FaithfulnessReward
 from rewards.judge import Verdict, judge
 from rewards.knowledge import KnowledgeAwareTruthfulness, KnowledgeLabels
 from rewards.messages import completion_text, context_text, query_text
-from rewards.outcome import Outcome
+from rewards.outcome import Outcome, OutcomeScore
 from rewards.query_type import QueryType, classify_query
+from rewards.rule import RuleReward, reward_rule
 from rewards.style import LengthPenalty, RepetitionPenalty
 from rewards.text import normalize_answer
 from rewards.truthfulness import TruthfulnessReward
@@ -24,6 +25,8 @@ __all__ = [
     "KnowledgeLabels",
     "LengthPenalty",
     "Outcome",
+    "OutcomeReward",
+    "OutcomeScore",
     "QueryType",
     "RepetitionPenalty",
     "Reward",

@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rewards.text import _fold, split_clauses
+from rewards.text import fold, split_clauses
 
 __all__ = [
     "abstains_in",
     "abstention_clauses",
     "clause_cues",
     "commits_to_answer",
+    "folded_clause_cues",
     "hedged_in",
     "is_abstention",
     "is_degenerate",
@@ -32,24 +33,36 @@ __all__ = [
 
 # Decline cues. English is matched on lower-cased text with straight apostrophes.
 _EN_ABSTAIN = r"""
-    \bi\s*(?:do\s*n[o']?t|dont|don't|really\s+don't|do\s+not)\s+(?:really\s+)?(?:know|have\s+(?:[\w-]+\s+){0,2}?(?:information|info|data|knowledge|details|an?\s+answer|access|idea)|recall|remember)
+    \bi\s*(?:do\s*n[o']?t|dont|don't|really\s+don't|do\s+not)\s+(?:really\s+)?
+        (?:know|have\s+(?:[\w-]+\s+){0,2}?(?:information|info|data|knowledge|details|an?\s+answer|access|idea)
+           |recall|remember)
   | \b(?:don't|do\s+not|dont)\s+know\b
   | ^\s*(?:not\s+(?:sure|certain)|unsure|uncertain|unknown|dunno|no\s+clue)\b | \bdunno\b
   | \bidk\b | \bno\s+idea\b | \bnot\s+a\s+clue\b | \bno\s+clue\b
   | \b(?:i'?m|i\s+am|im)\s+(?:not\s+(?:sure|certain|aware|familiar)|unsure|uncertain|unaware|unable|afraid\s+i)
   | \bnot\s+(?:entirely|completely|totally|really|quite|100%)\s+(?:sure|certain)
-  | \b(?:i|we)\s+(?:can\s*n?o?'?t|cannot|could\s*n'?t|could\s+not|am\s+unable\s+to|'m\s+unable\s+to|are\s+unable\s+to|won't\s+be\s+able\s+to)\s+(?:\w+\s+)?(?:answer|say|tell|determine|provide|find|confirm|verify|know|help|give|recall|identify|be\s+sure|access|locate)
-  | \b(?:unable|not\s+able)\s+to\s+(?:\w+\s+)?(?:answer|determine|provide|find|confirm|verify|say|tell|identify|know|give|recall|locate)
-  | \b(?:i|we)\s+(?:have|had|possess)\s+no\s+(?:\w+\s+)?(?:information|info|data|knowledge|record|details|idea|answer|access)
-  | \bno\s+(?:reliable\s+|available\s+|specific\s+|known\s+|such\s+)?(?:information|data|records?)\s+(?:is\s+|are\s+)?(?:available|about|on|regarding|exists?)
-  | \b(?:there\s+is|there's|there\s+are|there\s+exists?)\s+no\s+(?:such|known|official|real|recorded|country|nation|state|element|city|capital|place|answer|information|data|record|evidence|way\s+to\s+(?:know|tell|determine))
+  | \b(?:i|we)\s+(?:can\s*n?o?'?t|cannot|could\s*n'?t|could\s+not|am\s+unable\s+to|'m\s+unable\s+to
+                  |are\s+unable\s+to|won't\s+be\s+able\s+to)\s+(?:\w+\s+)?
+        (?:answer|say|tell|determine|provide|find|confirm|verify|know|help|give|recall|identify|be\s+sure|access|locate)
+  | \b(?:unable|not\s+able)\s+to\s+(?:\w+\s+)?
+        (?:answer|determine|provide|find|confirm|verify|say|tell|identify|know|give|recall|locate)
+  | \b(?:i|we)\s+(?:have|had|possess)\s+no\s+(?:\w+\s+)?
+        (?:information|info|data|knowledge|record|details|idea|answer|access)
+  | \bno\s+(?:reliable\s+|available\s+|specific\s+|known\s+|such\s+)?(?:information|data|records?)\s+
+        (?:is\s+|are\s+)?(?:available|about|on|regarding|exists?)
+  | \b(?:there\s+is|there's|there\s+are|there\s+exists?)\s+no\s+
+        (?:such|known|official|real|recorded|country|nation|state|element|city|capital|place|answer|information|data
+           |record|evidence|way\s+to\s+(?:know|tell|determine))
   | \bno\s+such\s+(?:country|nation|state|element|city|place|thing|entity|person)\b
   | \b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:exist|have\s+(?:a|an|any)\s+(?:capital|official|atomic|known|chemical))
-  | \b(?:isn't|is\s+not|aren't|are\s+not|not)\s+(?:a\s+)?(?:real|recogni[sz]ed|existing)\s+(?:country|nation|state|element|place)
+  | \b(?:isn't|is\s+not|aren't|are\s+not|not)\s+(?:a\s+)?(?:real|recogni[sz]ed|existing)\s+
+        (?:country|nation|state|element|place)
   | \b(?:fictional|fictitious|imaginary|made[-\s]up(?!\s+of)|hypothetical|non-?existent)\b
   | \b(?:no\s*one|nobody)\s+(?:really\s+)?knows\b
-  | \b(?:is|are|remains?|was)\s+(?:currently\s+|still\s+)?(?:unknown|not\s+known(?!\s+for)|unclear|uncertain|undetermined|a\s+mystery)\b(?!\s+for\b)
-  | \b(?:there\s+(?:isn't|is\s+not|aren't|are\s+not|was\s+not|wasn't))\s+(?:a|an|any)\s+(?:such\s+)?(?:country|nation|state|element|city|capital|place|record|information)
+  | \b(?:is|are|remains?|was)\s+(?:currently\s+|still\s+)?
+        (?:unknown|not\s+known(?!\s+for)|unclear|uncertain|undetermined|a\s+mystery)\b(?!\s+for\b)
+  | \b(?:there\s+(?:isn't|is\s+not|aren't|are\s+not|was\s+not|wasn't))\s+(?:a|an|any)\s+(?:such\s+)?
+        (?:country|nation|state|element|city|capital|place|record|information)
   | ^\s*(?:can't|cannot|couldn't|can\s+not)\s+(?:\w+\s+)?(?:say|tell|answer|determine|be\s+sure|recall)
   | ^\s*who\s+knows\b | \bbeats\s+me\b | \bwish\s+i\s+knew\b | \bmystery\s+to\s+me\b | 's\s+a\s+mystery\b
   | \bnot\s+in\s+a\s+position\s+to\b | \brather\s+not\s+(?:say|speculate|guess)\b | \b(?:won't|will\s+not)\s+speculate\b
@@ -72,20 +85,24 @@ _ZH_ABSTAIN = (
     r"不知道|不晓得|不确定|不能确定|无法确定|无法回答|不能回答|回答不了|无法提供|不能提供|不清楚|"
     r"不了解|没有相关信息|没有相关的信息|没有关于.{0,20}?的?信息|没有.{0,6}资料|没有这方面|无从得知|不得而知|"
     r"没有人知道|无人知道|无人知晓|没人知道|并不存在|不存在|没有这个国家|没有这样的|虚构的|未知|不太确定|说不准|"
-    r"无法得知|无法判断|不能判断|我不记得|记不清|没有找到|找不到|无从知晓|很难说|难以确定|无法知道|不知晓|没听说过|说不上来|暂无|无可奉告"
+    r"无法得知|无法判断|不能判断|我不记得|记不清|没有找到|找不到|无从知晓|很难说|难以确定|无法知道|不知晓|没听说过|"
+    r"说不上来|暂无|无可奉告"
 )
+
+
 def _apostrophe_optional(pattern: str) -> str:
     """Let "don't" also match "dont" (answer normalization drops apostrophes)."""
     return pattern.replace("'?", "'").replace("'", "'?")
 
 
 _ABSTAIN_RE = re.compile(_apostrophe_optional(_EN_ABSTAIN) + "|" + _ZH_ABSTAIN, re.VERBOSE)
-# Every decline cue above contains one of these; text without any skips the regex (speed).
+# Every decline cue above contains one of these; text without any skips the regex (it is slow).
 _ABSTAIN_KEYS = (
     "n't", "nt ", "not", "dont", "idk", "dunno", "no ", "noone", "nobody", "unable", "unsure", "uncertain", "unaware",
     "unknown", "unclear", "undetermined", "cannot", "fiction", "imaginar", "made", "hypothet", "exist",
     "mystery", "beyond", "outside", "sorry", "afraid", "never", "lack", "impossible", "hard", "difficult",
-    "guess", "has no", "have no", "难", "who knows", "beats", "refuse", "decline", "prefer", "available", "clear", "wish", "position", "speculate", "暂", "奉告", "不", "无", "没", "未", "虚",
+    "guess", "has no", "have no", "难", "who knows", "beats", "refuse", "decline", "prefer", "available", "clear",
+    "wish", "position", "speculate", "暂", "奉告", "不", "无", "没", "未", "虚",
 )
 
 _ASCII_ABSTAIN_KEYS = tuple(k for k in _ABSTAIN_KEYS if k.isascii())  # all an ASCII text can hold
@@ -113,7 +130,7 @@ _HEDGE_RE = re.compile(
 )
 # The same cues, for :func:`hedged_in` (which only asks whether one occurs): the English ones
 # grouped by first letter, so each branch starts with a literal and Python's re jumps between
-# candidate letters instead of trying every cue at every word boundary (~3x faster on long
+# candidate letters instead of trying every cue at every word boundary (much faster on long
 # answers); ``(?<!\w.)`` after that letter is the ``\b`` before it. The Chinese cues only
 # occur in non-ASCII text.
 _HEDGE_EN_RE = re.compile(
@@ -137,7 +154,8 @@ _HEDGE_ZH_RE = re.compile(r"不确定|可能|也许|大概|或许|我认为|我�
 _HEDGE_KEYS = (
     "sure", "certain", "think", "believe", "guess", "suppose", "suspect", "reckon", "probabl", "perhaps",
     "maybe", "possibl", "likely", "might", "may be", "could be", "recall", "as far as", "say", "know",
-    "idea", "100%", "mistaken", "memory", "guess", "确定", "可能", "也许", "大概", "或许", "认为", "觉得", "估计", "应该", "知道",
+    "idea", "100%", "mistaken", "memory", "guess",
+    "确定", "可能", "也许", "大概", "或许", "认为", "觉得", "估计", "应该", "知道",
 )
 
 _ASCII_HEDGE_KEYS = tuple(k for k in _HEDGE_KEYS if k.isascii())
@@ -157,7 +175,7 @@ _NON_ANSWER_WORDS = frozenset(
 
 
 def _prepare(text: str) -> str:
-    return " ".join(_fold(text).split())
+    return " ".join(fold(text).split())
 
 
 def _has_any(text: str, keys: tuple[str, ...], ascii_keys: tuple[str, ...]) -> bool:
@@ -169,8 +187,15 @@ def _has_any(text: str, keys: tuple[str, ...], ascii_keys: tuple[str, ...]) -> b
 
 
 @lru_cache(maxsize=65536)
-def _cues(clause: str) -> tuple[bool, bool]:
-    """(declines, commits) for a lower-cased clause."""
+def folded_clause_cues(clause: str) -> tuple[bool, bool]:
+    """:func:`clause_cues` of a clause that is already folded (:func:`rewards.text.fold`); cached.
+
+    The judge reads clauses of folded text, and the same short clauses ("i'm not sure")
+    recur across responses.
+
+    >>> folded_clause_cues("i'm not sure"), folded_clause_cues("sydney")
+    ((True, False), (False, True))
+    """
     if _has_any(clause, _ABSTAIN_KEYS, _ASCII_ABSTAIN_KEYS) and _ABSTAIN_RE.search(clause) is not None:
         return True, False
     commit = _COMMIT_RE.search(clause)
@@ -188,7 +213,7 @@ def clause_cues(clause: str) -> tuple[bool, bool]:
     >>> clause_cues("I don't know"), clause_cues("I think it's Paris")
     ((True, False), (False, True))
     """
-    return _cues(_prepare(clause))
+    return folded_clause_cues(_prepare(clause))
 
 
 def abstains_in(text: str, clauses: list[str] | None = None) -> bool:
@@ -201,7 +226,7 @@ def abstains_in(text: str, clauses: list[str] | None = None) -> bool:
         return False
     declines = commits = False
     for clause in split_clauses(text) if clauses is None else clauses:
-        d, c = _cues(clause)
+        d, c = folded_clause_cues(clause)
         declines, commits = declines or d, commits or c
     return declines and not commits
 
@@ -240,7 +265,7 @@ def abstention_clauses(text: str) -> list[str]:
     >>> abstention_clauses("I'm not sure, but I think it's Paris.")
     ["i'm not sure"]
     """
-    return [c for c in split_clauses(_prepare(text)) if _cues(c)[0]]
+    return [c for c in split_clauses(_prepare(text)) if folded_clause_cues(c)[0]]
 
 
 def commits_to_answer(text: str) -> bool:
@@ -249,7 +274,7 @@ def commits_to_answer(text: str) -> bool:
     >>> commits_to_answer("I don't know, but it might be Lyon."), commits_to_answer("I don't know.")
     (True, False)
     """
-    return any(_cues(c)[1] for c in split_clauses(_prepare(text)))
+    return any(folded_clause_cues(c)[1] for c in split_clauses(_prepare(text)))
 
 
 def is_abstention(text: str) -> bool:

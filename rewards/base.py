@@ -5,18 +5,24 @@ A reward is called as ``reward(prompts, completions, **columns) -> list[float | 
 silent 0 looks like an abstention and trains the policy on a lie.
 
 Subclass :class:`Reward` and implement :meth:`Reward.score` for a reward with state or
-parameters, or wrap a plain per-response function with :func:`reward_rule`.
+parameters, or wrap a plain per-response function with :func:`rewards.rule.reward_rule`. A reward whose
+value follows from the response's :class:`~rewards.outcome.Outcome` subclasses
+:class:`OutcomeReward`: besides the plain floats it gives each row's
+:class:`~rewards.outcome.OutcomeScore` (:meth:`OutcomeReward.score_with_outcomes`), which is
+what compositions read.
+
+Each score is validated once, where it is produced: by :meth:`Reward.__call__` (and
+:meth:`OutcomeReward.score_with_outcomes`) for a reward, by the composition for a composed
+reward or a plain function it calls.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 import numbers
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from rewards.messages import completion_text, query_text
-from rewards.outcome import Outcome
+from rewards.outcome import OutcomeScore
 
 # Keyword arguments TRL passes to reward functions that are not dataset columns.
 TRAINER_KWARGS = frozenset({"trainer_state", "log_metric", "log_extra", "completion_ids", "environments"})
@@ -89,6 +95,8 @@ class Reward:
     Subclasses set ``columns`` (the dataset columns they need) and implement
     :meth:`score`, which sees one row. ``__call__`` checks the batch, calls ``score`` per
     row, validates every value and, when TRL passes ``log_metric``, calls :meth:`log`.
+    A subclass that overrides ``__call__`` must validate its values the same way
+    (:func:`check_score`): compositions trust a :class:`Reward`'s values as they come.
     """
 
     #: Dataset columns the reward needs; a batch without them raises ``KeyError``.
@@ -113,16 +121,21 @@ class Reward:
                     "column that holds it when you build the reward."
                 )
 
-    def __call__(
-        self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
-    ) -> list[float | None]:
+    def rows(self, prompts: Sequence[Any], completions: Sequence[Any], columns: Mapping[str, Any]) -> list[dict]:
+        """Check the batch (one prompt per completion, the columns the reward needs) and split
+        its columns into one dict per row."""
         if len(prompts) != len(completions):
             raise ValueError(
                 f"Got {len(prompts)} prompts for {len(completions)} completions; pass one "
                 "prompt per completion (repeat a prompt for each of its completions)."
             )
         self.check_columns(columns)
-        rows = batch_rows(len(completions), columns)
+        return batch_rows(len(completions), columns)
+
+    def __call__(
+        self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
+    ) -> list[float | None]:
+        rows = self.rows(prompts, completions, columns)
         scores = [
             check_score(self.score(p, c, **row), reward=self.__name__, index=i)
             for i, (p, c, row) in enumerate(zip(prompts, completions, rows))
@@ -140,91 +153,51 @@ class Reward:
         return f"{type(self).__name__}({fields})"
 
 
-# Default values an Outcome maps to when a rule returns one.
-DEFAULT_OUTCOME_VALUES = {Outcome.CORRECT: 1.0, Outcome.ABSTAIN: 0.0, Outcome.WRONG: -1.0}
+class OutcomeReward(Reward):
+    """A reward whose value on each row is set by the response's :class:`Outcome`.
 
-
-def _resolve(module: str, qualname: str) -> Any:
-    obj: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
-class RuleReward(Reward):
-    """A per-response function lifted to a batch reward; made by :func:`reward_rule`."""
-
-    def __init__(
-        self,
-        fn: Callable[..., Any],
-        *,
-        name: str | None = None,
-        columns: Sequence[str] = (),
-        outcome_values: Mapping[Outcome | str, float] | None = None,
-    ) -> None:
-        if not callable(fn):
-            raise TypeError(f"reward_rule needs a function, got {fn!r}.")
-        self.fn = fn
-        self.name = name or getattr(fn, "__name__", type(fn).__name__)
-        self.columns = tuple(columns)
-        values = dict(DEFAULT_OUTCOME_VALUES)
-        for key, value in (outcome_values or {}).items():
-            values[Outcome(key)] = float(value)
-        if not values[Outcome.CORRECT] > values[Outcome.ABSTAIN] > values[Outcome.WRONG]:
-            raise ValueError(
-                f"outcome_values must order correct > abstain > wrong; got {values}. "
-                "Raise the correct value or lower the wrong one."
-            )
-        self.outcome_values = values
-        self.__doc__ = getattr(fn, "__doc__", None)
-        self.__wrapped__ = fn
-
-    def score(self, prompt: Any, completion: Any, **row: Any) -> float | None:
-        value = self.fn(completion_text(completion), query_text(prompt), **row)
-        if isinstance(value, Outcome):
-            return self.outcome_values[value]
-        return value
-
-    def __reduce__(self):
-        # ``@reward_rule`` replaces the module attribute with this object, so pickle
-        # it by reference when it is reachable that way (like a plain function).
-        module = getattr(self.fn, "__module__", None)
-        qualname = getattr(self.fn, "__qualname__", "")
-        if module and "<" not in qualname:
-            try:
-                if _resolve(module, qualname) is self:
-                    return (_resolve, (module, qualname))
-            except (ImportError, AttributeError):
-                pass
-        return (_rebuild_rule, (self.fn, self.name, self.columns, self.outcome_values))
-
-
-def _rebuild_rule(fn, name, columns, outcome_values) -> RuleReward:
-    return RuleReward(fn, name=name, columns=columns, outcome_values=outcome_values)
-
-
-def reward_rule(
-    fn: Callable[..., Any] | None = None,
-    *,
-    name: str | None = None,
-    columns: Sequence[str] = (),
-    outcome_values: Mapping[Outcome | str, float] | None = None,
-):
-    """Turn ``fn(response, question, **row) -> float | Outcome | None`` into a batch reward.
-
-    The result follows the whole contract: TRL's signature, strings or chat messages,
-    ``None`` passed through, a readable ``__name__``, picklable (when ``fn`` is defined at
-    module level), and errors raised, never scored. An :class:`Outcome` return is mapped
-    through ``outcome_values`` (default correct 1, abstain 0, wrong -1).
-
-    >>> @reward_rule(columns=["answers"])
-    ... def cites_a_year(response, question, answers, **row):
-    ...     return 0.5 if any(ch.isdigit() for ch in response) else 0.0
-    >>> cites_a_year(["When?"], ["In 1066."], answers=[["1066"]])
-    [0.5]
+    Subclasses implement :meth:`score_outcome` (one row) and :attr:`outcome_levels`.
+    :meth:`score_with_outcomes` gives each row's :class:`OutcomeScore` (value, outcome and,
+    for knowledge-aware rewards, whether the question is known); ``__call__`` gives the
+    same values as plain floats, as TRL expects. Both do the same work (logging, label
+    refreshes), so a composition may call either.
     """
 
-    def wrap(f: Callable[..., Any]) -> RuleReward:
-        return RuleReward(f, name=name, columns=columns, outcome_values=outcome_values)
+    @property
+    def outcome_levels(self) -> dict[str, float]:
+        """Every value the reward gives, by :attr:`OutcomeScore.label`: ``correct``,
+        ``abstain``, ``wrong`` (and ``abstain_known`` for a knowledge-aware reward)."""
+        raise NotImplementedError
 
-    return wrap(fn) if fn is not None else wrap
+    def score_outcome(self, prompt: Any, completion: Any, **row: Any) -> OutcomeScore:
+        """Score one response; ``row`` holds that row's dataset columns."""
+        raise NotImplementedError
+
+    def score(self, prompt: Any, completion: Any, **row: Any) -> float | None:
+        return self.score_outcome(prompt, completion, **row).value
+
+    def score_with_outcomes(self, prompts: Sequence[Any], completions: Sequence[Any],
+                            **columns: Any) -> list[OutcomeScore]:
+        """Like ``__call__``, but each row's :class:`OutcomeScore` instead of its bare value."""
+        rows = self.rows(prompts, completions, columns)
+        scored = []
+        for i, (p, c, row) in enumerate(zip(prompts, completions, rows)):
+            s = self.score_outcome(p, c, **row)
+            scored.append(OutcomeScore(check_score(s.value, reward=self.__name__, index=i), s.outcome, s.known))
+        log_metric = columns.get("log_metric")
+        if callable(log_metric):
+            self.log_outcomes(log_metric, scored)
+        self.after_batch(prompts, rows, scored)
+        return scored
+
+    def __call__(
+        self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
+    ) -> list[float | None]:
+        return [s.value for s in self.score_with_outcomes(prompts, completions, **columns)]
+
+    def log_outcomes(self, log_metric: Callable[[str, float], None], scored: list[OutcomeScore]) -> None:
+        """Hook for extra metrics; called only when the trainer passes ``log_metric``."""
+
+    def after_batch(self, prompts: Sequence[Any], rows: list[dict], scored: list[OutcomeScore]) -> None:
+        """Hook called after each batch is scored and logged (a knowledge-aware reward
+        refreshes its labels here)."""

@@ -17,11 +17,11 @@ import unicodedata
 from typing import Any
 
 from rewards.abstention import is_abstention, is_degenerate
-from rewards.base import Reward, check_finite, register
+from rewards.base import Reward, register
 from rewards.judge import judge
 from rewards.messages import completion_text, context_text, query_text
-from rewards.outcome import Outcome, has_no_true_answer
-from rewards.query_type import QueryType, _is_question, _sentences, _size, classify_query
+from rewards.outcome import Outcome, check_outcome_order, has_no_true_answer
+from rewards.query_type import QueryType, classify_query, is_question, sentences, text_size
 from rewards.text import answer_tokens
 
 __all__ = ["FaithfulnessReward", "declines_from_text", "support"]
@@ -36,25 +36,31 @@ _STOPWORDS = frozenset(
     answer answers text passage article document context paragraph excerpt according mentioned mentions mention
     says said say states stated state based given provided following above below author writes written question
     one called named known also however therefore thus many much may might must shall let like get got
-    的 了 是 在 和 与 及 也 都 就 而 且 或 把 被 对 从 到 为 以 于 之 其 这 那 个 一 有 中 上 下 不 没 吗 呢 吧 啊 着 过 给 让 文 章 根 据""".split()
+    的 了 是 在 和 与 及 也 都 就 而 且 或 把 被 对 从 到 为 以 于 之 其 这 那
+    个 一 有 中 上 下 不 没 吗 呢 吧 啊 着 过 给 让 文 章 根 据""".split()
 )
 # Declines that refer to the text rather than to the model's knowledge.
 _TEXT_DECLINE = re.compile(
     r"""\b(?:the\s+)?(?:text|passage|article|document|context|paragraph|excerpt|source|email|story|report)s?\s+
           (?:does\s*(?:n['’]t|\s+not)|did\s*(?:n['’]t|\s+not)|do\s*(?:n['’]t|\s+not))\s+(?:\w+\s+)?
           (?:say|mention|state|specify|provide|include|contain|give|tell|indicate|discuss|address|cover|reveal)
-      | \bnot\s+(?:mentioned|stated|specified|given|provided|included|addressed|covered|discussed|said)\s+(?:in|by)\s+the\b
-      | \bno\s+(?:information|mention|details?|data|answer)\s+(?:about|on|of|regarding\s+)?.{0,40}?\b(?:in|from)\s+the\s+
-          (?:text|passage|article|document|context|paragraph|excerpt)
-      | \b(?:the\s+)?(?:text|passage|article|document|context)\s+(?:is\s+silent|has\s+no|gives\s+no|provides\s+no|contains\s+no)
-      | (?:文中|文章|原文|材料|短文|段落|上文|这段话|资料|文本)(?:中|里)?(?:并)?(?:没有|没|未)(?:有)?(?:提到|提及|说明|给出|涉及|交代|写|说)""",
+      | \bnot\s+(?:mentioned|stated|specified|given|provided|included|addressed|covered|discussed|said)\s+
+          (?:in|by)\s+the\b
+      | \bno\s+(?:information|mention|details?|data|answer)\s+(?:about|on|of|regarding\s+)?.{0,40}?
+          \b(?:in|from)\s+the\s+(?:text|passage|article|document|context|paragraph|excerpt)
+      | \b(?:the\s+)?(?:text|passage|article|document|context)\s+
+          (?:is\s+silent|has\s+no|gives\s+no|provides\s+no|contains\s+no)
+      | (?:文中|文章|原文|材料|短文|段落|上文|这段话|资料|文本)(?:中|里)?(?:并)?(?:没有|没|未)(?:有)?
+          (?:提到|提及|说明|给出|涉及|交代|写|说)""",
     re.VERBOSE | re.IGNORECASE,
 )
 _MIN_MATERIAL = 5  # words of non-question text a prompt must supply to count as a passage
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _ENTITY_RE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
-_TRANSLATE_RE = re.compile(r"\btranslat\w*\b|翻译|译成|译为|[用说]\w{0,4}(?:英语|英文|中文|日语|法语|德语)", re.IGNORECASE)
+_TRANSLATE_RE = re.compile(
+    r"\btranslat\w*\b|翻译|译成|译为|[用说]\w{0,4}(?:英语|英文|中文|日语|法语|德语)", re.IGNORECASE
+)
 
 
 def declines_from_text(response: str) -> bool:
@@ -154,18 +160,8 @@ class FaithfulnessReward(Reward):
         answers_column: str = "answers",
         name: str = "faithfulness",
     ) -> None:
-        for key, value in {"supported": supported, "abstain": abstain, "unsupported": unsupported}.items():
-            check_finite(key, value)
-        if not supported > abstain:
-            raise ValueError(
-                f"supported={supported} must be greater than abstain={abstain}, or declining pays as "
-                "well as a grounded answer. Raise supported or lower abstain."
-            )
-        if not abstain > unsupported:
-            raise ValueError(
-                f"abstain={abstain} must be greater than unsupported={unsupported}, or making things "
-                "up costs nothing more than declining. Lower unsupported."
-            )
+        check_outcome_order(supported, abstain, unsupported, where=type(self).__name__,
+                            names=("supported", "abstain", "unsupported"))
         for key, value in {"passage_column": passage_column, "answers_column": answers_column}.items():
             if not isinstance(value, str) or not value:
                 raise ValueError(f"{key}={value!r} must be a column name (a non-empty string).")
@@ -187,8 +183,8 @@ class FaithfulnessReward(Reward):
             return None
         text = "\n".join(t for t in (context_text(prompt), query_text(prompt)) if t)
         # "According to the passage, ...?" with no passage anywhere: nothing to check against.
-        material = [s for s in _sentences(text) if not _is_question(s)]
-        return text if _size(" ".join(material)) >= _MIN_MATERIAL else None
+        material = [s for s in sentences(text) if not is_question(s)]
+        return text if text_size(" ".join(material)) >= _MIN_MATERIAL else None
 
     def log(self, log_metric, prompts, completions, scores, rows) -> None:
         """Log the share of rows the reward applied to and their mean score."""

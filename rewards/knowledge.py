@@ -1,9 +1,9 @@
 """Knowledge-aware truthfulness: declining a question the policy demonstrably knows is penalised.
 
 A plain correct / abstain / wrong reward does not know which questions the policy can
-answer. Sampled at temperature 1, a small model answers most questions right less than
-half the time, so "I don't know" becomes the safe bet everywhere and training collapses
-into abstaining (shared/DESIGN.md, "Measured here"). This reward keeps the threshold of
+answer. Under sampling a small model answers many questions it knows right less often
+than the threshold asks, so "I don't know" becomes the safe bet everywhere and training
+can collapse into abstaining (docs/demo.md shows the runs). This reward keeps the threshold of
 :class:`~rewards.truthfulness.TruthfulnessReward` on questions the policy does not know,
 and prices an abstention on a question it *does* know (its k-sample P(correct) is at or
 above a threshold) at ``abstain_known``, below the ordinary abstention.
@@ -21,12 +21,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from rewards.base import Reward, register
+from rewards.base import OutcomeReward, register
 from rewards.judge import judge
 from rewards.messages import completion_text, query_text
-from rewards.outcome import Outcome
+from rewards.outcome import ABSTAIN_KNOWN, Outcome, OutcomeScore, check_outcome_order, outcome_rates
 
 _MODES = ("max", "replace")
 
@@ -126,7 +126,9 @@ class KnowledgeLabels:
         store = cls(threshold=threshold, mode=mode)
         for i, row in enumerate(records):
             if key not in row:
-                raise KeyError(f"Record {i} has no {key!r} column (it has {sorted(row)}); pass key=... naming the question key.")
+                raise KeyError(
+                    f"Record {i} has no {key!r} column (it has {sorted(row)}); pass key=... naming the question key."
+                )
             p = row.get("p_correct")
             greedy_right = greedy_counts and row.get("outcome") == "correct"
             if p is None and row.get("outcome") is None:
@@ -151,7 +153,7 @@ class KnowledgeLabels:
 
 
 @register
-class KnowledgeAwareTruthfulness(Reward):
+class KnowledgeAwareTruthfulness(OutcomeReward):
     """Correct / abstain / wrong, with a penalty for declining a question the policy knows.
 
     Args:
@@ -184,11 +186,7 @@ class KnowledgeAwareTruthfulness(Reward):
         refresh_min_samples: int = 4,
         name: str = "knowledge_truthfulness",
     ) -> None:
-        if not correct > abstain > wrong:
-            raise ValueError(
-                f"Values must order correct > abstain > wrong; got correct={correct}, "
-                f"abstain={abstain}, wrong={wrong}. Raise correct or lower wrong."
-            )
+        check_outcome_order(correct, abstain, wrong, where=name)
         if not wrong <= abstain_known < abstain:
             raise ValueError(
                 f"abstain_known={abstain_known} must lie in [wrong={wrong}, abstain={abstain}): above "
@@ -203,7 +201,12 @@ class KnowledgeAwareTruthfulness(Reward):
         self.columns = (answers_column,) + ((key_column,) if key_column else ())
         self.refresh_min_samples = int(refresh_min_samples)
         self.name = name
-        self._batch: list[tuple[str, Outcome, bool | None]] = []
+
+    @property
+    def outcome_levels(self) -> dict[str, float]:
+        """The value of each outcome by name, and of declining a known question (``abstain_known``)."""
+        return {"correct": self.correct, "abstain": self.abstain, "wrong": self.wrong,
+                ABSTAIN_KNOWN: self.abstain_known}
 
     @property
     def implied_threshold(self) -> float:
@@ -218,48 +221,37 @@ class KnowledgeAwareTruthfulness(Reward):
     def _key(self, prompt: Any, row: Mapping[str, Any]) -> str:
         return str(row[self.key_column]) if self.key_column else query_text(prompt)
 
-    def score(self, prompt: Any, completion: Any, **row: Any) -> float | None:
+    def score_outcome(self, prompt: Any, completion: Any, **row: Any) -> OutcomeScore:
         query_type = row.get("query_type")
         if query_type == "creative":
-            return None  # no single true answer: never score "hallucination" here
-        question = query_text(prompt)
-        verdict = judge(completion_text(completion), row[self.answers_column], question=question)
-        key = self._key(prompt, row)
-        known = self.labels.is_known(key) if query_type in (None, "knowledge-seeking") else None
-        self._batch.append((key, verdict.outcome, known))
+            return OutcomeScore(None)  # no single true answer: never score "hallucination" here
+        verdict = judge(completion_text(completion), row[self.answers_column], question=query_text(prompt))
+        known = self.labels.is_known(self._key(prompt, row)) if query_type in (None, "knowledge-seeking") else None
         if verdict.outcome == Outcome.CORRECT:
-            return self.correct
+            return OutcomeScore(self.correct, verdict.outcome, known)
         if verdict.outcome == Outcome.WRONG:
-            return self.wrong
-        return self.abstain_known if known else self.abstain
+            return OutcomeScore(self.wrong, verdict.outcome, known)
+        return OutcomeScore(self.abstain_known if known else self.abstain, verdict.outcome, known)
 
-    def __call__(self, prompts, completions, **columns):
-        self._batch = []
-        scores = super().__call__(prompts, completions, **columns)
-        if self.refresh_min_samples:
-            self._refresh(self._batch)
-        return scores
-
-    def _refresh(self, batch: list[tuple[str, Outcome, bool | None]]) -> None:
+    def after_batch(self, prompts: Sequence[Any], rows: list[dict], scored: list[OutcomeScore]) -> None:
+        """Refresh the labels from the batch: each question's correct fraction, when it has
+        at least ``refresh_min_samples`` judged completions."""
+        if not self.refresh_min_samples:
+            return
         groups: dict[str, list[bool]] = defaultdict(list)
-        for key, outcome, _ in batch:
-            groups[key].append(outcome == Outcome.CORRECT)
+        for prompt, row, s in zip(prompts, rows, scored):
+            if s.outcome is not None:
+                groups[self._key(prompt, row)].append(s.outcome == Outcome.CORRECT)
         self.labels.update_many(
             {k: sum(v) / len(v) for k, v in groups.items() if len(v) >= self.refresh_min_samples}
         )
 
-    def log(self, log_metric, prompts, completions, scores, rows) -> None:
+    def log_outcomes(self, log_metric: Callable[[str, float], None], scored: list[OutcomeScore]) -> None:
         """Log outcome rates split by known / unknown questions (``known/abstain_rate`` ...)."""
         for split, want in (("known", True), ("unknown", False)):
-            outcomes = [o for _, o, k in self._batch if bool(k) is want]
+            outcomes = [s.outcome for s in scored if s.outcome is not None and bool(s.known) is want]
             if outcomes:
+                rates = outcome_rates(outcomes)
                 for outcome in Outcome:
-                    log_metric(f"{split}/{outcome.value}_rate", sum(o == outcome for o in outcomes) / len(outcomes))
+                    log_metric(f"{split}/{outcome.value}_rate", rates[outcome.value])
         log_metric("known/fraction", self.labels.known_fraction())
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in vars(self).items() if k != "_batch"}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        vars(self).update(state)
-        self._batch = []

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+__all__ = ["completion_text", "context_text", "message_text", "query_text"]
+
 Message = dict[str, Any]
 
 
-def _content(message: Message) -> str:
-    """Return a message's text; multimodal content lists keep their text parts."""
+def message_text(message: Message) -> str:
+    """Return a message's text; multimodal content lists keep their text parts.
+
+    >>> message_text({"role": "user", "content": [{"type": "text", "text": "Capital of Peru?"}]})
+    'Capital of Peru?'
+    """
     if not isinstance(message, dict) or "content" not in message:
         raise TypeError(
             f"Got a chat message {message!r}; each message must be a dict with "
@@ -44,7 +50,7 @@ def completion_text(completion: str | Sequence[Message]) -> str:
     _check_form(completion, "completion")
     if isinstance(completion, str):
         return completion
-    return "\n".join(_content(m) for m in completion if m.get("role", "assistant") == "assistant")
+    return "\n".join(message_text(m) for m in completion if m.get("role", "assistant") == "assistant")
 
 
 def query_text(prompt: str | Sequence[Message]) -> str:
@@ -59,8 +65,8 @@ def query_text(prompt: str | Sequence[Message]) -> str:
         return prompt
     for message in reversed(prompt):
         if message.get("role") == "user":
-            return _content(message)
-    return _content(prompt[-1]) if prompt else ""
+            return message_text(message)
+    return message_text(prompt[-1]) if prompt else ""
 
 
 def context_text(prompt: str | Sequence[Message]) -> str:
@@ -75,4 +81,4 @@ def context_text(prompt: str | Sequence[Message]) -> str:
     if isinstance(prompt, str) or not prompt:
         return ""
     last_user = max((i for i, m in enumerate(prompt) if m.get("role") == "user"), default=len(prompt))
-    return "\n".join(_content(m) for m in prompt[:last_user])
+    return "\n".join(message_text(m) for m in prompt[:last_user])

@@ -32,7 +32,8 @@ PASSAGE_MARKER = re.compile(
     rf"""(?:^|\n|[.?!]\s|[(\[])\s*(?:passage|text|context|article|document|paragraph|excerpt|extract|story
             |background|reference|source|transcript|abstract|snippet|input|email|review|material|knowledge|facts)
             \s*\d*\s*[:：]\s*\S
-      | \b(?:the\s+)?(?:following|below|above|preceding|given|provided|attached|supplied|retrieved|searched)\s+{_TEXT_NOUN}
+      | \b(?:the\s+)?(?:following|below|above|preceding|given|provided|attached|supplied|retrieved|searched)
+            \s+{_TEXT_NOUN}
       | \b(?:search\s+results|retrieved\s+\w+|knowledge\s+base)\b
       | (?:^|\n)\s*\[\d+\]\s+\S
       | (?:(?:^|\n)[ \t]*(?!(?:user|assistant|human|ai|bot|system|model|q|a|question|answer|input|output)\s*:)
@@ -42,10 +43,13 @@ PASSAGE_MARKER = re.compile(
       | \bhere(?:'s|\s+is|\s+are)\s+(?:a|an|the|my|some|this)\s+(?:[\w-]+\s+){{0,2}}{_TEXT_NOUN}\b
       | \b(?:read|use|using)\s+(?:only\s+)?the\s+(?:following|text|passage|context|article|document)
       | \b(?:as\s+follows|the\s+following)\s*[:：]
-      | \b(?:the\s+)?following\s+(?:is|are)\b|\bbelow\s+(?:is|are)\s+(?:a|an|the|my|some)\b|\bread\s+(?:this|these|that|below)\b
+      | \b(?:the\s+)?following\s+(?:is|are)\b|\bbelow\s+(?:is|are)\s+(?:a|an|the|my|some)\b
+      | \bread\s+(?:this|these|that|below)\b
       | (?:文章|短文|段落|材料|原文|上下文|背景|资料|文本|语段|阅读材料)\s*[:：]
-      | (?:以下|下面|下列|下文|上文|上述|如下|这段|这篇|该文|本文)的?(?:文章|短文|段落|材料|文字|内容|话|对话|文本|资料|句子|新闻|故事)
-      | (?:以下|下面|如下)是?(?:一|这)?[段篇则个份条首句]?的?(?:文章|短文|段落|材料|文字|内容|话|对话|文本|资料|句子|新闻|故事|诗|评论|邮件)
+      | (?:以下|下面|下列|下文|上文|上述|如下|这段|这篇|该文|本文)的?
+            (?:文章|短文|段落|材料|文字|内容|话|对话|文本|资料|句子|新闻|故事)
+      | (?:以下|下面|如下)是?(?:一|这)?[段篇则个份条首句]?的?
+            (?:文章|短文|段落|材料|文字|内容|话|对话|文本|资料|句子|新闻|故事|诗|评论|邮件)
       | 阅读(?:下面|以下|这段|这篇|材料|短文|文章|下列)""",
     _X,
 )
@@ -55,7 +59,8 @@ POINTS_AT_TEXT = re.compile(
     rf"""\b(?:according\s+to|based\s+on|based\s+solely\s+on|in|from|within|using|given|per)\s+(?:the|this|these|that|my)\s+
             (?:following\s+|above\s+|given\s+|provided\s+|attached\s+|previous\s+|preceding\s+)?{_TEXT_NOUN}\b
       | \b(?:the|this)\s+(?:author|narrator|speaker|writer)\b(?!\s+(?:of|who|that)\b)
-      | \b(?:this|these|the\s+following|the\s+above|the\s+given|the\s+provided|the\s+attached)\s+(?:\w+\s+)?{_POINTED_NOUN}\b
+      | \b(?:this|these|the\s+following|the\s+above|the\s+given|the\s+provided|the\s+attached)\s+(?:\w+\s+)?
+            {_POINTED_NOUN}\b
       | \bthe\s+(?:passage|excerpt|paragraph|text|article|document|transcript)\s+(?:\w+\s+)?
             (?:say|says|said|mention|mentions|state|states|suggest|suggests|imply|implies|claim|claims|describe|describes|argue|argues)\b
       | {PASSAGE_MARKER.pattern}""",
@@ -75,15 +80,23 @@ TRANSFORM = re.compile(
          |main\s+idea\s+of|key\s+points\s+of|explain\s+what\s+this|what\s+does\s+this)\b""",
     _X,
 )
-ZH_TRANSFORM = re.compile(r"翻译|译成|译为|总结|概括|归纳|摘要|提炼|改写|润色|缩写|复述|提取|抽取|校对|纠正|修改.{0,4}(?:语法|错误|病句)|中心思想|主旨")
-DEICTIC = re.compile(rf"\b(?:this|these|the\s+following|the\s+above|it|that)\s+(?:\w+\s+)?(?:{_POINTED_NOUN}|words?)\b|\b(?:it|that|this)\s+(?:into|to)\s+\w+")
+ZH_TRANSFORM = re.compile(
+    r"翻译|译成|译为|总结|概括|归纳|摘要|提炼|改写|润色|缩写|复述|提取|抽取|校对|纠正|修改.{0,4}(?:语法|错误|病句)"
+    r"|中心思想|主旨"
+)
+DEICTIC = re.compile(
+    rf"\b(?:this|these|the\s+following|the\s+above|it|that)\s+(?:\w+\s+)?(?:{_POINTED_NOUN}|words?)\b"
+    r"|\b(?:it|that|this)\s+(?:into|to)\s+\w+"
+)
 ZH_DEICTIC = re.compile(r"这句|这段|这篇|以下|下面|下列|上面|如下|这个句子|这几句")
 QUOTED = re.compile(r"[\"“«「『][^\"”»」』]{3,}[\"”»」』]|'[^']{12,}'")
 COLON_CONTENT = re.compile(r"[:：]\s*\S.{6,}", re.DOTALL)
 
 # Verbs that ask for a piece of writing; pure writing verbs are creative unless their object
 # is factual ("a biography of"), grounded ("a summary of") or code ("a Python function").
-WRITE_VERB = re.compile(r"\b(?:write|compose|draft|pen|make\s+up|dream\s+up|invent|come\s+up\s+with|brainstorm)\b(?!\s+(?:down|out)\b)")
+WRITE_VERB = re.compile(
+    r"\b(?:write|compose|draft|pen|make\s+up|dream\s+up|invent|come\s+up\s+with|brainstorm)\b(?!\s+(?:down|out)\b)"
+)
 REQUEST_VERB = re.compile(
     r"""\b(?:create|craft|generate|produce|make|come\s+up\s+with|think\s+(?:of|up)|brainstorm|design|devise|tell|sing
          |give|suggest|propose|need|want|recommend|(?:i'd|i\s+would)\s+(?:like|love)|what(?:'s|\s+is|\s+are|\s+would\s+be)\s+(?:a|an|some)\s+(?:good|great|fun|funny|catchy|cool|nice|creative|clever|cute))\b""",
@@ -114,14 +127,20 @@ IMPERATIVE_PREFIX = re.compile(
 # (a passage that mentions "write a poem" does not make its question creative).
 SUPPLIED_SPAN = re.compile(
     r"""```.*?(?:```|$)
-      | (?:^|(?<=\n)|(?<=[.?!]\s))\s*(?:passage|text|context|article|document|paragraph|excerpt|extract|background|reference|source|transcript|abstract|snippet|input|email|review|material|story)
+      | (?:^|(?<=\n)|(?<=[.?!]\s))\s*
+        (?:passage|text|context|article|document|paragraph|excerpt|extract|background|reference|source|transcript
+           |abstract|snippet|input|email|review|material|story)
         \s*\d*\s*:.*?(?=\b(?:question|q|task|instruction)\s*\d*\s*:|$)
       | (?:文章|短文|段落|材料|原文|上下文|背景|资料|文本)\s*[:：].*?(?=(?:问题|问)\s*[:：]|$)
       | ["“«「『][^"”»」』]{25,}["”»」』]""",
     _X | re.DOTALL | re.IGNORECASE,
 )
 CREATIVE_FORM = re.compile(rf"\b{_CREATIVE_FORM}\b")
-TURN_INTO = re.compile(rf"\b(?:rewrite|re-write|turn|convert|transform|rework|retell|recast|make)\b.{{0,80}}?\b(?:as|into)\s+(?:a|an|the\s+form\s+of\s+a)\s+(?:[\w-]+\s+){{0,3}}{_CREATIVE_FORM}\b", re.DOTALL)
+TURN_INTO = re.compile(
+    r"\b(?:rewrite|re-write|turn|convert|transform|rework|retell|recast|make)\b.{0,80}?"
+    rf"\b(?:as|into)\s+(?:a|an|the\s+form\s+of\s+a)\s+(?:[\w-]+\s+){{0,3}}{_CREATIVE_FORM}\b",
+    re.DOTALL,
+)
 # A bare creative form as the whole request: "a short story about a ghost", "poem about rain".
 _ADJECTIVE = (r"(?:short|long|little|funny|sad|cute|creative|romantic|scary|spooky|happy|new|original|catchy"
               r"|simple|brief|quick|silly|witty|heartwarming|dark|epic|rhyming|free|modern|classic)")
@@ -167,7 +186,8 @@ CREATIVE_FRAME = re.compile(
 )
 CREATIVE_OBJECT_REQUEST = re.compile(
     r"""\b(?:name|names|title|titles|slogan|tagline|nickname|pun|joke|ideas?|themes?|costumes?)\s+for\b
-      | \b(?:ideas?|suggestions?)\s+(?:for|on|to)\b.*\b(?:party|gift|present|date|project|name|costume|theme|game|story|novel|business|event|celebration)
+      | \b(?:ideas?|suggestions?)\s+(?:for|on|to)\b.*
+        \b(?:party|gift|present|date|project|name|costume|theme|game|story|novel|business|event|celebration)
       | \bbrainstorm""",
     _X,
 )
@@ -178,9 +198,16 @@ ZH_CREATIVE = re.compile(
     r"|(?:讲|来|说)[一两几个段则]*.{0,6}?(?:故事|笑话|段子|谜语|绕口令)"
     r"|(?:起|取)[一两几三五个些]*.{0,8}?(?:名字|名称|昵称|标题|题目|书名|店名|队名|网名)"
 )
-ZH_CREATIVE_FRAME = re.compile(r"造句|造一个句子|用.{1,10}?造.{0,3}句|(?:想|出|给|提|来)[一二三四五几个些点]*.{0,10}?(?:创意|点子|主意)|(?:用|以|模仿|仿照|学).{1,12}?(?:风格|口吻|语气|文风|笔调)|想象|假如你是|假设你是|如果你是|扮演|续写|编一个|编个|虚构|幻想|脑洞|以.{1,8}为题|起个名|取个名|起名|取名")
+ZH_CREATIVE_FRAME = re.compile(
+    r"造句|造一个句子|用.{1,10}?造.{0,3}句|(?:想|出|给|提|来)[一二三四五几个些点]*.{0,10}?(?:创意|点子|主意)"
+    r"|(?:用|以|模仿|仿照|学).{1,12}?(?:风格|口吻|语气|文风|笔调)|想象|假如你是|假设你是|如果你是|扮演|续写"
+    r"|编一个|编个|虚构|幻想|脑洞|以.{1,8}为题|起个名|取个名|起名|取名"
+)
 ZH_CODE_REQUEST = re.compile(r"代码|程序|函数|脚本|算法|SQL|sql|Python|python|Java|正则")
-ZH_GROUNDED_TITLE = re.compile(r"(?:给|为|替)(?:这篇|这段|这则|下面|以下|上面|该|本)的?(?:文章|短文|文字|新闻|段落|内容|故事|报道).{0,4}(?:起|取|拟|想|写)(?:一个|个|一)?(?:标题|题目|名字)")
+ZH_GROUNDED_TITLE = re.compile(
+    r"(?:给|为|替)(?:这篇|这段|这则|下面|以下|上面|该|本)的?(?:文章|短文|文字|新闻|段落|内容|故事|报道).{0,4}"
+    r"(?:起|取|拟|想|写)(?:一个|个|一)?(?:标题|题目|名字)"
+)
 ZH_FACTUAL_OBJECT = re.compile(r"写.{0,4}(?:介绍|简介|生平|传记|总结|综述)")
 
 # A system prompt that makes the assistant a writer: its requests are creative.

@@ -23,9 +23,9 @@ from enum import Enum
 from typing import Any, Sequence
 
 from rewards import query_cues as cues
-from rewards.messages import _content, query_text
+from rewards.messages import message_text, query_text
 
-__all__ = ["QueryType", "classify_query", "has_passage"]
+__all__ = ["QueryType", "classify_query", "has_passage", "is_question", "sentences", "text_size"]
 
 
 class QueryType(str, Enum):
@@ -49,17 +49,30 @@ _SENTENCE = re.compile(r"(?:[^.!?。！？\n]|\.(?=\S))+[.!?。！？]*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
-def _size(text: str) -> float:
-    """Length in word units: Latin words plus CJK characters / 1.5 (about a word each)."""
+def text_size(text: str) -> float:
+    """Length in word units: Latin words plus CJK characters / 1.5 (about a word each).
+
+    >>> text_size("Paris is big."), text_size("巴黎很大") * 1.5
+    (3.0, 4.0)
+    """
     return len(_WORD.findall(text)) + len(_CJK.findall(text)) / 1.5
 
 
-def _sentences(text: str) -> list[str]:
-    """Sentences with their end punctuation kept (so a question still ends with "?")."""
+def sentences(text: str) -> list[str]:
+    """Sentences with their end punctuation kept (so a question still ends with "?").
+
+    >>> sentences("It opened in 1937. When did it close?")
+    ['It opened in 1937.', 'When did it close?']
+    """
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
-def _is_question(sentence: str) -> bool:
+def is_question(sentence: str) -> bool:
+    """True when a sentence asks something: a question mark, a question word first, or a Chinese question cue.
+
+    >>> is_question("When did it open"), is_question("It opened in 1937.")
+    (True, False)
+    """
     s = sentence.strip().lower()
     return s.endswith(("?", "？")) or bool(cues.QUESTION_START.match(s)) or bool(cues.ZH_QUESTION.search(s))
 
@@ -79,17 +92,17 @@ def has_passage(text: str, *, min_size: float = 25.0) -> bool:
     lowered = text.lower()
     if cues.PASSAGE_MARKER.search(lowered) or "```" in text:
         return True
-    statements = [s for s in _sentences(text) if not _is_question(s)]
+    statements = [s for s in sentences(text) if not is_question(s)]
     body = " ".join(statements)
-    if len(statements) < 2 or _size(body) < min_size:
+    if len(statements) < 2 or text_size(body) < min_size:
         return False
-    words = max(_size(body), 1.0)
+    words = max(text_size(body), 1.0)
     if len(cues.PERSONAL.findall(body.lower())) / words > 0.04:  # "I", "my", "you", "your"...
         return False
     if len(cues.INSTRUCTION.findall(body.lower())) / words > 0.03:  # "always", "should", "answer"...
         return False
-    questions = " ".join(s for s in _sentences(text) if _is_question(s)).lower()
-    if len(_NUMBER.findall(body)) >= 2 and cues.ARITHMETIC.search(questions) and _size(body) < 60:
+    questions = " ".join(s for s in sentences(text) if is_question(s)).lower()
+    if len(_NUMBER.findall(body)) >= 2 and cues.ARITHMETIC.search(questions) and text_size(body) < 60:
         return False
     return True
 
@@ -105,7 +118,7 @@ def _supplies_text(query: str) -> bool:
             return True
         if cues.ZH_DEICTIC.search(query):
             return True
-        if _size(query) >= 30:  # a transform verb with a text pasted after it
+        if text_size(query) >= 30:  # a transform verb with a text pasted after it
             return True
     return has_passage(query, min_size=30.0)
 
@@ -170,8 +183,8 @@ def _turns(prompt: Sequence[Any]) -> tuple[list[str], list[str], str]:
             )
     last_user = max((i for i, m in enumerate(prompt) if m.get("role") == "user"),
                     default=len(prompt) - 1)
-    system = [_content(m) for m in prompt[:last_user] if m.get("role") == "system"]
-    users = [_content(m) for m in prompt[:last_user] if m.get("role") == "user"]
+    system = [message_text(m) for m in prompt[:last_user] if m.get("role") == "system"]
+    users = [message_text(m) for m in prompt[:last_user] if m.get("role") == "user"]
     return system, users, query_text(list(prompt[:last_user + 1]))
 
 
@@ -213,17 +226,18 @@ def classify_query(prompt: str | Sequence[dict[str, Any]]) -> QueryType:
 
 
 def _asks_something(query: str) -> bool:
-    return any(_is_question(s) for s in _sentences(query))
+    return any(is_question(s) for s in sentences(query))
 
 
 def _answers_a_clarifying_question(prompt: Sequence[dict[str, Any]], query: str) -> bool:
     """A short reply ("About a talking cat.") to the assistant's question just before it."""
     last_user = max(i for i, m in enumerate(prompt) if m.get("role") == "user")
     before = [m for m in prompt[:last_user] if m.get("role") == "assistant"]
-    asked = bool(before) and prompt[last_user - 1] is before[-1] and _content(before[-1]).rstrip().endswith(("?", "？"))
-    return asked and _size(query) <= 15 and not _asks_something(query)
+    asked = (bool(before) and prompt[last_user - 1] is before[-1]
+             and message_text(before[-1]).rstrip().endswith(("?", "？")))
+    return asked and text_size(query) <= 15 and not _asks_something(query)
 
 
 def _is_follow_up(query: str) -> bool:
     """A short edit or "another one" request that only makes sense after an earlier turn."""
-    return _size(query) <= 10 and bool(cues.FOLLOW_UP.match(query.strip().lower()))
+    return text_size(query) <= 10 and bool(cues.FOLLOW_UP.match(query.strip().lower()))

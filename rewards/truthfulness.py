@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from rewards.base import Reward, check_finite, register
+from rewards.base import OutcomeReward, register
 from rewards.judge import judge
 from rewards.messages import completion_text, query_text
-from rewards.outcome import Outcome
+from rewards.outcome import Outcome, OutcomeScore, check_outcome_order, outcome_rates
 
 __all__ = ["TruthfulnessReward"]
 
 
 @register
-class TruthfulnessReward(Reward):
+class TruthfulnessReward(OutcomeReward):
     """Score each response by its :func:`~rewards.judge` outcome: correct, abstain or wrong.
 
     Args:
@@ -47,29 +47,21 @@ class TruthfulnessReward(Reward):
         *,
         answers_column: str = "answers",
     ) -> None:
-        values = {"correct": correct, "abstain": abstain, "wrong": wrong}
-        for key, value in values.items():
-            check_finite(key, value)
-        if not correct > abstain:
-            raise ValueError(
-                f"correct={correct} must be greater than abstain={abstain}; otherwise the policy "
-                "learns never to answer. Raise correct or lower abstain."
-            )
-        if not abstain > wrong:
-            raise ValueError(
-                f"abstain={abstain} must be greater than wrong={wrong}; otherwise a guess never costs "
-                "more than 'I don't know' and the policy learns to hallucinate. Lower wrong."
-            )
+        check_outcome_order(correct, abstain, wrong, where=type(self).__name__)
         if not isinstance(answers_column, str) or not answers_column:
             raise ValueError(f"answers_column={answers_column!r} must be a column name (a non-empty string).")
         self.correct, self.abstain, self.wrong = float(correct), float(abstain), float(wrong)
         self.answers_column = answers_column
-        self._last: list[Outcome | None] = []
 
     @property
     def columns(self) -> tuple[str, ...]:  # type: ignore[override]
         """The dataset column the reward needs: the gold answers."""
         return (self.answers_column,)
+
+    @property
+    def outcome_levels(self) -> dict[str, float]:
+        """The value of each outcome, by name."""
+        return {"correct": self.correct, "abstain": self.abstain, "wrong": self.wrong}
 
     @property
     def implied_threshold(self) -> float:
@@ -98,30 +90,16 @@ class TruthfulnessReward(Reward):
             )
         return judge(completion_text(completion), answers, question=query_text(prompt)).outcome
 
-    def score(self, prompt: Any, completion: Any, **row: Any) -> float | None:
+    def score_outcome(self, prompt: Any, completion: Any, **row: Any) -> OutcomeScore:
         answers = row[self.answers_column]
         if answers is None:
-            self._last.append(None)
-            return None
+            return OutcomeScore(None)
         outcome = self.outcome(prompt, completion, answers)
-        self._last.append(outcome)
-        return {Outcome.CORRECT: self.correct, Outcome.ABSTAIN: self.abstain, Outcome.WRONG: self.wrong}[outcome]
+        return OutcomeScore(self.outcome_levels[outcome.value], outcome)
 
-    def __call__(self, prompts, completions, **columns):
-        self._last = []
-        return super().__call__(prompts, completions, **columns)
-
-    def log(self, log_metric: Callable[[str, float], None], prompts, completions, scores, rows) -> None:
+    def log_outcomes(self, log_metric: Callable[[str, float], None], scored: list[OutcomeScore]) -> None:
         """Log the batch's correct / abstain / wrong rates (rows the reward applies to)."""
-        judged = [o for o in self._last if o is not None]
-        if not judged:
-            return
-        for outcome in Outcome:
-            log_metric(f"truthfulness/{outcome.value}_rate", sum(o is outcome for o in judged) / len(judged))
-
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in vars(self).items() if k != "_last"}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._last = []
+        if any(s.outcome is not None for s in scored):
+            rates = outcome_rates(s.outcome for s in scored)
+            for outcome in Outcome:
+                log_metric(f"truthfulness/{outcome.value}_rate", rates[outcome.value])

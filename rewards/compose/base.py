@@ -1,8 +1,15 @@
-"""Building blocks of composed rewards: running moments, component calls, outcome levels, logging.
+"""Building blocks of composed rewards: running moments, component calls, logging.
 
 A composed reward calls its component rewards on the whole batch (each component checks
-its own columns and raises on bad input), validates every value, combines them and logs
-each component's mean and the outcome rates under ``rewards/<name>/...``.
+its own columns and raises on bad input), combines their values and logs each component's
+mean and the outcome rates under ``rewards/<name>/...``. A component that carries its
+outcomes (:meth:`rewards.base.OutcomeReward.score_with_outcomes`) is called through that
+method, so each row's :class:`~rewards.outcome.OutcomeScore` travels with its value; any
+other reward callable gives values alone.
+
+Values are validated once, where they are produced: a :class:`~rewards.base.Reward`
+validates its own, a plain function's are validated here when the composition calls it,
+and the composition validates what it combines them into.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import math
 from typing import Any, Callable, Mapping, Sequence
 
 from rewards.base import TRAINER_KWARGS, Reward, check_score
-from rewards.outcome import Outcome
+from rewards.outcome import ABSTAIN_KNOWN, Outcome, OutcomeScore, outcome_rates
 
 
 class RunningMoments:
@@ -60,16 +67,47 @@ def component_name(reward: Callable, taken: set[str]) -> str:
     return name
 
 
-def call_component(reward: Callable, name: str, prompts, completions, columns: Mapping[str, Any]):
-    """Call one component on the batch and validate its values (finite float or None)."""
-    values = reward(prompts, completions, **columns)
-    if not isinstance(values, (list, tuple)) or len(values) != len(completions):
+def carries_outcomes(reward: Any) -> bool:
+    """Whether a reward gives each row's :class:`OutcomeScore` (a ``score_with_outcomes`` method)."""
+    return callable(getattr(reward, "score_with_outcomes", None))
+
+
+def _check_length(values: Any, name: str, n: int) -> None:
+    if not isinstance(values, (list, tuple)) or len(values) != n:
         raise ValueError(
             f"Component {name!r} returned {type(values).__name__} of length "
-            f"{len(values) if hasattr(values, '__len__') else '?'} for {len(completions)} completions; "
+            f"{len(values) if hasattr(values, '__len__') else '?'} for {n} completions; "
             "a reward must return one float (or None) per completion."
         )
+
+
+def component_values(reward: Callable, name: str, prompts, completions, columns: Mapping[str, Any]):
+    """Call one component on the batch: one finite float (or None) per completion.
+
+    A :class:`~rewards.base.Reward` has validated its values already; those of any other
+    callable are validated here, where they enter the composition.
+    """
+    values = reward(prompts, completions, **columns)
+    _check_length(values, name, len(completions))
+    if isinstance(reward, Reward):
+        return list(values)
     return [check_score(v, reward=name, index=i) for i, v in enumerate(values)]
+
+
+def component_scores(reward: Callable, name: str, prompts, completions,
+                     columns: Mapping[str, Any]) -> list[OutcomeScore]:
+    """Call one component on the batch: each row's :class:`OutcomeScore`.
+
+    A component that carries outcomes is called through ``score_with_outcomes``; any other
+    gives its values with no outcome (``OutcomeScore(value)``).
+    """
+    if not carries_outcomes(reward):
+        return [OutcomeScore(v) for v in component_values(reward, name, prompts, completions, columns)]
+    scored = reward.score_with_outcomes(prompts, completions, **columns)
+    _check_length(scored, name, len(completions))
+    if isinstance(reward, Reward):
+        return list(scored)
+    return [OutcomeScore(check_score(s.value, reward=name, index=i), s.outcome, s.known) for i, s in enumerate(scored)]
 
 
 def subset_columns(columns: Mapping[str, Any], index: Sequence[int], n: int) -> dict[str, Any]:
@@ -83,59 +121,42 @@ def subset_columns(columns: Mapping[str, Any], index: Sequence[int], n: int) -> 
     return out
 
 
-def outcome_levels(reward: Any) -> dict[Outcome, float] | None:
-    """The value an outcome reward gives each outcome, when it says (``correct``/``abstain``/``wrong``
-    attributes, as :class:`rewards.TruthfulnessReward`, or ``outcome_values``); else None."""
-    if all(isinstance(getattr(reward, k, None), (int, float)) for k in ("correct", "abstain", "wrong")):
-        return {o: float(getattr(reward, o.value)) for o in Outcome}
-    values = getattr(reward, "outcome_values", None)
-    if isinstance(values, Mapping) and len(values) == 3:
-        return {Outcome(k): float(v) for k, v in values.items()}
-    return None
-
-
-def outcomes_from_values(values: Sequence[float | None], levels: Mapping[Outcome, float], name: str):
-    """Map each outcome-reward value back to its outcome; raise on a value that is no level."""
-    span = max(levels.values()) - min(levels.values())
-    out: list[Outcome | None] = []
-    for i, v in enumerate(values):
-        if v is None:
-            out.append(None)
-            continue
-        outcome, level = min(levels.items(), key=lambda kv: abs(kv[1] - v))
-        if abs(level - v) > 1e-6 * max(1.0, span):
-            raise ValueError(
-                f"Outcome reward {name!r} returned {v} for row {i}, which is none of its levels "
-                f"{ {o.value: x for o, x in levels.items()} }; pass levels= matching what it returns."
-            )
-        out.append(outcome)
-    return out
-
-
 class ComposedReward(Reward):
-    """Base of composed rewards: TRL's signature, whole-batch scoring, validated, logged."""
+    """Base of composed rewards: TRL's signature, whole-batch scoring, validated, logged.
 
-    def compose(self, prompts, completions, columns: dict[str, Any], metrics: dict[str, float]):
-        """Return one value (or None) per completion; add log metrics to ``metrics``."""
+    Subclasses implement :meth:`compose`. Like an outcome reward, a composed reward gives
+    each row's :class:`OutcomeScore` (:meth:`score_with_outcomes`), carrying the outcome
+    (and knowledge label) of the outcome reward inside it where it has one.
+    """
+
+    def compose(self, prompts, completions, columns: dict[str, Any],
+                metrics: dict[str, float]) -> list[OutcomeScore]:
+        """Return one :class:`OutcomeScore` per completion; add log metrics to ``metrics``."""
         raise NotImplementedError
 
-    def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any):
+    def score_with_outcomes(self, prompts: Sequence[Any], completions: Sequence[Any],
+                            **columns: Any) -> list[OutcomeScore]:
+        """Like ``__call__``, but each row's :class:`OutcomeScore` instead of its bare value."""
         if len(prompts) != len(completions):
             raise ValueError(
                 f"Got {len(prompts)} prompts for {len(completions)} completions; pass one prompt per "
                 "completion (repeat a prompt for each of its completions)."
             )
         metrics: dict[str, float] = {}
-        values = self.compose(list(prompts), list(completions), columns, metrics)
-        scores = [check_score(v, reward=self.__name__, index=i) for i, v in enumerate(values)]
+        composed = self.compose(list(prompts), list(completions), columns, metrics)
+        scored = [OutcomeScore(check_score(s.value, reward=self.__name__, index=i), s.outcome, s.known)
+                  for i, s in enumerate(composed)]
         log_metric = columns.get("log_metric")
         if callable(log_metric):
-            applied = [s for s in scores if s is not None]
+            applied = [s.value for s in scored if s.value is not None]
             if applied:
                 metrics["mean"] = sum(applied) / len(applied)
             for key, value in metrics.items():
                 log_metric(f"rewards/{self.__name__}/{key}", value)
-        return scores
+        return scored
+
+    def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any) -> list[float | None]:
+        return [s.value for s in self.score_with_outcomes(prompts, completions, **columns)]
 
     def score(self, prompt: Any, completion: Any, **row: Any) -> float | None:
         return self([prompt], [completion], **{k: [v] for k, v in row.items()})[0]
@@ -148,9 +169,15 @@ def log_component(metrics: dict[str, float], name: str, values: Sequence[float |
         metrics[f"{name}/mean"] = sum(applied) / len(applied)
 
 
-def log_outcomes(metrics: dict[str, float], outcomes: Sequence[Outcome | None]) -> None:
-    """Add the correct / abstain / wrong rates (over judged rows) to ``metrics``."""
-    judged = [o for o in outcomes if o is not None]
-    if judged:
-        for outcome in Outcome:
-            metrics[f"{outcome.value}_rate"] = sum(o is outcome for o in judged) / len(judged)
+def log_outcomes(metrics: dict[str, float], scored: Sequence[OutcomeScore]) -> None:
+    """Add the correct / abstain / wrong rates over the judged rows to ``metrics`` and, where
+    the rows carry knowledge labels, ``abstain_known_rate``: the share that declined a
+    question the policy is known to know (a part of ``abstain_rate``)."""
+    judged = [s for s in scored if s.outcome is not None]
+    if not judged:
+        return
+    rates = outcome_rates(s.outcome for s in judged)
+    for outcome in Outcome:
+        metrics[f"{outcome.value}_rate"] = rates[outcome.value]
+    if any(s.known is not None for s in judged):
+        metrics[f"{ABSTAIN_KNOWN}_rate"] = sum(s.label == ABSTAIN_KNOWN for s in judged) / len(judged)

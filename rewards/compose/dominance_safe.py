@@ -1,32 +1,34 @@
-"""The dominance-safe composition: an RM squashed into a band inside each outcome's reward.
+"""The dominance-safe composition: an RM squashed into a band around each outcome reward value.
 
-With outcome levels ``wrong < abstain < correct`` and ``g`` the smallest gap between two
-levels, a response gets ``level(outcome) + band * g * (squash(rm) - 1/2)`` with squash in
-[0, 1] and ``0 < band < 1``. Each outcome's values then lie in
-``[level - band*g/2, level + band*g/2]``, and these intervals never overlap: for ANY RM
-scores a correct answer outranks an abstention and an abstention a wrong answer, while
-within an outcome the RM's order is kept (squash is monotone). Each outcome's mean stays
-near its level, so the implied confidence threshold ``(a - w) / (c - w)`` is kept too.
+The outcome reward gives a few values: one per outcome (``wrong < abstain < correct``) and,
+for a knowledge-aware reward, ``abstain_known`` for declining a known question. With ``g``
+the smallest gap between two distinct values, a response gets
+``value + band * g * (squash(rm) - 1/2)``, with squash in [0, 1] and ``0 < band < 1``. Each
+value's scores then lie in ``[value - band*g/2, value + band*g/2]``, and these intervals
+never overlap: for ANY RM scores a correct answer outranks an abstention and an abstention
+a wrong answer (and a decline of a known question stays in its own band), while within a
+band the RM's order is kept (squash is monotone). Each band's mean stays near its value, so
+the implied confidence threshold ``(a - w) / (c - w)`` is kept too.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from rewards.base import register
 from rewards.compose.base import (
     ComposedReward,
     RunningMoments,
-    call_component,
+    carries_outcomes,
     component_name,
+    component_scores,
+    component_values,
     log_component,
     log_outcomes,
-    outcome_levels,
-    outcomes_from_values,
     subset_columns,
 )
-from rewards.outcome import Outcome
+from rewards.outcome import Outcome, OutcomeScore, check_outcome_order
 
 _SQUASH = ("sigmoid", "rank")
 
@@ -52,21 +54,49 @@ def _ranks(values: list[float]) -> list[float]:
     return ranks
 
 
+def outcomes_from_levels(values: Sequence[float | None], levels: Mapping[str, float], name: str) -> list[OutcomeScore]:
+    """Match each value of an outcome reward that does not carry its outcomes to its level.
+
+    Only for ``DominanceSafe(..., levels=...)``: a value that is none of the levels raises.
+
+    >>> [s.label for s in outcomes_from_levels([1.0, None, -1.0], {"correct": 1, "abstain": 0, "wrong": -1}, "r")]
+    ['correct', None, 'wrong']
+    """
+    span = max(levels.values()) - min(levels.values())
+    out: list[OutcomeScore] = []
+    for i, v in enumerate(values):
+        if v is None:
+            out.append(OutcomeScore(None))
+            continue
+        label, level = min(levels.items(), key=lambda kv: abs(kv[1] - v))
+        if abs(level - v) > 1e-6 * max(1.0, span):
+            raise ValueError(
+                f"Outcome reward {name!r} returned {v} for row {i}, which is none of its levels "
+                f"{dict(levels)}; pass levels= matching what it returns."
+            )
+        out.append(OutcomeScore(level, Outcome(label)))
+    return out
+
+
 @register
 class DominanceSafe(ComposedReward):
-    """Outcome reward plus an RM that can reorder responses only within an outcome.
+    """Outcome reward plus an RM that can reorder responses only within an outcome reward value.
 
     Args:
-        outcome_reward: a reward with one value per outcome (e.g. ``TruthfulnessReward``).
+        outcome_reward: an outcome reward that carries its outcomes and levels
+            (:class:`~rewards.base.OutcomeReward`: ``TruthfulnessReward``,
+            ``KnowledgeAwareTruthfulness``, a ``reward_rule`` returning outcomes).
         rm: any reward (a learned RM, a style rule); its scale does not matter.
-        band: width of each outcome's RM band as a fraction (0, 1) of the smallest gap
-            between outcome levels.
+        band: width of each value's RM band as a fraction (0, 1) of the smallest gap
+            between two distinct values of the outcome reward.
         squash: ``"sigmoid"`` of the RM score standardised by its running mean and std
             (stable across batches), or ``"rank"`` within the batch.
-        levels: ``{outcome: value}`` when ``outcome_reward`` does not expose
-            ``correct``/``abstain``/``wrong``.
+        levels: ``{outcome: value}`` for an outcome reward that does not carry its outcomes
+            (a plain function): each value it returns is matched to its level.
 
-    Rows the outcome reward does not apply to (None) get None: route them elsewhere.
+    Rows the outcome reward does not apply to (None) get None: route them elsewhere. Each
+    row carries its outcome and knowledge label (:meth:`score_with_outcomes`), and a
+    decline of a known question is logged as ``rewards/<name>/abstain_known_rate``.
 
     >>> from rewards import TruthfulnessReward
     >>> rm = lambda prompts, completions, **kw: [9.0, -9.0]    # prefers the wrong answer
@@ -86,21 +116,32 @@ class DominanceSafe(ComposedReward):
             raise ValueError(f"squash={squash!r} is not one of {_SQUASH}.")
         if not temperature > 0:
             raise ValueError(f"temperature={temperature} must be positive.")
-        found = {Outcome(k): float(v) for k, v in levels.items()} if levels else outcome_levels(outcome_reward)
-        if found is None or set(found) != set(Outcome):
-            raise ValueError(
-                f"Cannot tell the outcome levels of {outcome_reward!r}; pass levels={{'correct': c, "
-                "'abstain': a, 'wrong': w}} with the values it returns."
-            )
-        if not found[Outcome.CORRECT] > found[Outcome.ABSTAIN] > found[Outcome.WRONG]:
-            raise ValueError(f"levels {found} must order correct > abstain > wrong.")
-        self.outcome_reward, self.rm, self.levels = outcome_reward, rm, found
+        self.outcome_reward, self.rm, self.levels = outcome_reward, rm, self._levels(outcome_reward, levels, name)
+        self._match_values = bool(levels)  # a plain outcome function: match its values to the levels
         self.band, self.squash, self.temperature, self.name = band, squash, temperature, name
-        ordered = sorted(found.values())
+        ordered = sorted(set(self.levels.values()))
         self.width = band * min(b - a for a, b in zip(ordered, ordered[1:]))
         taken: set[str] = set()
         self.names = (component_name(outcome_reward, taken), component_name(rm, taken))
         self.moments = RunningMoments()
+
+    @staticmethod
+    def _levels(outcome_reward: Callable, levels: Mapping[Outcome | str, float] | None, name: str) -> dict[str, float]:
+        """Every value the outcome reward gives, by label; checked for the outcome order."""
+        if levels:
+            found = {Outcome(k).value: float(v) for k, v in levels.items()}
+        elif carries_outcomes(outcome_reward) and isinstance(getattr(outcome_reward, "outcome_levels", None), Mapping):
+            found = {str(k): float(v) for k, v in outcome_reward.outcome_levels.items()}
+        else:
+            found = {}
+        if not {o.value for o in Outcome} <= set(found):
+            raise ValueError(
+                f"Cannot tell the outcome levels of {outcome_reward!r}; pass an outcome reward that carries its "
+                "outcomes (a rewards.OutcomeReward such as TruthfulnessReward), or levels={'correct': c, "
+                "'abstain': a, 'wrong': w} with the values it returns."
+            )
+        check_outcome_order(found["correct"], found["abstain"], found["wrong"], where=f"{name} levels")
+        return found
 
     def squashed(self, scores: list[float]) -> list[float]:
         """RM scores mapped monotonically into [0, 1]."""
@@ -111,22 +152,39 @@ class DominanceSafe(ComposedReward):
         self.moments.update(scores)
         return [_sigmoid(z / self.temperature) for z in self.moments.standardize(scores)]
 
-    def compose(self, prompts, completions, columns, metrics):
+    def judged(self, prompts, completions, columns) -> list[OutcomeScore]:
+        """The outcome reward's :class:`OutcomeScore` of each row; every applied row must carry
+        an outcome and a value that is one of the levels, or the bands would not hold."""
+        name = self.names[0]
+        if self._match_values:
+            values = component_values(self.outcome_reward, name, prompts, completions, columns)
+            return outcomes_from_levels(values, self.levels, name)
+        scored = component_scores(self.outcome_reward, name, prompts, completions, columns)
+        allowed = set(self.levels.values())
+        for i, s in enumerate(scored):
+            if s.value is not None and (s.outcome is None or s.value not in allowed):
+                raise ValueError(
+                    f"Outcome reward {name!r} gave row {i} the value {s.value} with outcome {s.outcome}, but "
+                    f"DominanceSafe needs an outcome and one of its levels {self.levels} for every row it scores; "
+                    "return an Outcome from the rule, or pass levels= to match plain values to outcomes."
+                )
+        return scored
+
+    def compose(self, prompts, completions, columns, metrics) -> list[OutcomeScore]:
         outcome_name, rm_name = self.names
-        values = call_component(self.outcome_reward, outcome_name, prompts, completions, columns)
-        outcomes = outcomes_from_values(values, self.levels, outcome_name)
-        index = [i for i, o in enumerate(outcomes) if o is not None]
-        scores: list[float | None] = [None] * len(completions)
+        judged = self.judged(prompts, completions, columns)
+        index = [i for i, s in enumerate(judged) if s.value is not None]
+        scores = [OutcomeScore(None)] * len(completions)
         if index:  # the RM scores only the rows the outcome reward applies to
             sub = subset_columns(columns, index, len(completions))
-            rm_values = call_component(self.rm, rm_name, [prompts[i] for i in index],
-                                       [completions[i] for i in index], sub)
+            rm_values = component_values(self.rm, rm_name, [prompts[i] for i in index],
+                                         [completions[i] for i in index], sub)
             applied = [v for v in rm_values if v is not None]
             squashed = iter(self.squashed(applied))
             for i, v in zip(index, rm_values):
                 s = 0.5 if v is None else next(squashed)
-                scores[i] = self.levels[outcomes[i]] + self.width * (s - 0.5)
+                scores[i] = OutcomeScore(judged[i].value + self.width * (s - 0.5), judged[i].outcome, judged[i].known)
             log_component(metrics, rm_name, rm_values)
-        log_component(metrics, outcome_name, values)
-        log_outcomes(metrics, outcomes)
+        log_component(metrics, outcome_name, [s.value for s in judged])
+        log_outcomes(metrics, judged)
         return scores

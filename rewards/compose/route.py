@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from rewards.base import register
-from rewards.compose.base import ComposedReward, call_component, component_name, log_component, subset_columns
+from rewards.compose.base import ComposedReward, component_name, component_scores, log_component, subset_columns
 from rewards.compose.dominance_safe import DominanceSafe
 from rewards.compose.weighted import WeightedSum
+from rewards.outcome import OutcomeScore
 from rewards.query_type import QueryType, classify_query
 
 
@@ -24,7 +25,8 @@ class RouteByQueryType(ComposedReward):
 
     The type comes from the ``query_type_column`` when the batch has it, else from
     :func:`rewards.classify_query` on the prompt. Every type must be in ``routes``; map a
-    type to None to give its rows no reward (TRL skips None).
+    type to None to give its rows no reward (TRL skips None). Each row keeps the outcome
+    its route's reward carries (see :meth:`ComposedReward.score_with_outcomes`).
 
     >>> def one(prompts, completions, **kw): return [1.0] * len(completions)
     >>> def two(prompts, completions, **kw): return [2.0] * len(completions)
@@ -70,9 +72,9 @@ class RouteByQueryType(ComposedReward):
                 ) from None
         return types
 
-    def compose(self, prompts, completions, columns, metrics):
+    def compose(self, prompts, completions, columns, metrics) -> list[OutcomeScore]:
         types = self.query_types(prompts, columns)
-        scores: list[float | None] = [None] * len(completions)
+        scores = [OutcomeScore(None)] * len(completions)
         n = len(completions)
         for qtype, reward in self.routes.items():
             index = [i for i, t in enumerate(types) if t is qtype]
@@ -80,11 +82,11 @@ class RouteByQueryType(ComposedReward):
             if not index or reward is None:
                 continue
             sub = subset_columns(columns, index, n)
-            values = call_component(reward, self.names[qtype], [prompts[i] for i in index],
-                                    [completions[i] for i in index], sub)
-            log_component(metrics, qtype.value, values)
-            for i, v in zip(index, values):
-                scores[i] = v
+            scored = component_scores(reward, self.names[qtype], [prompts[i] for i in index],
+                                      [completions[i] for i in index], sub)
+            log_component(metrics, qtype.value, [s.value for s in scored])
+            for i, s in zip(index, scored):
+                scores[i] = s
         return scores
 
     @classmethod

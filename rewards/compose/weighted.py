@@ -14,13 +14,12 @@ from rewards.base import register
 from rewards.compose.base import (
     ComposedReward,
     RunningMoments,
-    call_component,
     component_name,
+    component_scores,
     log_component,
     log_outcomes,
-    outcome_levels,
-    outcomes_from_values,
 )
+from rewards.outcome import OutcomeScore
 
 _NORMALIZE = (None, "running", "fixed")
 
@@ -37,7 +36,9 @@ class WeightedSum(ComposedReward):
             ``"fixed"`` divides it by ``scales``, None leaves it raw.
         clip: clip each normalised component to ``[-clip, clip]``.
 
-    A row gets None when no weighted component applies to it.
+    A row gets None when no weighted component applies to it. The outcome rates of the
+    components that carry outcomes are logged (``rewards/<name>/correct_rate`` ...); the
+    sum itself carries no outcome.
 
     >>> def length(prompts, completions, **kw): return [float(len(c)) for c in completions]
     >>> WeightedSum([length, length], [1.0, 0.5])(["q"], ["abcd"])
@@ -86,17 +87,16 @@ class WeightedSum(ComposedReward):
         it = iter(applied)
         return [None if v is None else next(it) for v in values]
 
-    def compose(self, prompts, completions, columns, metrics):
+    def compose(self, prompts, completions, columns, metrics) -> list[OutcomeScore]:
         total: list[float | None] = [None] * len(completions)
         for k, (reward, name, weight) in enumerate(zip(self.rewards, self.names, self.weights)):
-            values = call_component(reward, name, prompts, completions, columns)
+            scored = component_scores(reward, name, prompts, completions, columns)
+            values = [s.value for s in scored]
             log_component(metrics, name, values)
-            levels = outcome_levels(reward)
-            if levels is not None:
-                log_outcomes(metrics, outcomes_from_values(values, levels, name))
+            log_outcomes(metrics, scored)
             if weight == 0:
                 continue
             for i, v in enumerate(self._normalized(k, values)):
                 if v is not None:
                     total[i] = (total[i] or 0.0) + weight * v
-        return total
+        return [OutcomeScore(v) for v in total]

@@ -38,7 +38,8 @@ def expected_prints(block: str) -> list[str | None]:
     lines = block.splitlines()
     out = []
     for node in ast.parse(block).body:
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and getattr(node.value.func, "id", "") == "print":
+        call = node.value if isinstance(node, ast.Expr) else None
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "print":
             match = EXPECTED.search(lines[node.end_lineno - 1])
             out.append(match.group(1) if match else None)
     return out

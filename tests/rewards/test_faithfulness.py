@@ -118,8 +118,8 @@ def test_bad_column_values_raise():
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [(dict(supported=0.0, abstain=0.0), "supported=0.0 must be greater than abstain=0.0"),
-     (dict(abstain=-1.0), "abstain=-1.0 must be greater than unsupported=-1.0"),
+    [(dict(supported=0.0, abstain=0.0), r"supported=0.0, abstain=0.0, unsupported=-1.0 \(supported <= abstain\)"),
+     (dict(abstain=-1.0), r"supported=1.0, abstain=-1.0, unsupported=-1.0 \(abstain <= unsupported\)"),
      (dict(unsupported=float("nan")), "unsupported=nan"),
      (dict(answers_column=""), "answers_column=''")],
 )

@@ -1,5 +1,6 @@
 """judge(): matching, negation, competing candidates, question subject, abstention, numbers, symbols."""
 
+import dataclasses
 import importlib
 import json
 from pathlib import Path
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewards import Outcome, Verdict, judge
+from rewards.gold import gold_answers
 
 C, A, W = Outcome.CORRECT, Outcome.ABSTAIN, Outcome.WRONG
 LABELLED = Path(__file__).parent / "data" / "labelled_responses.jsonl"
@@ -179,7 +181,8 @@ def test_agreement_with_labelled_set():
 
 @pytest.mark.parametrize(
     "response, answers",
-    [("Ndjamena.", ["N'Djamena"]), ("Rangoon.", ["Yangon (Rangoon)"]), ("It is Yangon.", ["Yangon (Rangoon)"]), ("It is N’Djamena.", ["N'Djamena"]), ("74", ["seventy-four"]),
+    [("Ndjamena.", ["N'Djamena"]), ("Rangoon.", ["Yangon (Rangoon)"]), ("It is Yangon.", ["Yangon (Rangoon)"]),
+     ("It is N’Djamena.", ["N'Djamena"]), ("74", ["seventy-four"]),
      ("It is seventy-four.", ["74"]), ("Bogota", ["Bogotá"]), ("BOGOTÁ", ["Bogota"]), ("ＰＡＲＩＳ", ["Paris"]),
      ("The Hague.", ["Hague"]), ("St. John's", ["St John's"]), ("Washington DC", ["Washington, D.C."]),
      ("首都是巴黎", ["巴黎"]), ("one hundred", ["100"]), ("It's 1,234.", ["one thousand two hundred thirty-four"])],
@@ -192,18 +195,18 @@ def test_spelling_variants_match(response, answers):
 @given(st.sampled_from(["Paris", "N'Djamena", "Bogotá", "74", "Ulan Bator", "巴黎", "Fe"]),
        st.sampled_from(["{}.", "It is {}.", "I think it's {}, not sure.", "The answer: {}!", "{} or Lyon", "Not {}."]))
 def test_fast_path_agrees_with_full_tokenization(gold, template):
-    outcome = importlib.import_module("rewards.judge")
+    module = importlib.import_module("rewards.judge")  # `rewards.judge` is the function
 
     response = template.format(gold)
     fast = judge(response, [gold])
-    full_golds = tuple(g.__class__(g.text, g.tokens, g.pattern, g.symbol, "") for g in outcome._golds((gold,)))
-    outcome._golds.cache_clear()
+    # The same golds without the shortcuts (letter-run key, symbol literal): always tokenize and look.
+    full_golds = tuple(dataclasses.replace(g, key="", literal="") for g in gold_answers((gold,)))
+    original = module.gold_answers
     try:
-        original = outcome._golds
-        outcome._golds = lambda answers: full_golds
+        module.gold_answers = lambda answers: full_golds
         slow = judge(response, [gold])
     finally:
-        outcome._golds = original
+        module.gold_answers = original
     assert fast == slow
 
 

@@ -33,7 +33,8 @@ def test_labels_from_records_and_roundtrip(tmp_path):
         {"id": "d", "p_correct": None, "outcome": "correct"},  # k = 0: greedy only
     ]
     labels = KnowledgeLabels.from_records(records)
-    assert (labels.is_known("a"), labels.is_known("b"), "c" in labels, labels.is_known("d")) == (True, False, False, True)
+    known = (labels.is_known("a"), labels.is_known("b"), "c" in labels, labels.is_known("d"))
+    assert known == (True, False, False, True)
     assert KnowledgeLabels.from_records(records, greedy_counts=False).is_known("a") is False
     labels.save(tmp_path / "l.json")
     again = KnowledgeLabels.load(tmp_path / "l.json")
@@ -56,7 +57,8 @@ def test_labels_bad_value_and_missing_key():
 def test_abstaining_on_known_question_is_penalised():
     r = reward(KnowledgeLabels({"fr": 1.0, "bf": 0.0}))
     scores = r([Q_FR, Q_BF, Q_FR, Q_BF, "Q?"], ["I don't know.", "I don't know.", "Paris.", "Lyon.", "I don't know."],
-               answers=[["Paris"], ["Ouagadougou"], ["Paris"], ["Ouagadougou"], ["x"]], id=["fr", "bf", "fr", "bf", "new"])
+               answers=[["Paris"], ["Ouagadougou"], ["Paris"], ["Ouagadougou"], ["x"]],
+               id=["fr", "bf", "fr", "bf", "new"])
     assert scores == [-0.5, 0.0, 1.0, -1.0, 0.0]  # unlabelled question: plain abstain value
 
 

@@ -128,7 +128,8 @@ def test_creative_persona_and_clarifying_answers():
     assert classify_query(poet) is CR
     poet[1]["content"] = "Who wrote The Waste Land?"
     assert classify_query(poet) is KS
-    chat = [{"role": "user", "content": "帮我写个故事"}, {"role": "assistant", "content": "好的，你想要什么主题的故事？"},
+    chat = [{"role": "user", "content": "帮我写个故事"},
+            {"role": "assistant", "content": "好的，你想要什么主题的故事？"},
             {"role": "user", "content": "关于一只会说话的猫。"}]
     assert classify_query(chat) is CR
 

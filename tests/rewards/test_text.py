@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rewards.text import answer_tokens, clause_tokens, normalize_answer, split_clauses, words_to_numbers
+from rewards.number_words import words_to_numbers
+from rewards.text import answer_tokens, clause_tokens, normalize_answer, split_clauses
 
 
 @pytest.mark.parametrize(

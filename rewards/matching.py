@@ -1,0 +1,217 @@
+"""Find the gold answer a response commits to, if any.
+
+The response is cut into clauses and tokenized (:class:`ParsedResponse`); every
+occurrence of a gold answer's tokens is then checked. An occurrence counts as the
+response's answer unless it sits inside a declining clause ("I'm not sure it's Paris"),
+is negated ("not Paris", "Paris is not ...", "rather than Paris"), is only part of the
+question's own subject ("Guinea-Bissau" for gold "Bissau"), or stands beside a competing
+candidate ("Paris or Lyon"). Symbols (:attr:`GoldAnswer.symbol`) are looked for
+case-sensitively in the raw response.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+from rewards.abstention import clause_cues, folded_clause_cues
+from rewards.gold import GoldAnswer, question_pattern
+from rewards.text import answer_tokens, prepared_tokens, split_clauses
+
+__all__ = ["COMPETING", "ParsedResponse", "find_answer"]
+
+#: The start of the reason :func:`find_answer` gives when a response names a competing
+#: candidate beside the gold: such a response is WRONG, never an abstention.
+COMPETING = "names the competing candidate"
+
+_NEGATORS = frozenset(
+    "not no never neither nor isnt wasnt arent werent doesnt dont didnt cannot cant wont "
+    "rather instead except unlike 不 非 没".split()
+)
+_NEGATION_EXEMPT = frozenset("sure certain only just far until much quite doubt".split())
+_POST_NEGATION = (("is", "not"), ("isnt",), ("was", "not"), ("wasnt",), ("is", "incorrect"), ("is", "wrong"),
+                  ("are", "not"), ("is", "no", "longer"), ("不", "是"))
+# The same, by length (1, 2, 3 tokens): three set look-ups instead of nine comparisons.
+_POST_NEGATION_SETS = tuple(frozenset(neg for neg in _POST_NEGATION if len(neg) == n) for n in (1, 2, 3))
+_OR_WORDS = frozenset({"or", "either", "或", "或者", "还", "还是"})
+_MAYBE_WORDS = frozenset({"maybe", "perhaps", "possibly"})
+_AND_WORDS = frozenset({"and", "和", "以及", "与"})
+_OR_FILLERS = frozenset("so something thereabouts similar nearby around other another else not more less".split())
+_ANSWER_CUES = frozenset("is was be called named as 是 为".split())
+_CITY_WORDS = frozenset({"city", "town", "ville", "市", "城"})
+_FUNCTION_WORDS = frozenset(
+    "is was are of in what which who whom to for and on at by with its it s 的 是 什 么".split()
+)
+# Two-letter symbols that are also English words: not counted at the start of a sentence.
+_WORDLIKE_SYMBOLS = frozenset({"He", "Be", "No", "As", "In", "At", "Am", "Es", "Os", "Ho", "Po", "Mo", "Re", "Ti"})
+_SYMBOL_SENTENCE_RE = re.compile(r"\s+is\s+(?:the\s+|its\s+)?(?:chemical\s+|element\s+)?symbol")
+
+
+class ParsedResponse:
+    """A response cut into clauses, with normalized tokens and each token's clause.
+
+    Args:
+        response: the response as written.
+        text: the response after :func:`~rewards.text.prepare`.
+        clauses: ``text`` cut by :func:`~rewards.text.split_clauses`.
+    """
+
+    __slots__ = ("response", "text", "clauses", "tokens", "clause_of")
+
+    def __init__(self, response: str, text: str, clauses: list[str]) -> None:
+        self.response, self.text, self.clauses = response, text, clauses
+        self.tokens: list[str] = []
+        self.clause_of: list[int] = []
+        for k, clause in enumerate(clauses):
+            toks = prepared_tokens(clause)
+            self.tokens += toks
+            self.clause_of += [k] * len(toks)
+
+    def declines(self, k: int) -> bool:
+        """Whether clause ``k`` declines to answer ("I'm not sure it's Paris")."""
+        return folded_clause_cues(self.clauses[k])[0]
+
+    def occurrences(self, gold: GoldAnswer) -> Iterable[tuple[int, int]]:
+        """Token spans [start, end) where ``gold``'s tokens occur."""
+        toks, first, n = self.tokens, gold.tokens[0], len(gold.tokens)
+        i = -1
+        while True:
+            try:
+                i = toks.index(first, i + 1)
+            except ValueError:
+                return
+            if n == 1 or tuple(toks[i:i + n]) == gold.tokens:
+                yield i, i + n
+
+
+def _negated(p: ParsedResponse, s: int, e: int) -> bool:
+    k = p.clause_of[s]
+    if not _NEGATORS.isdisjoint(p.tokens[max(0, s - 5):s]):  # most occurrences have no negator before them
+        for i in range(max(0, s - 5), s):
+            if p.clause_of[i] == k and p.tokens[i] in _NEGATORS:
+                nxt = p.tokens[i + 1] if i + 1 < len(p.tokens) else ""
+                if nxt not in _NEGATION_EXEMPT:
+                    return True
+    after = tuple(p.tokens[e:e + 3])
+    return (after[:1] in _POST_NEGATION_SETS[0] or after[:2] in _POST_NEGATION_SETS[1]
+            or after[:3] in _POST_NEGATION_SETS[2]) and p.clause_of[min(e, len(p.tokens) - 1)] == k
+
+
+def _competitor(p: ParsedResponse, s: int, e: int, golds: tuple[GoldAnswer, ...]) -> str | None:
+    """An alternative offered with "or" near a gold occurrence ("Paris, Lyon or Nice"; also
+    "maybe Paris, maybe Lyon"), unless it is a gold alias or a filler ("or so")."""
+    toks, k = p.tokens, p.clause_of[s]
+    window = toks[max(0, s - 6):e + 6]
+    alternatives = _OR_WORDS
+    if s > 0 and toks[s - 1] in _MAYBE_WORDS and sum(t in _MAYBE_WORDS for t in window) >= 2:
+        alternatives = _OR_WORDS | _MAYBE_WORDS  # "maybe Paris, maybe Lyon" is "Paris or Lyon"
+    if alternatives.isdisjoint(window):  # the common case: no "or" nearby
+        return None
+    for i in range(max(0, s - 6), min(len(toks), e + 6)):
+        maybe = toks[i] in _MAYBE_WORDS
+        if s <= i < e or toks[i] not in alternatives or toks[i] == "either" or maybe and i == s - 1:
+            continue
+        between = toks[e:i] if i >= e else toks[i + 1:s]
+        if abs(p.clause_of[i] - k) > 2 or not _AND_WORDS.isdisjoint(between):
+            continue  # far away, or a separate list ("Paris, and Lyon or Nice are big too")
+        if i >= e:
+            side = toks[i + 1:i + 4]
+            filler = bool(side) and side[0] in _OR_FILLERS
+        elif maybe:  # "maybe Lyon, maybe Paris": the candidate follows the first "maybe"
+            side = toks[i + 1:s - 1][:3]
+            filler = bool(side) and side[0] in _OR_FILLERS
+        else:
+            side = toks[max(0, i - 3):i]
+            filler = bool(side) and side[-1] in _OR_FILLERS
+        text = " " + " ".join(side) + " "
+        if not side or filler or any(g.pattern in text or text in g.pattern for g in golds):
+            continue
+        return text.strip()
+    return None
+
+
+def _subject_mention(p: ParsedResponse, s: int, e: int, question: str) -> bool:
+    """True when the occurrence is part of a longer phrase of the question (its subject)."""
+    toks = p.tokens
+    for left in range(0, 4):
+        for right in range(0, 4):
+            if left + right == 0 or s - left < 0 or e + right > len(toks):
+                continue
+            ext = toks[s - left:s] + toks[e:e + right]
+            if all(t in _FUNCTION_WORDS for t in ext):
+                continue
+            if " " + " ".join(toks[s - left:e + right]) + " " in question:
+                return True
+    return False
+
+
+def find_answer(p: ParsedResponse, golds: tuple[GoldAnswer, ...], question: str | None) -> tuple[str | None, str]:
+    """Return (the gold text the response commits to, the reason); the text is None when no
+    occurrence counts, and the reason then says why (it starts with :data:`COMPETING` when
+    the response names a competing candidate).
+
+    >>> from rewards.gold import gold_answers
+    >>> from rewards.text import prepare, split_clauses
+    >>> response = "It's not Lyon, it's Paris."
+    >>> parsed = ParsedResponse(response, prepare(response), split_clauses(prepare(response)))
+    >>> find_answer(parsed, gold_answers(("Lyon",)), None), find_answer(parsed, gold_answers(("Paris",)), None)
+    ((None, "negates 'Lyon'"), ('Paris', "names 'Paris'"))
+    """
+    why = ""
+    for gold in golds:
+        in_question = bool(question) and bool(gold.tokens) and gold.pattern in question_pattern(question)
+        free, explained = [], 0
+        for s, e in p.occurrences(gold) if gold.symbol is None else ():
+            if p.declines(p.clause_of[s]):
+                other = _competitor(p, s, e, golds)  # "I'm not sure if it's Paris or Lyon"
+                if other:
+                    return None, f"{COMPETING} {other!r} beside {gold.text!r}"
+                why = why or f"mentions {gold.text!r} only while declining"
+            elif _negated(p, s, e):
+                why = f"negates {gold.text!r}"
+            elif in_question and _subject_mention(p, s, e, question_pattern(question)):
+                explained += 1
+            else:
+                free.append((s, e))
+        if in_question and free:
+            short = len(p.tokens) <= len(gold.tokens) + 3
+            cued = any(s > 0 and p.tokens[s - 1] in _ANSWER_CUES or e < len(p.tokens) and p.tokens[e] in _CITY_WORDS
+                       for s, e in free)
+            if not (short or cued or explained or len(free) >= 2):
+                why = why or f"names {gold.text!r} only as the question's subject"
+                free = []
+        elif in_question and explained and not free:
+            why = why or f"names {gold.text!r} only as part of the question's subject"
+        others = [_competitor(p, s, e, golds) for s, e in free]
+        if free and all(others):  # every mention stands beside another candidate
+            return None, f"{COMPETING} {others[0]!r} beside {gold.text!r}"
+        if free:
+            return gold.text, f"names {gold.text!r}"
+        if gold.symbol is not None:
+            found, why = _find_symbol(p, gold, why)
+            if found:
+                return gold.text, f"names {gold.text!r}"
+    return None, why
+
+
+def _find_symbol(p: ParsedResponse, gold: GoldAnswer, why: str) -> tuple[bool, str]:
+    """Case-sensitive search on the raw response's clauses (symbols lose their case when folded)."""
+    response = unicodedata.normalize("NFKC", p.response)
+    if gold.literal not in response:  # every match holds the symbol, and clauses are substrings
+        return False, why
+    for clause in split_clauses(response):
+        for m in gold.symbol.finditer(clause):
+            if gold.text in _WORDLIKE_SYMBOLS and m.start() == 0 and m.end() < len(clause) \
+                    and not _SYMBOL_SENTENCE_RE.match(clause, m.end()):
+                continue  # "No, ..." / "He was ..." at the start of a sentence
+            if clause_cues(clause)[0]:
+                why = why or f"mentions {gold.text!r} only while declining"
+                continue
+            before = answer_tokens(clause[: m.start()])[-5:]
+            if any(t in _NEGATORS for t in before) or re.match(r"\s*(?:or|/)\s", clause[m.end():]) \
+                    or re.search(r"\bor\s*$", clause[: m.start()]):
+                why = f"negates or doubles {gold.text!r}"
+                continue
+            return True, why
+    return False, why

@@ -1,0 +1,143 @@
+"""Numbers written in words read as digits: English ("seventy-four", "two million",
+"fourteenth", "nineteen eighty-four") and Chinese ("七十四", "二零二四", "三万").
+
+Part of answer normalization (:mod:`rewards.text`): a gold answer "74" and a response
+"seventy-four" must reduce to the same token.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["NUMBER_WORDS", "chinese_numerals_to_digits", "number_value", "words_to_numbers"]
+
+_UNITS = {
+    w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_ORDINALS = {
+    w: i for i, w in enumerate(
+        "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
+    )
+}
+_ORDINALS.update({w[:-1] + "ieth": v for w, v in _TENS.items()})  # twentieth, thirtieth ...
+#: Every English word that :func:`words_to_numbers` reads as part of a number.
+NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES) | {"hundred"} | frozenset(_ORDINALS)
+_DIGITS_RE = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+_ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_ZH_DIGITS["两"] = 2
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ZH_BIG = {"万": 10**4, "亿": 10**8}
+_ZH_NUMBER_RE = re.compile("[零一二两三四五六七八九十百千万亿]+")
+
+
+def _zh_number(match: re.Match) -> str:
+    """'七十四' -> ' 74 ', '二零二四' -> ' 2024 ' (digits read one by one), '三万' -> ' 30000 '."""
+    run = match.group(0)
+    if not any(c in _ZH_UNITS or c in _ZH_BIG for c in run):
+        return " " + "".join(str(_ZH_DIGITS[c]) for c in run) + " "
+    total = section = number = 0
+    for c in run:
+        if c in _ZH_DIGITS:
+            number = _ZH_DIGITS[c]
+        elif c in _ZH_UNITS:
+            section += (number or 1) * _ZH_UNITS[c]
+            number = 0
+        else:
+            total += (section + number or 1) * _ZH_BIG[c]
+            section = number = 0
+    return f" {total + section + number} "
+
+
+def chinese_numerals_to_digits(text: str) -> str:
+    """Rewrite each run of Chinese numerals as digits, set apart by spaces.
+
+    >>> chinese_numerals_to_digits("七十四年")
+    ' 74 年'
+    """
+    if _ZH_NUMBER_RE.search(text):
+        text = _ZH_NUMBER_RE.sub(_zh_number, text)
+    return text
+
+
+def number_value(token: str) -> str:
+    """A decimal written without trailing zeros.
+
+    >>> number_value("74.50"), number_value("74.0"), number_value("1066")
+    ('74.5', '74', '1066')
+    """
+    if "." in token and token.endswith("0"):
+        return token.rstrip("0").rstrip(".")
+    return token
+
+
+def _format(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else number_value(repr(value))
+
+
+def words_to_numbers(tokens: list[str]) -> list[str]:
+    """Replace runs of English number words (and digits before a scale) by digits.
+
+    >>> words_to_numbers("seventy four".split()), words_to_numbers("2 million people".split())
+    (['74'], ['2000000', 'people'])
+    >>> words_to_numbers("one thousand and sixty six".split())
+    ['1066']
+    """
+    out: list[str] = []
+    spoken: list[bool] = []  # whether out[k] was read from words (for "nineteen eighty")
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        starts = tok in NUMBER_WORDS or (
+            tok in ("a", "hundred") and i + 1 < n and tokens[i + 1] in ("hundred", "thousand", "million", "billion")
+        ) or (_DIGITS_RE.match(tok) and i + 1 < n and (tokens[i + 1] in _SCALES or tokens[i + 1] == "hundred"))
+        if not starts:
+            out.append(tok)
+            spoken.append(False)
+            i += 1
+            continue
+        total, current, j, used = 0.0, 0.0, i, False
+        while j < n:
+            t = tokens[j]
+            if t in _UNITS or t in _ORDINALS:
+                if used and current % 10 and current < 100 and t not in _SCALES:
+                    break  # "one two" is two numbers
+                current += _UNITS.get(t, _ORDINALS.get(t, 0))
+            elif t in _TENS:
+                if used and current % 100:
+                    break
+                current += _TENS[t]
+            elif t == "hundred":
+                current = (current or 1) * 100
+            elif t in _SCALES:
+                total += (current or 1) * _SCALES[t]
+                current = 0
+            elif t == "a" and j == i:
+                current = 1
+            elif _DIGITS_RE.match(t) and j == i:
+                current = float(t)
+            elif t == "and" and used and j + 1 < n and (tokens[j + 1] in _UNITS or tokens[j + 1] in _TENS):
+                j += 1
+                continue
+            else:
+                break
+            used = True
+            j += 1
+            if t in _ORDINALS:
+                break  # an ordinal ends the number ("twenty first")
+        value = total + current
+        if spoken and spoken[-1] and 10 <= value <= 99 and out[-1].isdigit() and 10 <= int(out[-1]) <= 20:
+            out[-1] = str(int(out[-1]) * 100 + int(value))  # a year read in pairs: "nineteen eighty-four"
+            spoken[-1] = False
+        else:
+            out.append(_format(value))
+            spoken.append(not _DIGITS_RE.match(tok))
+        i = j
+    return out
