@@ -60,12 +60,17 @@ def shaped_reward(
     correct: float = 1.0,
     abstain: float = 0.0,
     wrong: float = -1.0,
+    abstain_known: float | None = None,
     band: float = 0.5,
 ) -> Callable:
     """Knowledge-aware truthfulness, dominance-safely composed with the RM at ``rm_path`` (if any).
 
-    Declining a known question scores like a wrong answer (``abstain_known = wrong``), so the
-    composition's three outcome bands stay exact.
+    Declining a question the policy is known to know scores ``abstain_known``, by default
+    ``wrong`` (the demo's recipe): the decline is then priced like a wrong answer, but it is
+    still judged and logged as a decline of a known question (``abstain_known_rate``). Any
+    value in ``[wrong, abstain)`` works with the RM: the composition builds a band around
+    every value the truthfulness reward gives, so the RM never moves a response across to
+    another value's band.
 
     >>> from rewards.knowledge import KnowledgeLabels
     >>> r = shaped_reward(KnowledgeLabels({"fr": 1.0}))
@@ -73,7 +78,8 @@ def shaped_reward(
     [-1.0]
     """
     truth = KnowledgeAwareTruthfulness(
-        labels, correct=correct, abstain=abstain, wrong=wrong, abstain_known=wrong, name="truthfulness"
+        labels, correct=correct, abstain=abstain, wrong=wrong,
+        abstain_known=wrong if abstain_known is None else abstain_known, name="truthfulness",
     )
     if rm_path is None:
         return truth
