@@ -79,22 +79,28 @@ def load_policy_weights(policy: Any, path: Path) -> None:
                          f"unexpected {result.unexpected_keys[:5]}. Resume with the model it was trained from.")
 
 
-def save_checkpoint(trainer: Any, path: Path) -> None:
-    """Write everything :func:`load_checkpoint` needs to continue exactly."""
-    acc = trainer.accelerator
-    model = acc.unwrap_model(trainer.model)
-    if acc.is_main_process:
+def save_checkpoint(path: Path, *, model: Any, tokenizer: Any, optimizer: Any, lr_scheduler: Any,
+                    state: Any, accelerator: Any, save_total_limit: int | None = None) -> None:
+    """Write everything :func:`load_checkpoint` needs to continue exactly.
+
+    Args:
+        model: the policy with its value function (``PPOTrainer.policy_and_value``).
+        state: the ``transformers.TrainerState`` (step and log history).
+        accelerator: decides which process writes what; every process saves its RNG state.
+        save_total_limit: keep only the newest this many checkpoints beside ``path``.
+    """
+    if accelerator.is_main_process:
         path.mkdir(parents=True, exist_ok=True)
-        save_policy(model.policy, trainer.processing_class, path / "policy")
+        save_policy(model.policy, tokenizer, path / "policy")
         save_file({k: v.detach().cpu().contiguous() for k, v in model.value_state_dict().items()},
                   str(path / "value.safetensors"))
-        torch.save(trainer.optimizer.state_dict(), path / "optimizer.pt")
-        torch.save(trainer.lr_scheduler.state_dict(), path / "scheduler.pt")
-        trainer.state.save_to_json(str(path / "trainer_state.json"))
-    acc.wait_for_everyone()
-    torch.save(rng_state(), path / f"rng_state_{acc.process_index}.pt")
-    acc.wait_for_everyone()
-    _rotate(path.parent, trainer.args.save_total_limit, acc.is_main_process)
+        torch.save(optimizer.state_dict(), path / "optimizer.pt")
+        torch.save(lr_scheduler.state_dict(), path / "scheduler.pt")
+        state.save_to_json(str(path / "trainer_state.json"))
+    accelerator.wait_for_everyone()
+    torch.save(rng_state(), path / f"rng_state_{accelerator.process_index}.pt")
+    accelerator.wait_for_everyone()
+    _rotate(path.parent, save_total_limit, accelerator.is_main_process)
 
 
 def _rotate(root: Path, limit: int | None, main: bool) -> None:
@@ -107,26 +113,31 @@ def _rotate(root: Path, limit: int | None, main: bool) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def load_checkpoint(trainer: Any, path: Path) -> None:
-    """Restore a checkpoint written by :func:`save_checkpoint` into a freshly built trainer."""
+def load_checkpoint(path: Path, *, model: Any, optimizer: Any, lr_scheduler: Any, process_index: int = 0) -> Any:
+    """Restore a checkpoint written by :func:`save_checkpoint` in place; return its ``TrainerState``.
+
+    ``model`` (the policy with its value function), ``optimizer`` and ``lr_scheduler`` are
+    those of a freshly built trainer; the RNG state of process ``process_index`` is restored.
+    """
     from transformers import TrainerState
 
     if not (path / "trainer_state.json").exists():
         raise FileNotFoundError(f"{path} is not a PPOTrainer checkpoint (no trainer_state.json); pass a "
                                 f"'{PREFIX}<step>' folder or resume_from_checkpoint=True.")
-    model = trainer.accelerator.unwrap_model(trainer.model)
     load_policy_weights(model.policy, path / "policy")
     values = load_file(str(path / "value.safetensors"))
-    model.value_head.load_state_dict({k[len("value_head."):]: v for k, v in values.items() if k.startswith("value_head.")})
+    model.value_head.load_state_dict(
+        {k[len("value_head."):]: v for k, v in values.items() if k.startswith("value_head.")})
     if model.value_backbone is not None:
         model.value_backbone.load_state_dict(
             {k[len("value_backbone."):]: v for k, v in values.items() if k.startswith("value_backbone.")})
     # load on CPU; Optimizer.load_state_dict moves the state to each parameter's device
-    trainer.optimizer.load_state_dict(torch.load(path / "optimizer.pt", map_location="cpu", weights_only=False))
-    trainer.lr_scheduler.load_state_dict(torch.load(path / "scheduler.pt", weights_only=False))
-    trainer.state = TrainerState.load_from_json(str(path / "trainer_state.json"))
-    rng_file = path / f"rng_state_{trainer.accelerator.process_index}.pt"
+    optimizer.load_state_dict(torch.load(path / "optimizer.pt", map_location="cpu", weights_only=False))
+    lr_scheduler.load_state_dict(torch.load(path / "scheduler.pt", weights_only=False))
+    state = TrainerState.load_from_json(str(path / "trainer_state.json"))
+    rng_file = path / f"rng_state_{process_index}.pt"
     if rng_file.exists():
         set_rng_state(torch.load(rng_file, weights_only=False))
     else:
         logger.warning("%s is missing (resuming on more processes than saved); sampling will differ.", rng_file)
+    return state

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from collections import defaultdict
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import torch
 from accelerate.utils import gather_object
-
-logger = logging.getLogger(__name__)
 
 
 class MetricLog:
@@ -71,31 +68,42 @@ def scalars(config: dict) -> dict:
     return {k: v for k, v in config.items() if isinstance(v, (int, float, str, bool))}
 
 
-def step_metrics(trainer: Any, ro: Any, kl: torch.Tensor, non_score: torch.Tensor,
-                 stats: dict[str, list[torch.Tensor]]) -> dict[str, Any]:
-    """One step's metrics with TRL's names, gathered over processes (identical on every process)."""
-    gather = trainer.accelerator.gather
+def rollout_metrics(ro: Any, kl: torch.Tensor, non_score_reward: torch.Tensor,
+                    gather: Callable[[torch.Tensor], torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The rollout's statistics under TRL's names, gathered over processes with ``gather``.
+
+    ``objective/kl`` and ``objective/entropy`` are per-sequence sums of the per-token KL and
+    of ``-log p``; ``objective/non_score_reward`` is the summed KL penalty and
+    ``objective/rlhf_reward`` the score plus it; ``val/num_eos_tokens`` counts completions
+    that ended (``val/`` is TRL's prefix here); ``completions/*`` describe their lengths.
+    """
     lengths = ro.mask.sum(1).float()
-    out = {
+    return {
         "objective/kl": gather((kl * ro.mask).sum(1)).mean(),
         "objective/entropy": gather((-ro.logprobs * ro.mask).sum(1)).mean(),
-        "objective/non_score_reward": gather(non_score.sum(1)).mean(),
-        "objective/rlhf_reward": gather(ro.scores + non_score.sum(1)).mean(),
+        "objective/non_score_reward": gather(non_score_reward.sum(1)).mean(),
+        "objective/rlhf_reward": gather(ro.scores + non_score_reward.sum(1)).mean(),
         "objective/scores": gather(ro.scores).mean(),
         "val/num_eos_tokens": gather(ro.has_eos.float()).sum(),
         "completions/mean_length": gather(lengths).mean(),
         "completions/clipped_ratio": gather((~ro.has_eos).float()).mean(),
     }
-    out.update({k: trainer.accelerator.reduce(torch.stack(v).mean(), "mean") for k, v in stats.items()})
-    per_reward = gather(ro.per_reward.to(trainer.accelerator.device))
-    for i, name in enumerate(trainer.rewards.names):
+
+
+def reward_metrics(per_reward: torch.Tensor, names: Sequence[str],
+                   total: Callable[[torch.Tensor], torch.Tensor]) -> dict[str, torch.Tensor]:
+    """``rewards/<name>/mean`` and ``/std`` of each reward (rows it gave None skipped), and the
+    ``reward`` / ``reward_std`` of their weighted ``total``, from a ``(completions, rewards)`` tensor.
+
+    >>> reward_metrics(torch.tensor([[1.0], [3.0]]), ["r"], lambda x: x.sum(1))["rewards/r/mean"]
+    tensor(2.)
+    """
+    out = {}
+    for i, name in enumerate(names):
         column = per_reward[:, i]
         out[f"rewards/{name}/mean"] = torch.nanmean(column)
         out[f"rewards/{name}/std"] = nanstd(column)
-    total = trainer.rewards.total(per_reward)
-    out.update({"reward": total.mean(), "reward_std": total.std() if len(total) > 1 else total.sum() * 0})
-    out["lr"] = trainer.lr_scheduler.get_last_lr()[0]
-    out["episode"] = (trainer.state.global_step + 1) * trainer._global_batch() * trainer.args.num_generations
-    if trainer.args.log_completions and trainer.accelerator.is_main_process:
-        logger.info("prompt=%r completion=%r score=%.3f", ro.prompts[0], ro.completions[0], float(ro.scores[0]))
+    summed = total(per_reward)
+    out["reward"] = summed.mean()
+    out["reward_std"] = summed.std() if len(summed) > 1 else summed.sum() * 0
     return out

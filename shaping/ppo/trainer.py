@@ -9,8 +9,8 @@ and run ``num_ppo_epochs`` passes of clipped policy and value updates over mini-
 
 from __future__ import annotations
 
-import copy
 import logging
+from collections import defaultdict
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -18,16 +18,16 @@ import torch
 from accelerate import Accelerator
 from accelerate.utils import set_seed
 from tqdm.auto import tqdm
-from transformers import GenerationConfig, TrainerControl, TrainerState
+from transformers import TrainerControl, TrainerState
 
-from shaping.ppo import core
+from shaping.ppo import core, setup
 from shaping.ppo.checkpoint import PREFIX, latest_checkpoint, load_checkpoint, save_checkpoint, save_policy
 from shaping.ppo.config import PPOConfig
-from shaping.ppo.data import check_dataset, step_indices
+from shaping.ppo.data import step_indices
 from shaping.ppo.evaluation import evaluate_policy
-from shaping.ppo.metrics import MetricLog, scalars, step_metrics
-from shaping.ppo.modeling import PolicyAndValue, disable_dropout, load_model, stop_token_ids
-from shaping.ppo.rollout import Rollout, completion_messages, decode, evaluate_tokens, generate, token_logprobs
+from shaping.ppo.metrics import MetricLog, reward_metrics, rollout_metrics, scalars
+from shaping.ppo.modeling import PolicyAndValue, load_model
+from shaping.ppo.rollout import Rollout, sample, token_logprobs
 from shaping.ppo.scoring import RewardSet
 
 logger = logging.getLogger(__name__)
@@ -50,75 +50,54 @@ class PPOTrainer:
         set_seed(args.seed)
         self.accelerator = Accelerator(log_with="tensorboard" if args.report_to == "tensorboard" else None,
                                        project_dir=args.output_dir)
+        device = self.accelerator.device
         model, self.processing_class = load_model(model, processing_class)
-        # check the data and rewards before any copy or adapter is made
+        # 1. rewards and data, checked before any copy or adapter is made
         self.rewards = RewardSet(reward_funcs, reward_weights, reward_processing_classes)
         self.train_dataset, self.eval_dataset = train_dataset, eval_dataset
-        max_positions = getattr(model.config.get_text_config(), "max_position_embeddings", None)
-        for data in (train_dataset, eval_dataset) if eval_dataset is not None else (train_dataset,):
-            check_dataset(data, self.rewards, self.processing_class, max_prompt_length=args.max_prompt_length,
-                          truncate_prompts=args.truncate_prompts, max_completion_length=args.max_completion_length,
-                          max_positions=max_positions, chat_template_kwargs=args.chat_template_kwargs)
+        setup.check_inputs(model, self.rewards, self.processing_class, args,
+                           (train_dataset, eval_dataset) if eval_dataset is not None else (train_dataset,))
         for reward_model in self.rewards.models:
-            reward_model.to(self.accelerator.device)
-        if args.use_peft and peft_config is None:
-            from peft import LoraConfig
-
-            peft_config = LoraConfig(r=args.lora_r, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
-                                     target_modules=args.lora_target_modules, task_type="CAUSAL_LM")
-        if peft_config is not None:
-            from peft import get_peft_model
-
-            model = get_peft_model(model, peft_config)
+            reward_model.to(device)
+        # 2. the policy (with LoRA adapters), its frozen reference, its value function
+        model = setup.add_adapters(model, args, peft_config)
         self.is_peft = hasattr(model, "peft_config")
-        if args.kl_coef > 0 and ref_model is None and not self.is_peft:
-            ref_model = copy.deepcopy(model)  # the frozen reference: the policy as it starts
-        if ref_model is not None:
-            ref_model.requires_grad_(False).eval()
-            ref_model.to(self.accelerator.device)
-        self.ref_model = ref_model
-        if args.disable_dropout:
-            disable_dropout(model)
-        if args.gradient_checkpointing:
-            model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-            if self.is_peft:
-                model.enable_input_require_grads()
-        wrapper = PolicyAndValue.build(model, args.value_model, value_model)
-        if args.disable_dropout:
-            disable_dropout(wrapper)
-        params = [p for p in wrapper.parameters() if p.requires_grad]
-        optimizer = torch.optim.AdamW(params, lr=args.learning_rate, eps=args.adam_epsilon,
-                                      weight_decay=args.weight_decay)
-        decay = (lambda s: max(0.0, 1.0 - s / args.max_steps)) if args.lr_scheduler_type == "linear" else (lambda s: 1.0)
-        self.lr_scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, decay)  # stepped once per PPO step
+        self.ref_model = setup.frozen_reference(model, ref_model, kl_coef=args.kl_coef, device=device)
+        wrapper = setup.policy_and_value(model, args, value_model)
+        # 3. optimiser and schedule, prepared by accelerate
+        optimizer, self.lr_scheduler = setup.optimizer_and_schedule(wrapper, args)
         self.model, self.optimizer = self.accelerator.prepare(wrapper, optimizer)
         set_seed(args.seed, device_specific=True)  # same initial weights everywhere, different samples per process
+        # 4. callbacks, state, sampling and the metric log
         self.callbacks = list(callbacks or [])
         self.state = TrainerState(max_steps=args.max_steps, logging_steps=args.logging_steps,
-                                  save_steps=args.save_steps or 0, is_world_process_zero=self.accelerator.is_main_process)
+                                  save_steps=args.save_steps or 0,
+                                  is_world_process_zero=self.accelerator.is_main_process)
         self.control = TrainerControl()
-        self.stop_token_ids = stop_token_ids(model, self.processing_class)
-        self.generation_config = GenerationConfig(
-            do_sample=True, temperature=args.temperature, top_p=args.top_p, top_k=0,
-            max_new_tokens=args.max_completion_length, pad_token_id=self.processing_class.pad_token_id,
-            eos_token_id=self.stop_token_ids, **args.generation_kwargs)
+        self.decoding = setup.sampling(model, self.processing_class, args)
         self.metrics = MetricLog(self.accelerator)
 
     # ------------------------------------------------------------------ public API
     @property
     def policy(self) -> Any:
         """The policy model being trained (unwrapped; a PeftModel with LoRA)."""
-        return self.accelerator.unwrap_model(self.model).policy
+        return self.policy_and_value.policy
+
+    @property
+    def policy_and_value(self) -> PolicyAndValue:
+        """The policy joined with its value function, unwrapped from accelerate (what checkpoints hold)."""
+        return self.accelerator.unwrap_model(self.model)
+
+    @property
+    def global_batch_size(self) -> int:
+        """Prompts per PPO step over all processes (each samples ``num_generations`` completions of each)."""
+        return self.args.per_device_train_batch_size * self.accelerator.num_processes
 
     def train(self, resume_from_checkpoint: str | bool | None = None) -> TrainerState:
         """Run PPO until ``max_steps``; ``resume_from_checkpoint`` is a checkpoint path or True (the latest)."""
         args = self.args
         if resume_from_checkpoint:
-            path = latest_checkpoint(args.output_dir) if resume_from_checkpoint is True else Path(resume_from_checkpoint)
-            if path is None:
-                raise FileNotFoundError(f"resume_from_checkpoint=True but {args.output_dir} has no '{PREFIX}<step>' folder.")
-            load_checkpoint(self, path)
-            logger.info("Resumed from %s at step %d", path, self.state.global_step)
+            self._resume(resume_from_checkpoint)
         if args.report_to == "tensorboard":
             self.accelerator.init_trackers(args.run_name, config=scalars(args.to_dict()))
         self._event("on_train_begin")
@@ -128,7 +107,7 @@ class PPOTrainer:
             self._event("on_step_begin")
             self.metrics.add(self._step())
             self.state.global_step += 1
-            self.state.epoch = self.state.global_step * self._global_batch() / len(self.train_dataset)
+            self.state.epoch = self.state.global_step * self.global_batch_size / len(self.train_dataset)
             bar.update(1)
             self.control = self._event("on_step_end")
             if self.state.global_step % args.logging_steps == 0 or self.control.should_log:
@@ -153,8 +132,9 @@ class PPOTrainer:
         Metrics are prefixed ``eval_`` (``eval_reward``, ``eval_rewards/<name>/mean``, and what the rewards
         log, e.g. ``eval_truthfulness/wrong_rate``); callbacks get ``on_evaluate(metrics=...)`` and ``on_log``.
         """
-        metrics = evaluate_policy(self, self.eval_dataset if dataset is None else dataset,
-                                  batch_size=self.args.per_device_eval_batch_size)
+        metrics = evaluate_policy(self.policy_and_value, self.eval_dataset if dataset is None else dataset,
+                                  self.rewards, self.decoding, accelerator=self.accelerator,
+                                  batch_size=self.args.per_device_eval_batch_size, trainer_state=self.state)
         logs = {**metrics, "step": self.state.global_step}
         self.state.log_history.append(logs)
         if self.args.report_to == "tensorboard":
@@ -166,7 +146,9 @@ class PPOTrainer:
     def save_checkpoint(self) -> Path:
         """Write ``output_dir/checkpoint-<step>`` and return its path."""
         path = Path(self.args.output_dir) / f"{PREFIX}{self.state.global_step}"
-        save_checkpoint(self, path)
+        save_checkpoint(path, model=self.policy_and_value, tokenizer=self.processing_class,
+                        optimizer=self.optimizer, lr_scheduler=self.lr_scheduler, state=self.state,
+                        accelerator=self.accelerator, save_total_limit=self.args.save_total_limit)
         self.control = self._event("on_save")
         self.control.should_save = False
         return path
@@ -177,78 +159,97 @@ class PPOTrainer:
             save_policy(self.policy, self.processing_class, Path(output_dir))
         self.accelerator.wait_for_everyone()
 
-    # ------------------------------------------------------------------ one PPO step
-    def _global_batch(self) -> int:
-        return self.args.per_device_train_batch_size * self.accelerator.num_processes
+    def _resume(self, checkpoint: str | bool) -> None:
+        path = latest_checkpoint(self.args.output_dir) if checkpoint is True else Path(checkpoint)
+        if path is None:
+            raise FileNotFoundError(
+                f"resume_from_checkpoint=True but {self.args.output_dir} has no '{PREFIX}<step>' folder.")
+        self.state = load_checkpoint(path, model=self.policy_and_value, optimizer=self.optimizer,
+                                     lr_scheduler=self.lr_scheduler, process_index=self.accelerator.process_index)
+        logger.info("Resumed from %s at step %d", path, self.state.global_step)
 
-    def _rows(self) -> list[dict]:
-        args = self.args
-        indices = step_indices(self.state.global_step, len(self.train_dataset), self._global_batch(),
-                               self.accelerator.process_index, args.per_device_train_batch_size, args.seed)
-        rows = [dict(self.train_dataset[i]) for i in indices]
-        return [row for row in rows for _ in range(args.num_generations)]
+    # ------------------------------------------------------------------ one PPO step
+    def _step(self) -> dict[str, Any]:
+        """One PPO step (Ouyang et al. 2022; Huang et al. 2024): rollout, reward, advantages, PPO epochs, logging."""
+        args, single_pass = self.args, self._single_pass()
+        # ---- rollout: num_generations completions of each of this step's prompts, their old log-probs and values
+        rows = self._rows()
+        ro = sample(self.policy_and_value, self.ref_model, [row["prompt"] for row in rows], self.decoding,
+                    temperature=args.temperature, need_policy=not single_pass, need_ref=args.kl_coef > 0,
+                    batch_size=args.rollouts_per_step // args.num_mini_batches)
+        self.model.train()
+        first_pass = self._first_pass(ro) if single_pass else None
+        # ---- reward: the rewards' weighted score (less missing_eos_penalty) on the last token, -kl_coef * KL on each
+        ro.per_reward = self.rewards(ro.prompts, ro.completions, rows, completion_ids=ro.completion_ids,
+                                     trainer_state=self.state, log_metric=self.metrics.log_metric,
+                                     chat_template_kwargs=args.chat_template_kwargs)
+        ro.scores = self.rewards.total(ro.per_reward).to(ro.responses.device)
+        if args.missing_eos_penalty is not None:
+            ro.scores = ro.scores - args.missing_eos_penalty * (~ro.has_eos).float()
+        kl = core.kl_penalty(ro.logprobs, ro.ref_logprobs, args.kl_estimator)
+        rewards, non_score_reward = core.token_rewards(ro.scores, kl, ro.mask, args.kl_coef)
+        if args.whiten_rewards:
+            rewards = core.whiten(rewards, ro.mask, shift_mean=False)
+        # ---- advantages: GAE on the value function (Schulman et al. 2016), whitened over the batch
+        advantages, returns = core.compute_advantages_and_returns(rewards, ro.values, ro.mask, args.gamma, args.lam)
+        if args.whiten_advantages:
+            advantages = core.whiten(advantages, ro.mask)
+        # ---- PPO epochs: clipped policy and value losses over mini-batches, one optimiser step each
+        stats = self._ppo_epochs(ro, advantages, returns, first_pass)
+        # ---- logging: the step's statistics under TRL's names, gathered over processes
+        metrics = rollout_metrics(ro, kl, non_score_reward, self.accelerator.gather)
+        metrics.update({name: self.accelerator.reduce(torch.stack(values).mean(), "mean")
+                        for name, values in stats.items()})
+        per_reward = self.accelerator.gather(ro.per_reward.to(self.accelerator.device))
+        metrics.update(reward_metrics(per_reward, self.rewards.names, self.rewards.total))
+        metrics["lr"] = self.lr_scheduler.get_last_lr()[0]  # the rate this step used
+        metrics["episode"] = (self.state.global_step + 1) * self.global_batch_size * args.num_generations
+        if args.log_completions and self.accelerator.is_main_process:
+            logger.info("prompt=%r completion=%r score=%.3f", ro.prompts[0], ro.completions[0], float(ro.scores[0]))
+        self.lr_scheduler.step()
+        return metrics
 
     def _single_pass(self) -> bool:
         """One epoch of one mini-batch: the training forward pass doubles as the rollout's."""
         return self.args.num_ppo_epochs == 1 and self.args.num_mini_batches == 1 and self.args.disable_dropout
 
-    def _rollout(self, single_pass: bool) -> Rollout:
-        args, model = self.args, self.accelerator.unwrap_model(self.model)
-        rows = self._rows()
-        prompts = [row["prompt"] for row in rows]
-        model.eval()
-        input_ids, attention_mask, responses, mask, has_eos = generate(
-            model, self.processing_class, prompts, max_prompt_length=args.max_prompt_length,
-            generation_config=self.generation_config, stop_token_ids=self.stop_token_ids,
-            chat_template_kwargs=args.chat_template_kwargs)
-        logprobs, ref_logprobs, values = evaluate_tokens(
-            model, self.ref_model, input_ids, attention_mask, responses, temperature=args.temperature,
-            need_policy=not single_pass, need_ref=args.kl_coef > 0,
-            batch_size=args.rollouts_per_step // args.num_mini_batches)
-        texts, ids = decode(self.processing_class, responses, mask)
-        completions = completion_messages(prompts, texts)
-        per_reward = self.rewards(prompts, completions, rows, completion_ids=ids, trainer_state=self.state,
-                                  log_metric=self.metrics.log_metric, chat_template_kwargs=args.chat_template_kwargs)
-        scores = self.rewards.total(per_reward).to(responses.device)
-        if args.missing_eos_penalty is not None:
-            scores = scores - args.missing_eos_penalty * (~has_eos).float()
-        return Rollout(input_ids, attention_mask, responses, mask, has_eos, logprobs, ref_logprobs, values,
-                       scores, per_reward, prompts, completions)
+    def _rows(self) -> list[dict]:
+        """This step's dataset rows on this process, each repeated ``num_generations`` times."""
+        args = self.args
+        indices = step_indices(self.state.global_step, len(self.train_dataset), self.global_batch_size,
+                               self.accelerator.process_index, args.per_device_train_batch_size, args.seed)
+        rows = [dict(self.train_dataset[i]) for i in indices]
+        return [row for row in rows for _ in range(args.num_generations)]
 
-    def _forward(self, ro: Rollout, idx: torch.Tensor):
+    def _first_pass(self, ro: Rollout) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The training forward pass over the whole rollout, which gives its old log-probs and values (ratio 1).
+
+        With one epoch of one mini-batch this pass is also the first (and only) update's.
+        """
+        first_pass = self._forward(ro, torch.arange(len(ro), device=ro.responses.device))
+        ro.logprobs, ro.values = first_pass[2].detach(), first_pass[1].detach()
+        if ro.ref_logprobs is None:
+            ro.ref_logprobs = ro.logprobs
+        return first_pass
+
+    def _forward(self, ro: Rollout, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Training forward pass on rollouts ``idx``: logits, values and log-probs of the response tokens."""
         logits, values = self.model(ro.input_ids[idx], ro.attention_mask[idx], ro.responses.shape[1] + 1)
         return logits, values[:, :-1], token_logprobs(logits, ro.responses[idx], self.args.temperature)
 
-    def _step(self) -> dict[str, torch.Tensor]:
-        args, single_pass = self.args, self._single_pass()
-        ro = self._rollout(single_pass)
-        self.model.train()
-        first = None
-        if single_pass:  # old log-probs and values are those of this very forward pass (ratio 1)
-            first = self._forward(ro, torch.arange(len(ro), device=ro.responses.device))
-            ro.logprobs, ro.values = first[2].detach(), first[1].detach()
-            if ro.ref_logprobs is None:
-                ro.ref_logprobs = ro.logprobs
-        kl = core.kl_penalty(ro.logprobs, ro.ref_logprobs, args.kl_estimator)
-        rewards, non_score = core.token_rewards(ro.scores, kl, ro.mask, args.kl_coef)
-        if args.whiten_rewards:
-            rewards = core.whiten(rewards, ro.mask, shift_mean=False)
-        advantages, returns = core.compute_advantages_and_returns(rewards, ro.values, ro.mask, args.gamma, args.lam)
-        if args.whiten_advantages:
-            advantages = core.whiten(advantages, ro.mask)
-        stats: dict[str, list[torch.Tensor]] = {k: [] for k in (
-            "policy/approxkl_avg", "policy/clipfrac_avg", "loss/policy_avg", "loss/value_avg",
-            "val/clipfrac_avg", "policy/entropy_avg", "val/ratio", "val/ratio_var")}
+    def _ppo_epochs(self, ro: Rollout, advantages: torch.Tensor, returns: torch.Tensor,
+                    first_pass: tuple | None) -> dict[str, list[torch.Tensor]]:
+        """``num_ppo_epochs`` passes of ``num_mini_batches`` updates; each statistic logged under TRL's name."""
+        args, stats = self.args, defaultdict(list)
         size = len(ro) // args.num_mini_batches
         for _ in range(args.num_ppo_epochs):
-            order = torch.arange(len(ro)) if single_pass else torch.randperm(len(ro))
+            order = torch.arange(len(ro)) if first_pass is not None else torch.randperm(len(ro))
             order = order.to(ro.responses.device)
             for start in range(0, len(ro), size):
                 idx = order[start:start + size]
                 mask = ro.mask[idx]
-                logits, vpred, logprobs = first if first is not None else self._forward(ro, idx)
-                first = None
+                logits, vpred, logprobs = first_pass if first_pass is not None else self._forward(ro, idx)
+                first_pass = None
                 pg_loss, pg_clipfrac, approx_kl = core.policy_loss(
                     logprobs, ro.logprobs[idx], advantages[idx], mask, args.cliprange)
                 vf_loss, vf_clipfrac = core.value_loss(
@@ -262,13 +263,16 @@ class PPOTrainer:
                 with torch.no_grad():
                     ratio = core.masked_mean(torch.exp(logprobs - ro.logprobs[idx]), mask, dim=1)
                     entropy = core.masked_mean(core.entropy_from_logits(logits[:, :-1] / args.temperature), mask)
-                for key, value in zip(stats, (approx_kl, pg_clipfrac, pg_loss, vf_loss, vf_clipfrac, entropy,
-                                              ratio.mean(), ratio.var() if len(ratio) > 1 else ratio.sum() * 0)):
-                    stats[key].append(value.detach())
+                stats["policy/approxkl_avg"].append(approx_kl.detach())
+                stats["policy/clipfrac_avg"].append(pg_clipfrac.detach())
+                stats["loss/policy_avg"].append(pg_loss.detach())
+                stats["loss/value_avg"].append(vf_loss.detach())
+                stats["val/clipfrac_avg"].append(vf_clipfrac.detach())  # val/: TRL's value-function prefix
+                stats["policy/entropy_avg"].append(entropy)
+                stats["val/ratio"].append(ratio.mean())
+                stats["val/ratio_var"].append(ratio.var() if len(ratio) > 1 else ratio.sum() * 0)
                 del logits, vpred, loss
-        metrics = step_metrics(self, ro, kl, non_score, stats)  # logs the learning rate this step used
-        self.lr_scheduler.step()
-        return metrics
+        return stats
 
     # ------------------------------------------------------------------ logging and callbacks
     def _log(self, bar: Any) -> None:

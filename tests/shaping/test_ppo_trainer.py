@@ -6,39 +6,17 @@ import math
 import pytest
 import torch
 from datasets import Dataset
-from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM, TrainerCallback
+from transformers import AutoTokenizer, TrainerCallback
 
 from rewards import TruthfulnessReward
 from shaping.models import policy_path
-from shaping.ppo import PPOConfig, PPOTrainer
+from shaping.ppo import PPOTrainer
+from tests.shaping.tiny import capitals, ppo_config, tiny_model
 
 
 @pytest.fixture(scope="module")
 def tokenizer():
     return AutoTokenizer.from_pretrained(policy_path())
-
-
-def tiny_model(tokenizer, seed=0):
-    torch.manual_seed(seed)
-    config = LlamaConfig(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2,
-                         intermediate_size=32, vocab_size=len(tokenizer), max_position_embeddings=256,
-                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
-    return LlamaForCausalLM(config)
-
-
-def dataset(n=6):
-    countries = [("France", "Paris"), ("Japan", "Tokyo"), ("Peru", "Lima"), ("Chad", "N'Djamena"),
-                 ("Fiji", "Suva"), ("Oman", "Muscat")]
-    return Dataset.from_list([
-        {"prompt": [{"role": "user", "content": f"What is the capital of {c}?"}], "answers": [a], "id": str(i)}
-        for i, (c, a) in enumerate(countries[:n])])
-
-
-def config(tmp_path, **overrides):
-    settings = dict(output_dir=str(tmp_path), max_steps=2, per_device_train_batch_size=2, num_generations=2,
-                    max_prompt_length=48, max_completion_length=4, learning_rate=1e-3, save_final=False, seed=7)
-    settings.update(overrides)
-    return PPOConfig(**settings)
 
 
 class Recorder(TrainerCallback):
@@ -56,8 +34,8 @@ class Recorder(TrainerCallback):
 def test_a_few_steps_log_finite_losses_rewards_and_outcome_rates(tmp_path, tokenizer):
     recorder = Recorder()
     trainer = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(),
-                         config(tmp_path, report_to="tensorboard", eval_steps=2, per_device_eval_batch_size=2),
-                         train_dataset=dataset(), eval_dataset=dataset(3), processing_class=tokenizer,
+                         ppo_config(tmp_path, report_to="tensorboard", eval_steps=2, per_device_eval_batch_size=2),
+                         train_dataset=capitals(), eval_dataset=capitals(3), processing_class=tokenizer,
                          callbacks=[recorder])
     state = trainer.train()
     assert state.global_step == 2 and recorder.steps == [1, 2]
@@ -78,7 +56,7 @@ def test_a_few_steps_log_finite_losses_rewards_and_outcome_rates(tmp_path, token
 
 def test_policy_and_shared_value_head_both_learn(tmp_path, tokenizer):
     model = tiny_model(tokenizer)
-    trainer = PPOTrainer(model, TruthfulnessReward(), config(tmp_path, max_steps=1), train_dataset=dataset(),
+    trainer = PPOTrainer(model, TruthfulnessReward(), ppo_config(tmp_path, max_steps=1), train_dataset=capitals(),
                          processing_class=tokenizer)
     wrapper = trainer.accelerator.unwrap_model(trainer.model)
     assert wrapper.value_backbone is None and wrapper.policy is model
@@ -91,12 +69,12 @@ def test_policy_and_shared_value_head_both_learn(tmp_path, tokenizer):
 
 def test_single_pass_step_equals_the_two_pass_step(tmp_path, tokenizer, monkeypatch):
     """With one epoch of one mini-batch, reusing the training forward pass changes nothing."""
-    fused = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), config(tmp_path / "a", max_steps=1),
-                       train_dataset=dataset(), processing_class=tokenizer)
+    fused = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), ppo_config(tmp_path / "a", max_steps=1),
+                       train_dataset=capitals(), processing_class=tokenizer)
     assert fused._single_pass()
     fused.train()
-    two_pass = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), config(tmp_path / "b", max_steps=1),
-                          train_dataset=dataset(), processing_class=tokenizer)
+    two_pass = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), ppo_config(tmp_path / "b", max_steps=1),
+                          train_dataset=capitals(), processing_class=tokenizer)
     monkeypatch.setattr(two_pass, "_single_pass", lambda: False)
     two_pass.train()
     for p, q in zip(fused.model.parameters(), two_pass.model.parameters()):
@@ -107,12 +85,12 @@ def test_single_pass_step_equals_the_two_pass_step(tmp_path, tokenizer, monkeypa
 
 def test_resume_gives_the_same_weights_and_logs_as_a_straight_run(tmp_path, tokenizer):
     straight = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(),
-                          config(tmp_path / "a", max_steps=4, save_steps=2, num_ppo_epochs=2, num_mini_batches=2),
-                          train_dataset=dataset(), processing_class=tokenizer)
+                          ppo_config(tmp_path / "a", max_steps=4, save_steps=2, num_ppo_epochs=2, num_mini_batches=2),
+                          train_dataset=capitals(), processing_class=tokenizer)
     straight.train()
     resumed = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(),
-                         config(tmp_path / "b", max_steps=4, save_steps=2, num_ppo_epochs=2, num_mini_batches=2),
-                         train_dataset=dataset(), processing_class=tokenizer)
+                         ppo_config(tmp_path / "b", max_steps=4, save_steps=2, num_ppo_epochs=2, num_mini_batches=2),
+                         train_dataset=capitals(), processing_class=tokenizer)
     resumed.train(resume_from_checkpoint=str(tmp_path / "a" / "checkpoint-2"))
     assert resumed.state.global_step == 4
     assert resumed.state.log_history == straight.state.log_history
@@ -126,8 +104,8 @@ def test_lora_trains_only_adapters_against_the_adapter_free_reference_and_resume
     settings = dict(use_peft=True, lora_r=4, lora_target_modules=["q_proj", "v_proj"], save_steps=1)
     model = tiny_model(tokenizer)
     base = {k: v.clone() for k, v in model.state_dict().items()}
-    trainer = PPOTrainer(model, TruthfulnessReward(), config(tmp_path / "a", **settings),
-                         train_dataset=dataset(), processing_class=tokenizer)
+    trainer = PPOTrainer(model, TruthfulnessReward(), ppo_config(tmp_path / "a", **settings),
+                         train_dataset=capitals(), processing_class=tokenizer)
     assert trainer.ref_model is None and trainer.is_peft
     trainer.train()
     policy = trainer.policy
@@ -137,8 +115,8 @@ def test_lora_trains_only_adapters_against_the_adapter_free_reference_and_resume
             assert torch.equal(value, base[key]), name
     assert any(not torch.equal(p, torch.zeros_like(p)) for n, p in policy.named_parameters() if "lora_B" in n)
     assert (tmp_path / "a" / "checkpoint-1" / "policy" / "adapter_model.safetensors").exists()
-    resumed = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), config(tmp_path / "b", **settings),
-                         train_dataset=dataset(), processing_class=tokenizer)
+    resumed = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), ppo_config(tmp_path / "b", **settings),
+                         train_dataset=capitals(), processing_class=tokenizer)
     resumed.train(resume_from_checkpoint=str(tmp_path / "a" / "checkpoint-1"))
     for (name, p), q in zip(policy.state_dict().items(), resumed.policy.state_dict().values()):
         assert torch.equal(p, q), name
@@ -146,8 +124,8 @@ def test_lora_trains_only_adapters_against_the_adapter_free_reference_and_resume
 
 def test_separate_value_model(tmp_path, tokenizer):
     model = tiny_model(tokenizer)
-    trainer = PPOTrainer(model, TruthfulnessReward(), config(tmp_path, max_steps=1, value_model="separate"),
-                         train_dataset=dataset(), processing_class=tokenizer)
+    trainer = PPOTrainer(model, TruthfulnessReward(), ppo_config(tmp_path, max_steps=1, value_model="separate"),
+                         train_dataset=capitals(), processing_class=tokenizer)
     wrapper = trainer.accelerator.unwrap_model(trainer.model)
     assert wrapper.value_backbone is not None and wrapper.value_backbone is not model.model
     trainer.train()
@@ -161,9 +139,9 @@ def test_missing_eos_penalty_whitened_rewards_k3_and_a_stopping_callback(tmp_pat
             return control
 
     trainer = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(),
-                         config(tmp_path, max_steps=3, missing_eos_penalty=2.0, whiten_rewards=True,
+                         ppo_config(tmp_path, max_steps=3, missing_eos_penalty=2.0, whiten_rewards=True,
                                 kl_estimator="k3", num_ppo_epochs=2),
-                         train_dataset=dataset(), processing_class=tokenizer, callbacks=[StopAfterOne()])
+                         train_dataset=capitals(), processing_class=tokenizer, callbacks=[StopAfterOne()])
     state = trainer.train()
     assert state.global_step == 1
     logs = state.log_history[0]
@@ -175,13 +153,13 @@ def test_missing_eos_penalty_whitened_rewards_k3_and_a_stopping_callback(tmp_pat
 
 # ---------------------------------------------------------------- bad input, caught before step 1
 def build(tmp_path, tokenizer, reward=None, data=None, **overrides):
-    return PPOTrainer(tiny_model(tokenizer), reward or TruthfulnessReward(), config(tmp_path, **overrides),
-                      train_dataset=data if data is not None else dataset(), processing_class=tokenizer)
+    return PPOTrainer(tiny_model(tokenizer), reward or TruthfulnessReward(), ppo_config(tmp_path, **overrides),
+                      train_dataset=data if data is not None else capitals(), processing_class=tokenizer)
 
 
 def test_missing_column_is_named(tmp_path, tokenizer):
     with pytest.raises(KeyError, match="'answers'"):
-        build(tmp_path, tokenizer, data=dataset().remove_columns("answers"))
+        build(tmp_path, tokenizer, data=capitals().remove_columns("answers"))
 
 
 def test_missing_column_of_an_undeclared_reward_is_caught_by_the_dry_run(tmp_path, tokenizer):
@@ -227,7 +205,7 @@ def test_tokenizer_without_pad_token_uses_eos_with_a_warning(tmp_path, tokenizer
     no_pad = AutoTokenizer.from_pretrained(policy_path())
     no_pad.pad_token = None
     with caplog.at_level(logging.WARNING):
-        trainer = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), config(tmp_path), train_dataset=dataset(),
+        trainer = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), ppo_config(tmp_path), train_dataset=capitals(),
                              processing_class=no_pad)
     assert trainer.processing_class.pad_token == no_pad.eos_token
     assert "no pad token" in caplog.text
@@ -235,7 +213,7 @@ def test_tokenizer_without_pad_token_uses_eos_with_a_warning(tmp_path, tokenizer
 
 def test_missing_prompt_column(tmp_path, tokenizer):
     with pytest.raises(KeyError, match="no 'prompt'"):
-        build(tmp_path, tokenizer, data=dataset().rename_column("prompt", "question"))
+        build(tmp_path, tokenizer, data=capitals().rename_column("prompt", "question"))
 
 
 DISTRIBUTED_SCRIPT = '''
