@@ -104,10 +104,8 @@ def _dry_run(dataset: Any, rewards: RewardSet, n_rows: int = 2) -> None:
     for func, name in zip(rewards.funcs, rewards.names):
         if isinstance(func, torch.nn.Module):
             continue
-        single = RewardSet.__new__(RewardSet)
-        single.funcs, single.names, single.processing_classes = [func], [name], [None]
-        try:  # a step-0 TrainerState, as TRL passes one; log_metric is a no-op here
-            single(prompts, completions, rows, trainer_state=TrainerState())
+        try:  # alone, so an error names it; a step-0 TrainerState, as TRL passes one; no log_metric
+            RewardSet([func])(prompts, completions, rows, trainer_state=TrainerState())
         except Exception as error:
             message = (f"Reward {name!r} failed on a dry run over the first {len(rows)} dataset row(s) "
                        f"(completion {DRY_RUN_COMPLETION!r}) before training: {error}")

@@ -5,6 +5,10 @@ gets every extra dataset column (repeated for each completion), ``trainer_state`
 ``log_metric`` and ``completion_ids``; or a sequence-classification reward model (a path
 or a model) scored on the prompt + completion text. ``None`` means "does not apply" and
 counts as 0 in the weighted sum (as in TRL's ``nansum``).
+
+Scores are checked once on their way to the advantage. A :class:`rewards.base.Reward`
+validates its own values when it returns them; what any other callable returns (a user's
+plain function) is checked here, where it enters the trainer (:func:`checked_scores`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from typing import Any, Callable, Sequence
 
 import torch
 from torch import nn
+
+from rewards.base import Reward
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +59,7 @@ def _is_async(func: Any) -> bool:
 
 
 class RewardSet:
-    """The trainer's rewards: loads reward models, names, weights, calls and validates them.
+    """The trainer's rewards: loads reward models, names, weights and calls them.
 
     >>> rs = RewardSet([lambda prompts, completions, **kw: [1.0] * len(prompts)], [2.0])
     >>> rs(["q"], ["a"], rows=[{}]).tolist(), rs.weights.tolist()
@@ -67,7 +73,8 @@ class RewardSet:
             raise ValueError("reward_funcs is empty; pass at least one reward function or reward model.")
         classes = list(processing_classes) if processing_classes is not None else [None] * len(funcs)
         if len(classes) != len(funcs):
-            raise ValueError(f"Got {len(classes)} reward processing classes for {len(funcs)} rewards; pass one per reward.")
+            raise ValueError(
+                f"Got {len(classes)} reward processing classes for {len(funcs)} rewards; pass one per reward.")
         for i, func in enumerate(funcs):
             if isinstance(func, str):
                 from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -119,35 +126,9 @@ class RewardSet:
             values = func(prompts=prompts, completions=completions, completion_ids=completion_ids, **kwargs)
             if inspect.isawaitable(values):
                 values = asyncio.run(values)
-            out[:, i] = torch.tensor(self._check(values, name, n, prompts), dtype=torch.float32)
+            scores = checked_scores(values, reward=name, prompts=prompts, validated=isinstance(func, Reward))
+            out[:, i] = torch.tensor(scores, dtype=torch.float32)
         return out
-
-    @staticmethod
-    def _check(values: Any, name: str, n: int, prompts: list) -> list[float]:
-        if not isinstance(values, (list, tuple)) and not hasattr(values, "__len__"):
-            raise TypeError(f"Reward {name!r} returned {type(values).__name__}; return a list with one float per completion.")
-        values = list(values)
-        if len(values) != n:
-            raise ValueError(
-                f"Reward {name!r} returned {len(values)} values for {n} completions; return "
-                "exactly one value (a float, or None when it does not apply) per completion."
-            )
-        checked = []
-        for row, value in enumerate(values):
-            if value is None:
-                checked.append(math.nan)
-                continue
-            try:
-                value = float(value)
-            except (TypeError, ValueError):
-                raise TypeError(f"Reward {name!r} returned {value!r} for row {row}; return a float or None.") from None
-            if not math.isfinite(value):
-                raise ValueError(
-                    f"Reward {name!r} returned {value} for row {row} (prompt {prompts[row]!r}); rewards "
-                    "must be finite. Fix or clip the reward; a NaN/inf would corrupt the policy update."
-                )
-            checked.append(value)
-        return checked
 
     @staticmethod
     @torch.no_grad()
@@ -166,3 +147,46 @@ class RewardSet:
     def total(self, per_reward: torch.Tensor) -> torch.Tensor:
         """Weighted sum over rewards; a None (NaN) counts as 0, as in TRL's GRPOTrainer."""
         return (per_reward * self.weights.to(per_reward.device)).nansum(dim=1)
+
+
+def checked_scores(values: Any, *, reward: str, prompts: list, validated: bool = False) -> list[float]:
+    """One reward's values for a batch of ``len(prompts)`` completions as floats, NaN for None.
+
+    The batch must get one value per completion. Unless ``validated`` (the values come from a
+    :class:`rewards.base.Reward`, which checked each one as it returned it), every value must
+    also be a finite number or None: a NaN or inf would corrupt the policy update.
+
+    >>> checked_scores([1, None], reward="r", prompts=["a", "b"])
+    [1.0, nan]
+    >>> checked_scores([float("inf")], reward="r", prompts=["a"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: Reward 'r' returned inf for row 0 (prompt 'a'); rewards must be finite. ...
+    """
+    n = len(prompts)
+    if not isinstance(values, (list, tuple)) and not hasattr(values, "__len__"):
+        raise TypeError(
+            f"Reward {reward!r} returned {type(values).__name__}; return a list with one float per completion.")
+    values = list(values)
+    if len(values) != n:
+        raise ValueError(
+            f"Reward {reward!r} returned {len(values)} values for {n} completions; return "
+            "exactly one value (a float, or None when it does not apply) per completion."
+        )
+    if validated:
+        return [math.nan if value is None else value for value in values]
+    checked = []
+    for row, value in enumerate(values):
+        if value is None:
+            checked.append(math.nan)
+            continue
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"Reward {reward!r} returned {value!r} for row {row}; return a float or None.") from None
+        if not math.isfinite(value):
+            raise ValueError(
+                f"Reward {reward!r} returned {value} for row {row} (prompt {prompts[row]!r}); rewards "
+                "must be finite. Fix or clip the reward; a NaN/inf would corrupt the policy update."
+            )
+        checked.append(value)
+    return checked

@@ -8,7 +8,7 @@ from transformers import AutoTokenizer, LlamaConfig, LlamaForSequenceClassificat
 
 from rewards import TruthfulnessReward
 from shaping.models import policy_path
-from shaping.ppo.scoring import RewardSet, is_conversational, reward_name
+from shaping.ppo.scoring import RewardSet, checked_scores, is_conversational, reward_name
 
 
 def test_columns_trainer_state_and_log_metric_reach_the_reward():
@@ -83,3 +83,37 @@ def test_bad_outputs_name_the_reward_and_the_row():
 def test_helpers():
     assert is_conversational([{"role": "user", "content": "hi"}]) and not is_conversational("hi")
     assert reward_name(TruthfulnessReward()) == "TruthfulnessReward"
+
+
+def test_scores_are_checked_once_where_they_enter_the_trainer(monkeypatch):
+    from shaping.ppo import scoring
+
+    flags = []
+    real = scoring.checked_scores
+
+    def spy(values, **kwargs):
+        flags.append((kwargs["reward"], kwargs["validated"]))
+        return real(values, **kwargs)
+
+    monkeypatch.setattr(scoring, "checked_scores", spy)
+
+    def plain(prompts, completions, **kw):
+        return [1.0] * len(prompts)
+
+    per = RewardSet([plain, TruthfulnessReward()])(["Capital of France?"], ["Paris."], [{"answers": ["Paris"]}])
+    assert per.tolist() == [[1.0, 1.0]]
+    # a Reward checked its values as it returned them; a plain function's are checked here
+    assert flags == [("plain", False), ("TruthfulnessReward", True)]
+
+
+def test_checked_scores():
+    assert checked_scores([1, None], reward="r", prompts=["a", "b"]) == [1.0, pytest.approx(math.nan, nan_ok=True)]
+    assert math.isnan(checked_scores([None], reward="r", prompts=["a"], validated=True)[0])
+    with pytest.raises(ValueError, match="'r' returned nan for row 1 \\(prompt 'b'\\)"):
+        checked_scores([0.0, math.nan], reward="r", prompts=["a", "b"])
+    with pytest.raises(TypeError, match="'r' returned \\[1\\] for row 0"):
+        checked_scores([[1]], reward="r", prompts=["a"])
+    with pytest.raises(ValueError, match="returned 1 values for 2 completions"):  # checked for every reward
+        checked_scores([1.0], reward="r", prompts=["a", "b"], validated=True)
+    with pytest.raises(TypeError, match="returned float; return a list"):
+        checked_scores(1.0, reward="r", prompts=["a"])
