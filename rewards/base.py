@@ -5,11 +5,11 @@ A reward is called as ``reward(prompts, completions, **columns) -> list[float | 
 silent 0 looks like an abstention and trains the policy on a lie.
 
 Subclass :class:`Reward` and implement :meth:`Reward.score` for a reward with state or
-parameters, or wrap a plain per-response function with :func:`rewards.rule.reward_rule`. A reward whose
-value follows from the response's :class:`~rewards.outcome.Outcome` subclasses
-:class:`OutcomeReward`: besides the plain floats it gives each row's
-:class:`~rewards.outcome.OutcomeScore` (:meth:`OutcomeReward.score_with_outcomes`), which is
-what compositions read.
+parameters, or wrap a plain per-response function with :func:`rewards.rule.reward_rule`.
+A reward whose value follows from the response's :class:`~rewards.outcome.Outcome`
+subclasses :class:`OutcomeReward`: besides the plain floats it gives each row's
+:class:`~rewards.outcome.OutcomeScore` (:meth:`OutcomeReward.score_with_outcomes`), which
+is what compositions read.
 
 Each score is validated once, where it is produced: by :meth:`Reward.__call__` (and
 :meth:`OutcomeReward.score_with_outcomes`) for a reward, by the composition for a composed
@@ -121,7 +121,7 @@ class Reward:
                     "column that holds it when you build the reward."
                 )
 
-    def rows(self, prompts: Sequence[Any], completions: Sequence[Any], columns: Mapping[str, Any]) -> list[dict]:
+    def check_batch(self, prompts: Sequence[Any], completions: Sequence[Any], columns: Mapping[str, Any]) -> list[dict]:
         """Check the batch (one prompt per completion, the columns the reward needs) and split
         its columns into one dict per row."""
         if len(prompts) != len(completions):
@@ -135,7 +135,7 @@ class Reward:
     def __call__(
         self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
     ) -> list[float | None]:
-        rows = self.rows(prompts, completions, columns)
+        rows = self.check_batch(prompts, completions, columns)
         scores = [
             check_score(self.score(p, c, **row), reward=self.__name__, index=i)
             for i, (p, c, row) in enumerate(zip(prompts, completions, rows))
@@ -154,13 +154,14 @@ class Reward:
 
 
 class OutcomeReward(Reward):
-    """A reward whose value on each row is set by the response's :class:`Outcome`.
+    """A reward whose value on each row is set by the response's :class:`~rewards.outcome.Outcome`.
 
     Subclasses implement :meth:`score_outcome` (one row) and :attr:`outcome_levels`.
-    :meth:`score_with_outcomes` gives each row's :class:`OutcomeScore` (value, outcome and,
-    for knowledge-aware rewards, whether the question is known); ``__call__`` gives the
-    same values as plain floats, as TRL expects. Both do the same work (logging, label
-    refreshes), so a composition may call either.
+    :meth:`score_with_outcomes` gives each row's :class:`~rewards.outcome.OutcomeScore`
+    (value, outcome and, for knowledge-aware rewards, whether the question is known);
+    ``__call__`` gives the same values as plain floats, as TRL expects. Both do the same
+    work (logging, label refreshes), so a composition may call either. The hooks are
+    :meth:`log_outcomes` (in place of :meth:`Reward.log`) and :meth:`after_batch`.
     """
 
     @property
@@ -179,7 +180,7 @@ class OutcomeReward(Reward):
     def score_with_outcomes(self, prompts: Sequence[Any], completions: Sequence[Any],
                             **columns: Any) -> list[OutcomeScore]:
         """Like ``__call__``, but each row's :class:`OutcomeScore` instead of its bare value."""
-        rows = self.rows(prompts, completions, columns)
+        rows = self.check_batch(prompts, completions, columns)
         scored = []
         for i, (p, c, row) in enumerate(zip(prompts, completions, rows)):
             s = self.score_outcome(p, c, **row)

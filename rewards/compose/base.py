@@ -129,6 +129,10 @@ class ComposedReward(Reward):
     (and knowledge label) of the outcome reward inside it where it has one.
     """
 
+    #: True for a composition whose values are its components' values unchanged (routing):
+    #: they were validated where they were produced, so they are not checked again.
+    passes_values_through = False
+
     def compose(self, prompts, completions, columns: dict[str, Any],
                 metrics: dict[str, float]) -> list[OutcomeScore]:
         """Return one :class:`OutcomeScore` per completion; add log metrics to ``metrics``."""
@@ -143,9 +147,10 @@ class ComposedReward(Reward):
                 "completion (repeat a prompt for each of its completions)."
             )
         metrics: dict[str, float] = {}
-        composed = self.compose(list(prompts), list(completions), columns, metrics)
-        scored = [OutcomeScore(check_score(s.value, reward=self.__name__, index=i), s.outcome, s.known)
-                  for i, s in enumerate(composed)]
+        scored = self.compose(list(prompts), list(completions), columns, metrics)
+        if not self.passes_values_through:
+            scored = [OutcomeScore(check_score(s.value, reward=self.__name__, index=i), s.outcome, s.known)
+                      for i, s in enumerate(scored)]
         log_metric = columns.get("log_metric")
         if callable(log_metric):
             applied = [s.value for s in scored if s.value is not None]

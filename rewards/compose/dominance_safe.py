@@ -141,6 +141,8 @@ class DominanceSafe(ComposedReward):
                 "'abstain': a, 'wrong': w} with the values it returns."
             )
         check_outcome_order(found["correct"], found["abstain"], found["wrong"], where=f"{name} levels")
+        if not all(math.isfinite(v) for v in found.values()):
+            raise ValueError(f"{name} levels {found} must all be finite numbers.")
         return found
 
     def squashed(self, scores: list[float]) -> list[float]:

@@ -35,6 +35,8 @@ class RouteByQueryType(ComposedReward):
     [1.0, 2.0]
     """
 
+    passes_values_through = True
+
     def __init__(self, routes: Mapping[QueryType | str, Callable | None], *,
                  query_type_column: str = "query_type", name: str = "route_by_query_type") -> None:
         valid = [q.value for q in QueryType]

@@ -191,3 +191,20 @@ def test_batch_rows_and_check_score():
     assert check_score(None, reward="r", index=0) is None
     with pytest.raises(ValueError, match="row 3"):
         check_score(math.nan, reward="r", index=3)
+
+
+def test_rule_rows_carry_the_outcome_it_returns_and_numbers_carry_none():
+    scored = names_the_answer.score_with_outcomes(PROMPTS, COMPLETIONS, answers=ANSWERS)
+    assert [(s.value, s.outcome) for s in scored] == [(1.0, Outcome.CORRECT), (1.0, Outcome.CORRECT),
+                                                      (-1.0, Outcome.WRONG)]
+    assert [(s.value, s.outcome) for s in shouts.score_with_outcomes(["q"] * 2, ["HI", "hi"])] == [(1.0, None),
+                                                                                                   (0.0, None)]
+    assert outcome_by_length.outcome_levels == {"correct": 2.0, "abstain": 0.5, "wrong": -4.0}
+
+
+def test_outcome_scores_are_validated_once_where_produced():
+    nan_rule = reward_rule(lambda response, question, **row: math.nan, name="nan_rule")
+    with pytest.raises(ValueError, match="Reward 'nan_rule' returned nan for row 0"):
+        nan_rule.score_with_outcomes(["q"], ["r"])
+    one = reward_rule(lambda response, question, **row: 1).score_with_outcomes(["q"], ["r"])
+    assert type(one[0].value) is float

@@ -4,6 +4,7 @@ import pickle
 
 import pytest
 
+from rewards import Outcome, OutcomeScore
 from rewards.knowledge import KnowledgeAwareTruthfulness, KnowledgeLabels
 
 Q_FR, Q_BF = "What is the capital of France?", "What is the capital of Burkina Faso?"
@@ -110,3 +111,23 @@ def test_picklable_with_its_labels():
     r = reward(KnowledgeLabels({"fr": 1.0}))
     clone = pickle.loads(pickle.dumps(r))
     assert clone.labels.is_known("fr") and clone([Q_FR], ["I don't know."], answers=[["Paris"]], id=["fr"]) == [-0.5]
+
+
+def test_score_with_outcomes_carries_outcome_and_knowledge_label():
+    r = reward(KnowledgeLabels({"fr": 1.0, "bf": 0.0}))
+    scored = r.score_with_outcomes(
+        [Q_FR, Q_BF, Q_FR, "Q?", "Write a poem."], ["I don't know.", "I don't know.", "Paris.", "I don't know.", "x"],
+        answers=[["Paris"], ["Ouagadougou"], ["Paris"], ["x"], []], id=["fr", "bf", "fr", "new", "poem"],
+        query_type=["knowledge-seeking", None, None, None, "creative"])
+    assert scored == [OutcomeScore(-0.5, Outcome.ABSTAIN, True), OutcomeScore(0.0, Outcome.ABSTAIN, False),
+                      OutcomeScore(1.0, Outcome.CORRECT, True), OutcomeScore(0.0, Outcome.ABSTAIN, None),
+                      OutcomeScore(None)]
+    assert [s.label for s in scored] == ["abstain_known", "abstain", "correct", "abstain", None]
+    assert r.outcome_levels == {"correct": 1.0, "abstain": 0.0, "wrong": -1.0, "abstain_known": -0.5}
+
+
+def test_score_with_outcomes_refreshes_labels_like_a_call():
+    labels = KnowledgeLabels({"bf": 0.0})
+    reward(labels, refresh_min_samples=2).score_with_outcomes(
+        [Q_BF] * 2, ["Ouagadougou."] * 2, answers=[["Ouagadougou"]] * 2, id=["bf"] * 2)
+    assert labels.is_known("bf")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rewards import REGISTRY, TruthfulnessReward
+from rewards import REGISTRY, Outcome, OutcomeScore, TruthfulnessReward
 
 Q = "What is the capital of France?"
 
@@ -113,3 +113,23 @@ def test_scores_are_always_one_of_the_three_values_or_none(batch):
     assert len(scores) == len(batch)
     for score, gold in zip(scores, answers):
         assert score is None if gold is None else score in (1.0, -0.25, -2.0)
+
+
+def test_score_with_outcomes_carries_each_rows_outcome():
+    r = TruthfulnessReward(1.0, 0.0, -3.0)
+    prompts, completions = [Q] * 4, ["Paris.", "I don't know.", "Lyon.", "Paris."]
+    answers = [["Paris"]] * 3 + [None]
+    scored = r.score_with_outcomes(prompts, completions, answers=answers)
+    assert scored == [OutcomeScore(1.0, Outcome.CORRECT), OutcomeScore(0.0, Outcome.ABSTAIN),
+                      OutcomeScore(-3.0, Outcome.WRONG), OutcomeScore(None)]
+    assert [s.value for s in scored] == r(prompts, completions, answers=answers)
+    assert all(s.known is None for s in scored)
+    assert r.outcome_levels == {"correct": 1.0, "abstain": 0.0, "wrong": -3.0}
+
+
+def test_score_with_outcomes_logs_like_a_call():
+    logged, called = {}, {}
+    args = ([Q] * 3, ["Paris.", "I don't know.", "Lyon."])
+    TruthfulnessReward().score_with_outcomes(*args, answers=[["Paris"]] * 3, log_metric=logged.__setitem__)
+    TruthfulnessReward()(*args, answers=[["Paris"]] * 3, log_metric=called.__setitem__)
+    assert logged == called and logged["truthfulness/wrong_rate"] == pytest.approx(1 / 3)
