@@ -27,7 +27,7 @@ import logging
 import time
 from pathlib import Path
 
-from cli.dominance import ABSTENTIONS, build_schemes, load_response_groups
+from benchmarks.composition import ABSTENTIONS, build_schemes, load_response_groups
 from rewards.compose.dominance import PAIR_KINDS, check_dominance
 from rewards.outcome import Outcome
 
@@ -78,7 +78,7 @@ def within_question_agreement(report, rm_report) -> float | None:
 
 def throughput(rm_path: str, texts: list[tuple[str, str]], batch_size: int, repeats: int = 1) -> float:
     """Responses scored per second on CPU at ``batch_size`` (after one warm-up batch)."""
-    from shaping.rm.train import RewardModelReward
+    from shaping.rm.score import RewardModelReward
 
     rm = RewardModelReward(rm_path, batch_size=batch_size, device="cpu")
     rm.score_batch([texts[0][0]], [texts[0][1]])  # load and warm up
@@ -99,7 +99,7 @@ def seen_in_rm_training(questions: list[str], pairs: int = 4000, seed: int = 0) 
 def run(args: argparse.Namespace) -> dict:
     import torch
 
-    from shaping.rm.train import RewardModelReward
+    from shaping.rm.score import RewardModelReward
 
     if not (Path(args.rm) / "config.json").exists():
         raise SystemExit(f"No reward model at {args.rm}; train one first: shaping train-rm --output-dir {args.rm}")

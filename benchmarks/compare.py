@@ -16,38 +16,17 @@ import os
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from benchmarks import plots
 from benchmarks.artifacts import atomic_write_text, read_jsonl
+from benchmarks.tables import markdown_table
 from benchmarks.uncertainty import paired_delta_intervals
 
 logger = logging.getLogger(__name__)
 OVERALL_KEYS = ("accuracy", "abstention_rate", "hallucination_rate", "truthfulness", "answered_precision")
 BOUNDARY_KEYS = ("known_fraction", "known_accuracy", "known_abstention", "unknown_abstention",
                  "unknown_hallucination", "boundary_agreement")
-
-
-def markdown_table(df: pd.DataFrame, *, digits: int = 3) -> str:
-    """A GitHub-flavoured Markdown table; floats rounded to ``digits``, NaN/None as "-".
-
-    >>> print(markdown_table(pd.DataFrame({"a": [0.12345], "b": ["x"]})))
-    | a | b |
-    |---|---|
-    | 0.123 | x |
-    """
-    def cell(v: Any) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return "-"
-        if isinstance(v, (float, np.floating)):
-            return f"{v:.{digits}f}"
-        return str(v).replace("|", "\\|")
-
-    head = "| " + " | ".join(map(str, df.columns)) + " |"
-    rule = "|" + "---|" * len(df.columns)
-    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join([head, rule, *body])
 
 
 def load_metrics(report_dir: str | os.PathLike) -> dict[str, Any]:

@@ -19,6 +19,9 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from benchmarks.artifacts import results_frame
+from rewards.outcome import has_no_true_answer, outcome_rates
+
 OUTCOMES = ("correct", "abstain", "wrong")
 DEFAULT_GROUPS = ("query_type", "relation", "popularity")
 #: Groupings computed from another column: group name -> the column it needs.
@@ -79,8 +82,32 @@ def outcome_array(outcomes: Any) -> np.ndarray:
     return np.asarray(values, dtype=object)
 
 
-def _rate(outcomes: Any, label: str) -> float:
-    return float(np.mean(outcome_array(outcomes) == label))
+def _rates(outcomes: Any) -> dict[str, float]:
+    return outcome_rates(outcome_array(outcomes))
+
+
+def unanswerable_mask(df: pd.DataFrame) -> pd.Series:
+    """True on the rows of questions with no true answer (``answers == []``); all False without ``answers``.
+
+    >>> unanswerable_mask(pd.DataFrame({"answers": [["Paris"], []]})).tolist()
+    [False, True]
+    """
+    if "answers" not in df.columns:
+        return pd.Series(False, index=df.index)
+    return df["answers"].map(has_no_true_answer).astype(bool)
+
+
+def answerable_results(results: Any) -> pd.DataFrame:
+    """The judged rows (outcome not null) of questions that have a true answer.
+
+    Declining a question with no true answer is judged correct, so rates that mix those
+    rows in would let a policy that declines everything look accurate.
+
+    >>> answerable_results([{"outcome": "wrong", "answers": ["A"]}, {"outcome": "correct", "answers": []}]).shape
+    (1, 2)
+    """
+    df = results_frame(results)
+    return df[df["outcome"].notna() & ~unanswerable_mask(df)]
 
 
 def accuracy_score(outcomes: Any) -> float:
@@ -89,7 +116,7 @@ def accuracy_score(outcomes: Any) -> float:
     >>> accuracy_score(["correct", "abstain", "wrong", "correct"])
     0.5
     """
-    return _rate(outcomes, "correct")
+    return _rates(outcomes)["correct"]
 
 
 def abstention_rate(outcomes: Any) -> float:
@@ -98,7 +125,7 @@ def abstention_rate(outcomes: Any) -> float:
     >>> abstention_rate(["correct", "abstain", "wrong", "correct"])
     0.25
     """
-    return _rate(outcomes, "abstain")
+    return _rates(outcomes)["abstain"]
 
 
 def hallucination_rate(outcomes: Any) -> float:
@@ -107,7 +134,7 @@ def hallucination_rate(outcomes: Any) -> float:
     >>> hallucination_rate(["correct", "abstain", "wrong", "correct"])
     0.25
     """
-    return _rate(outcomes, "wrong")
+    return _rates(outcomes)["wrong"]
 
 
 def truthfulness_score(outcomes: Any) -> float:
@@ -116,8 +143,7 @@ def truthfulness_score(outcomes: Any) -> float:
     >>> truthfulness_score(["correct", "abstain", "wrong", "correct"])
     0.25
     """
-    values = outcome_array(outcomes)
-    return float(np.mean(values == "correct") - np.mean(values == "wrong"))
+    return _rates(outcomes)["truthfulness"]
 
 
 def answered_precision_score(outcomes: Any) -> float:

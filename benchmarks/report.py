@@ -25,7 +25,7 @@ import pandas as pd
 from benchmarks import plots
 from benchmarks.artifacts import atomic_write_text, results_frame, write_json, write_jsonl
 from benchmarks.boundary import knowledge_boundary
-from benchmarks.compare import compare_reports, markdown_table
+from benchmarks.compare import compare_reports
 from benchmarks.metrics import DERIVED_GROUPS, check_columns, sampled_rates, summarize
 from benchmarks.schemes import (
     DEFAULT_PENALTIES,
@@ -37,6 +37,7 @@ from benchmarks.schemes import (
     scheme_table,
 )
 from benchmarks.selective import CONFIDENCES, aurc_score, risk_coverage_curve, selective_sweep
+from benchmarks.tables import markdown_table
 from benchmarks.uncertainty import bootstrap_intervals
 
 __all__ = ["compare_reports", "compute_metrics", "write_report"]

@@ -27,6 +27,8 @@ import pandas as pd
 
 from benchmarks.metrics import check_columns, outcome_array
 from benchmarks.selective import calibrated_confidence, confidence_scores
+from rewards.outcome import check_outcome_order, outcome_rates
+from rewards.truthfulness import TruthfulnessReward
 
 DEFAULT_SCHEMES: tuple[tuple[float, float, float], ...] = ((1.0, 0.0, -1.0), (1.0, 0.0, -3.0), (1.0, 0.0, -9.0),
                                                            (1.0, 0.5, -1.0))
@@ -36,19 +38,14 @@ DEFAULT_PENALTIES: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 9.0, 19.0
 def implied_threshold(*, correct: float, abstain: float, wrong: float) -> float:
     """The P(correct) above which answering beats abstaining: ``(a - w) / (c - w)``.
 
-    Uses ``rewards.TruthfulnessReward.implied_threshold`` when the reward exists, so the
-    benchmark and the training reward can never disagree.
+    Read off :attr:`rewards.truthfulness.TruthfulnessReward.implied_threshold`, so the
+    benchmark and the training reward can never disagree; a misordered scheme raises
+    (:func:`rewards.outcome.check_outcome_order`): no confidence threshold exists for it.
 
     >>> implied_threshold(correct=1.0, abstain=0.0, wrong=-3.0)
     0.75
     """
-    if not correct > abstain > wrong:
-        raise ValueError(f"Reward values correct={correct}, abstain={abstain}, wrong={wrong} must order "
-                         "correct > abstain > wrong; otherwise no confidence threshold exists.")
-    try:
-        from rewards.truthfulness import TruthfulnessReward
-    except ImportError:
-        return (abstain - wrong) / (correct - wrong)
+    check_outcome_order(correct, abstain, wrong, where="reward scheme")
     return float(TruthfulnessReward(correct=correct, abstain=abstain, wrong=wrong).implied_threshold)
 
 
@@ -120,14 +117,14 @@ def evaluate_scheme(df: pd.DataFrame, *, correct: float, abstain: float, wrong: 
     outcomes = outcome_array(df)
     name, conf = confidence if isinstance(confidence, tuple) else scheme_confidence(df, confidence=confidence)
     chosen = selective_outcomes(outcomes, conf, threshold=threshold)
-    accuracy = float(np.mean(outcomes == "correct"))
+    accuracy, selective = outcome_rates(outcomes)["correct"], outcome_rates(chosen)
     row = {
         "correct": correct, "abstain": abstain, "wrong": wrong, "threshold": threshold,
         "policy_reward": expected_reward(outcomes, **values),
         "selective_reward": expected_reward(chosen, **values),
-        "selective_coverage": float(np.mean(chosen != "abstain")),
-        "selective_accuracy": float(np.mean(chosen == "correct")),
-        "selective_hallucination": float(np.mean(chosen == "wrong")),
+        "selective_coverage": 1.0 - selective["abstain"],
+        "selective_accuracy": selective["correct"],
+        "selective_hallucination": selective["wrong"],
         "oracle_reward": accuracy * correct + (1.0 - accuracy) * abstain,
         "confidence": name,
     }

@@ -1,20 +1,21 @@
-"""Bootstrap confidence intervals for the outcome metrics, alone and as paired before/after deltas.
+"""Bootstrap confidence intervals for the outcome metrics: one run, paired deltas, paired ratios.
 
 On a few hundred questions a difference of a few points in accuracy or hallucination can
 be noise. Percentile bootstrap intervals (Efron & Tibshirani, 1993, *An Introduction to
-the Bootstrap*, ch. 13) resample the questions with replacement; for two runs on the same
-questions the resampling is *paired* (the same questions drawn for both), which removes
-the between-question variance the two runs share.
+the Bootstrap*, ch. 13) resample the questions with replacement; for runs on the same
+questions the resampling is *paired* (the same questions drawn for all), which removes
+the between-question variance the runs share. Every function here takes ``level``,
+``n_resamples`` and ``random_state`` and draws its resamples the same way.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
-from benchmarks.metrics import OUTCOMES, check_columns, outcome_array
+from benchmarks.metrics import OUTCOMES, answerable_results, check_columns, outcome_array
 
 #: Metrics that have a bootstrap interval: name -> f(correct, abstain, wrong counts) per resample.
 INTERVAL_METRICS = {
@@ -30,15 +31,20 @@ def _resampled_counts(codes: np.ndarray, index: np.ndarray) -> tuple[np.ndarray,
     return tuple((drawn == k).sum(axis=1).astype(float) for k in range(len(OUTCOMES)))
 
 
+def _check_level(level: float) -> None:
+    if not 0 < level < 1:
+        raise ValueError(f"level={level} must lie strictly between 0 and 1, e.g. 0.95.")
+
+
 def _resamples(n: int, n_resamples: int, random_state: int) -> np.ndarray:
     if n_resamples < 100:
-        raise ValueError(f"n_resamples={n_resamples} is too few for a percentile interval; use at least 100 (e.g. 2000).")
+        raise ValueError(f"n_resamples={n_resamples} is too few for a percentile interval; "
+                         "use at least 100 (e.g. 2000).")
     return np.random.default_rng(random_state).integers(0, n, size=(n_resamples, n))
 
 
 def _interval(values: np.ndarray, level: float) -> tuple[float, float]:
-    if not 0 < level < 1:
-        raise ValueError(f"level={level} must lie strictly between 0 and 1, e.g. 0.95.")
+    _check_level(level)
     low, high = np.percentile(values, [50 * (1 - level), 50 * (1 + level)])
     return float(low), float(high)
 
@@ -85,3 +91,52 @@ def paired_delta_intervals(results_a: pd.DataFrame, results_b: pd.DataFrame, *, 
     counts_a = _resampled_counts(_codes(a.loc[shared, "outcome"]), index)
     counts_b = _resampled_counts(_codes(b.loc[shared, "outcome"]), index)
     return {name: _interval(fn(*counts_b) - fn(*counts_a), level) for name, fn in INTERVAL_METRICS.items()}
+
+
+def _answerable_outcomes(results: Any) -> pd.Series:
+    df = answerable_results(results)
+    return df.set_index(df["id"].astype(str))["outcome"]
+
+
+def paired_ratio_intervals(named_results: Mapping[str, Any], base: Any, *, level: float = 0.95,
+                           n_resamples: int = 2000, random_state: int = 0) -> pd.DataFrame:
+    """Paired intervals of each run's accuracy kept, hallucination cut and truthfulness against ``base``.
+
+    Held-out sets are small (a question is 1-2 points of a rate), so a target met or missed
+    by a few points may be noise. Each resample draws the base model's answerable judged
+    questions with replacement and scores every run *and* the base on the same draw, so the
+    ratios keep their pairing; a resample where a ratio is undefined (the base has no right
+    or no wrong answer in it) is left out of that ratio. Returns one row per run with
+    ``<metric>_low`` / ``<metric>_high`` columns (the central ``level`` interval).
+
+    >>> base = [{"id": str(i), "outcome": "correct" if i < 3 else "wrong"} for i in range(10)]
+    >>> ours = [{"id": str(i), "outcome": "correct" if i < 3 else "abstain"} for i in range(10)]
+    >>> t = paired_ratio_intervals({"ours": ours}, base, n_resamples=200)
+    >>> float(t.loc["ours", "hallucination_cut_low"]), float(t.loc["ours", "accuracy_kept_high"])
+    (1.0, 1.0)
+    """
+    _check_level(level)
+    ref = _answerable_outcomes(base)
+    ids = ref.index.to_numpy()
+    if len(ids) == 0:
+        raise ValueError("The base results have no answerable judged questions to resample.")
+    n, draws = len(ids), _resamples(len(ids), n_resamples, random_state)
+    base_correct, _, base_wrong = (count / n for count in _resampled_counts(_codes(ref), draws))
+    rows = {}
+    for name, results in named_results.items():
+        outcomes = _answerable_outcomes(results)
+        missing = set(ids) - set(outcomes.index)
+        if missing:
+            raise ValueError(f"{name!r} has no judged outcome for {len(missing)} of the base model's questions "
+                             f"(e.g. {sorted(missing)[0]!r}); evaluate every policy on the same questions.")
+        correct, _, wrong = (count / n for count in _resampled_counts(_codes(outcomes.loc[ids]), draws))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = {"accuracy_kept": correct / base_correct, "hallucination_cut": 1 - wrong / base_wrong,
+                      "truthfulness": correct - wrong}
+        row = {}
+        for metric, values in ratios.items():
+            values = values[np.isfinite(values)]
+            row[f"{metric}_low"], row[f"{metric}_high"] = (_interval(values, level) if len(values)
+                                                           else (float("nan"), float("nan")))
+        rows[name] = row
+    return pd.DataFrame.from_dict(rows, orient="index")

@@ -1,6 +1,10 @@
-"""The stages of ``shaping demo`` (see :mod:`cli.demo`); each reads and writes under ``out``.
+"""The stages of ``shaping demo``; each reads and writes under ``out`` (see :mod:`benchmarks.training.pipeline`).
 
-Part of the demo entry point, so, like the CLI, it may import ``benchmarks``.
+data -> base-eval (greedy on held-out questions, k samples on training questions for the
+knowledge labels) -> rm (preference RM on MiniLM) -> warm-start (balanced R-Tuning) ->
+train (RL on knowledge-aware truthfulness composed dominance-safely with the RM, best
+checkpoint by validation truthfulness) -> eval -> report. :func:`train_rl` is the RL run
+itself, shared with the training benchmark's compared runs (:mod:`benchmarks.training.runs`).
 """
 
 from __future__ import annotations
@@ -8,52 +12,72 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 import pandas as pd
 
-from benchmarks.training.config import DemoConfig, rl_settings
-from cli.demo import select_rows, stage_dir_of
+from benchmarks.training.config import DemoConfig, rl_settings, stage_dir
+from benchmarks.training.rows import load_rows, save_rows, select_rows, validation_rows
 from rewards.knowledge import KnowledgeLabels
-from rewards.outcome import has_no_true_answer
 
 logger = logging.getLogger("shaping.demo")
 
+#: Log keys drawn in the demo's training curves (those the run logged).
+TRAINING_KEYS = ("reward", "objective/kl", "known/abstain_rate", "unknown/abstain_rate", "known/correct_rate",
+                 "unknown/wrong_rate", "validation/truthfulness", "validation/abstain_known", "validation/correct")
 
-def _rows(out: Path) -> dict[str, list[dict]]:
-    return json.loads((out / "data" / "rows.json").read_text())
+
+def _folder(out: Path, stage: str) -> Path:
+    path = stage_dir(out, stage)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
-def _load(path: str | Path):
+def load_model(path: str | Path):
+    """A policy and its tokenizer: ``"smollm2"`` (the embedded model) or a saved model folder."""
     from shaping.models import load_policy
 
     return load_policy(str(path))
 
 
-def _evaluate(model, tokenizer, rows, path: Path, *, k: int) -> pd.DataFrame:
+def evaluate(model, tokenizer, rows: list[dict], path: Path, *, k: int) -> pd.DataFrame:
+    """Greedy answers (and ``k`` samples) to ``rows``, judged and appended to ``path`` (resumable)."""
     from benchmarks.evaluate import evaluate_policy
 
     return evaluate_policy(model, tokenizer, rows, k=k, out_path=path, max_new_tokens=32)
+
+
+def load_labels(out: Path) -> KnowledgeLabels:
+    """The knowledge labels the base-eval stage wrote (P(correct) of each training question)."""
+    return KnowledgeLabels.load(Path(out) / "base-eval" / "labels.json")
+
+
+def start_model(out: Path, config: DemoConfig) -> str | Path:
+    """Where RL starts: the warm-started model, or the base model without a warm start."""
+    return Path(out) / "warm-start" / "model" if config.warm_start else config.model
 
 
 def stage_data(out: Path, config: DemoConfig) -> None:
     """Build (or load) the benchmark and pick the demo's train / val / eval questions."""
     from benchmarks.data.build import build_benchmark, load_benchmark
 
-    path = stage_dir_of(out, "data") / "benchmark"
+    path = _folder(out, "data") / "benchmark"
     dd = load_benchmark(path) if path.exists() else build_benchmark(path, seed=config.seed)
     rows = select_rows(dd, config)
-    (out / "data" / "rows.json").write_text(json.dumps(rows))
+    save_rows(out, rows)
     logger.info("questions: %s", {k: len(v) for k, v in rows.items()})
 
 
 def stage_base_eval(out: Path, config: DemoConfig) -> None:
     """Greedy base results on held-out questions; k samples on train+val for the knowledge labels."""
-    rows, d = _rows(out), stage_dir_of(out, "base-eval")
-    model, tokenizer = _load(config.model)
-    _evaluate(model, tokenizer, rows["eval"], d / "eval.jsonl", k=0)
-    train = _evaluate(model, tokenizer, rows["train"] + rows["val"], d / "train.jsonl", k=config.k)
-    labels = KnowledgeLabels.from_records(train[train["id"].isin({r["id"] for r in rows["train"]})].to_dict("records"))
+    rows, d = load_rows(out), _folder(out, "base-eval")
+    model, tokenizer = load_model(config.model)
+    evaluate(model, tokenizer, rows["eval"], d / "eval.jsonl", k=0)
+    train = evaluate(model, tokenizer, rows["train"] + rows["val"], d / "train.jsonl", k=config.k)
+    train_ids = {r["id"] for r in rows["train"]}
+    labels = KnowledgeLabels.from_records(train[train["id"].isin(train_ids)].to_dict("records"))
     labels.save(d / "labels.json")
     logger.info("knowledge labels: %s", labels)
 
@@ -64,9 +88,8 @@ def stage_rm(out: Path, config: DemoConfig) -> None:
     from shaping.rm.train import pairwise_accuracy, train_reward_model
 
     data = build_preference_data(config.rm_pairs, seed=config.seed)
-    path = train_reward_model(data["train"], output_dir=stage_dir_of(out, "rm") / "model", model=config.rm_model,
-                              epochs=config.rm_epochs,
-                              seed=config.seed)
+    path = train_reward_model(data["train"], output_dir=_folder(out, "rm") / "model", model=config.rm_model,
+                              epochs=config.rm_epochs, seed=config.seed)
     acc = pairwise_accuracy(str(path), data["test"])
     (out / "rm" / "metrics.json").write_text(json.dumps({"pairwise_accuracy": acc}, default=str))
     logger.info("RM held-out pairwise accuracy: %s", acc)
@@ -76,7 +99,7 @@ def stage_warm_start(out: Path, config: DemoConfig) -> None:
     """Balanced R-Tuning on the base model's own training answers, then a greedy held-out check."""
     from shaping.recipe.warm_start import build_rtuning_dataset, warm_start
 
-    rows, d = _rows(out), stage_dir_of(out, "warm-start")
+    rows, d = load_rows(out), _folder(out, "warm-start")
     train_ids = {r["id"] for r in rows["train"]}
     results = pd.read_json(out / "base-eval" / "train.jsonl", lines=True)
     results = results[results["id"].isin(train_ids)]
@@ -85,22 +108,10 @@ def stage_warm_start(out: Path, config: DemoConfig) -> None:
     dataset = build_rtuning_dataset(results, max_per_class=config.warm_per_class, idk_max_p=idk_max_p,
                                     stratify=stratify, sampled_answers=config.warm_answers == "samples",
                                     seed=config.seed)
-    model, tokenizer = _load(config.model)
+    model, tokenizer = load_model(config.model)
     tuned = warm_start(model, tokenizer, dataset, epochs=config.warm_epochs, lr=config.warm_lr,
                        output_dir=d / "model", seed=config.seed)
-    _evaluate(tuned, tokenizer, rows["eval"], d / "eval.jsonl", k=0)
-
-
-def _val_rows(out: Path) -> tuple[list[dict], float]:
-    """Validation rows marked ``known`` (the base model's greedy answer was right) and the
-    base model's accuracy over the answerable ones (the selection's accuracy reference)."""
-    rows = _rows(out)
-    base = pd.read_json(out / "base-eval" / "train.jsonl", lines=True).set_index("id")
-    val = [{**r, "known": not has_no_true_answer(r["answers"]) and base.loc[r["id"], "outcome"] == "correct"}
-           for r in rows["val"]]
-    answerable = [r for r in val if not has_no_true_answer(r["answers"])] or val
-    accuracy = sum(r["known"] for r in answerable) / len(answerable)
-    return val, accuracy
+    evaluate(tuned, tokenizer, rows["eval"], d / "eval.jsonl", k=0)
 
 
 def training_rows(rows: list[dict], labels: KnowledgeLabels, config: DemoConfig) -> list[dict]:
@@ -118,47 +129,78 @@ def demo_reward(out: Path, labels: KnowledgeLabels, config: DemoConfig):
                          wrong=config.wrong, band=config.rm_band)
 
 
-def stage_train(out: Path, config: DemoConfig) -> None:
-    """RL with the shaped reward; the best validation checkpoint is kept and saved."""
+@dataclass
+class RLRun:
+    """What :func:`train_rl` returns: the trained policy and what its run recorded."""
+
+    policy: Any
+    tokenizer: Any
+    history: list[dict]
+    selector: Any
+    """The :class:`~shaping.recipe.selection.ValidationSelectionCallback`, or None when not selecting."""
+    seconds: float
+
+    def timing(self, steps: int) -> dict[str, float]:
+        """``{"train_seconds", "seconds_per_step"}`` as ``timing.json`` stores them."""
+        return {"train_seconds": self.seconds, "seconds_per_step": self.seconds / steps}
+
+
+def train_rl(out: Path, config: DemoConfig, reward: Callable, labels: KnowledgeLabels, run_dir: Path, *,
+             select: bool = True, restore_best: bool = True) -> RLRun:
+    """RL from :func:`start_model` on the demo's training questions with ``reward``.
+
+    Args:
+        labels: the knowledge labels ``reward`` reads (refreshed in place with ``--refresh-every``).
+        run_dir: the trainer's output folder.
+        select: evaluate the validation slice every ``val_every`` steps and track the best checkpoint.
+        restore_best: with ``select``, end with the best checkpoint's weights instead of the last step's.
+    """
     from shaping.recipe.labels import KnowledgeRefreshCallback
     from shaping.recipe.selection import ValidationSelectionCallback
     from shaping.recipe.train import train_policy
 
-    rows, d = _rows(out), stage_dir_of(out, "train")
-    start = out / "warm-start" / "model" if config.warm_start else config.model
-    model, tokenizer = _load(start)
-    labels = KnowledgeLabels.load(out / "base-eval" / "labels.json")
-    reward = demo_reward(out, labels, config)
-    val, base_val_accuracy = _val_rows(out)
-    selector = ValidationSelectionCallback(val, tokenizer, every=config.val_every,
-                                           min_accuracy=config.min_accuracy_ratio * base_val_accuracy)
-    callbacks = [selector]
+    rows = load_rows(out)
+    model, tokenizer = load_model(start_model(out, config))
+    callbacks, selector = [], None
+    if select:
+        val, base_val_accuracy = validation_rows(out)
+        selector = ValidationSelectionCallback(val, tokenizer, every=config.val_every, restore_best=restore_best,
+                                               min_accuracy=config.min_accuracy_ratio * base_val_accuracy)
+        callbacks.append(selector)
     if config.refresh_every:
         callbacks.append(KnowledgeRefreshCallback(labels, rows["train"], tokenizer, every=config.refresh_every,
                                                   k=max(config.k, 2), limit=64, seed=config.seed))
-    settings = rl_settings(config)
     t0 = time.monotonic()
     policy, history = train_policy(model, tokenizer, reward, training_rows(rows["train"], labels, config),
-                                   output_dir=d / "run",
-                                   settings=settings, trainer=config.trainer, callbacks=callbacks)
-    seconds = time.monotonic() - t0
-    (d / "timing.json").write_text(json.dumps({"train_seconds": seconds, "seconds_per_step": seconds / config.steps}))
-    policy.save_pretrained(d / "model")
-    tokenizer.save_pretrained(d / "model")
+                                   output_dir=run_dir, settings=rl_settings(config), trainer=config.trainer,
+                                   callbacks=callbacks)
+    return RLRun(policy, tokenizer, history, selector, time.monotonic() - t0)
+
+
+def save_run(run: RLRun, folder: Path, steps: int) -> None:
+    """Write a run's policy (``model/``), ``log_history.json`` and ``timing.json`` into ``folder``."""
+    run.policy.save_pretrained(folder / "model")
+    run.tokenizer.save_pretrained(folder / "model")
+    (folder / "log_history.json").write_text(json.dumps(run.history, default=float))
+    (folder / "timing.json").write_text(json.dumps(run.timing(steps)))
+
+
+def stage_train(out: Path, config: DemoConfig) -> None:
+    """RL with the shaped reward; the best validation checkpoint is kept and saved."""
+    d = _folder(out, "train")
+    labels = load_labels(out)
+    run = train_rl(out, config, demo_reward(out, labels, config), labels, d / "run")
+    save_run(run, d, config.steps)
     labels.save(d / "labels.json")
-    (d / "log_history.json").write_text(json.dumps(history, default=float))
+    selector = run.selector
     (d / "selection.json").write_text(json.dumps({"best": selector.best, "history": selector.history,
                                                   "min_accuracy": selector.min_accuracy}, default=float))
 
 
 def stage_eval(out: Path, config: DemoConfig) -> None:
     """Greedy evaluation of the selected policy on the held-out questions."""
-    model, tokenizer = _load(out / "train" / "model")
-    _evaluate(model, tokenizer, _rows(out)["eval"], stage_dir_of(out, "eval") / "eval.jsonl", k=0)
-
-
-TRAINING_KEYS = ("reward", "objective/kl", "known/abstain_rate", "unknown/abstain_rate", "known/correct_rate",
-                 "unknown/wrong_rate", "val/truthfulness", "val/abstain_known", "val/correct")
+    model, tokenizer = load_model(out / "train" / "model")
+    evaluate(model, tokenizer, load_rows(out)["eval"], _folder(out, "eval") / "eval.jsonl", k=0)
 
 
 def stage_report(out: Path, config: DemoConfig) -> None:
@@ -166,15 +208,11 @@ def stage_report(out: Path, config: DemoConfig) -> None:
     from benchmarks.compare import compare_reports
     from benchmarks.plots import plot_training_curves
     from benchmarks.report import write_report
-    from benchmarks.training.summary import (
-        markdown,
-        summary_table,
-        target_checks,
-        uncertainty_section,
-        write_decline_map,
-    )
+    from benchmarks.training.ceilings import write_decline_map
+    from benchmarks.training.report import demo_summary
+    from benchmarks.training.summary import summary_table
 
-    d = stage_dir_of(out, "report")
+    d = _folder(out, "report")
     base = pd.read_json(out / "base-eval" / "eval.jsonl", lines=True)
     after = pd.read_json(out / "eval" / "eval.jsonl", lines=True)
     write_report(base, d / "base", title="Base SmolLM2 (held-out questions)")
@@ -185,27 +223,14 @@ def stage_report(out: Path, config: DemoConfig) -> None:
         named["warm start"] = pd.read_json(out / "warm-start" / "eval.jsonl", lines=True)
     named[f"{config.trainer.upper()} shaped (selected)"] = after
     table = summary_table(named, base)
-    checks = target_checks(table, list(named)[-1])
     history = json.loads((out / "train" / "log_history.json").read_text())
     present = {k for r in history for k in r}
     plot_training_curves(history, d / "training_curves.png", keys=[k for k in TRAINING_KEYS if k in present],
                          title="Shaped RL: rewards, KL, abstention on known / unknown questions, validation")
-    maps = (["report/decline_map.png (each policy against what declining alone can do)"]
-            if write_decline_map(base, table, d / "decline_map.png") else [])
+    figures = ["report/training_curves.png"]
+    if write_decline_map(base, table, d / "decline_map.png"):
+        figures.append("report/decline_map.png (each policy against what declining alone can do)")
     selection = json.loads((out / "train" / "selection.json").read_text())
-    best = selection.get("best") or {}
-    lines = ["# Demo summary", "", f"Held-out questions: {int(table['n'].iloc[0])} ({', '.join(config.relations)}; "
-             "entities unseen in training). Greedy decoding. Rates over the answerable questions; "
-             "declined_unanswerable: declines among those with no true answer (fictitious entities).", "",
-             markdown(table), "",
-             "abstain_known: declines among the questions the base model answers right.", "",
-             *uncertainty_section(named, base), "",
-             "## Targets", ""] + [f"- {k}: {'yes' if v else 'NO'}" for k, v in checks.items()] + [
-             "", (f"Selected checkpoint: step {best['step']} (validation truthfulness "
-                  f"{best['val/truthfulness']:.3f}, accuracy floor {selection['min_accuracy']:.3f})." if best else
-                  f"No checkpoint reached the validation accuracy floor ({selection['min_accuracy']:.3f}); "
-                  "the final weights were kept."),
-             "", "Reports: report/base/report.md, report/after/report.md, report/compare/; curves: "
-             "report/training_curves.png" + "".join(f"; {m}" for m in maps)]
-    (out / "SUMMARY.md").write_text("\n".join(lines) + "\n")
+    text = demo_summary(named, base, table, relations=config.relations, selection=selection, figures=figures)
+    (out / "SUMMARY.md").write_text(text)
     table.to_csv(d / "summary.csv")

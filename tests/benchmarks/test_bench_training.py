@@ -1,16 +1,16 @@
-"""The training benchmark's binary reward and its command line."""
+"""``python benchmarks/bench_training.py``: its command line (the runs are tested in tests/benchmarks/training)."""
 
 import pytest
 
-from benchmarks.bench_training import RUNS, BinaryCorrectReward, main
+from benchmarks.bench_training import main, parse_args
+from benchmarks.training.runs import RUNS
 
 
-def test_binary_reward_prices_abstention_like_a_wrong_answer():
-    r = BinaryCorrectReward()
-    q = "What is the capital of France?"
-    assert r([q] * 3, ["Paris.", "I don't know.", "Lyon."], answers=[["Paris"]] * 3) == [1.0, 0.0, 0.0]
-    with pytest.raises(KeyError, match="answers"):
-        r([q], ["Paris."], id=["x"])
+def test_cli_defaults_and_choices():
+    args = parse_args([])
+    assert (args.out, args.steps, args.limit, args.quick, args.runs) == ("bench-training", None, None, False,
+                                                                        list(RUNS[:3]))
+    assert parse_args(["--runs", "ppo-shaped-selected", "--quick"]).runs == ["ppo-shaped-selected"]
 
 
 def test_cli_rejects_unknown_runs_and_bad_steps(tmp_path):
@@ -18,4 +18,4 @@ def test_cli_rejects_unknown_runs_and_bad_steps(tmp_path):
         main(["--out", str(tmp_path), "--runs", "dpo"])
     with pytest.raises(ValueError, match="steps=0"):
         main(["--out", str(tmp_path / "o"), "--steps", "0"])
-    assert "ppo-shaped" in RUNS
+    assert not (tmp_path / "o").exists()

@@ -78,7 +78,8 @@ def test_training_curves_draw_a_rolling_mean_over_noisy_per_step_metrics(tmp_pat
 
 
 def test_decline_map_draws_a_summary_table_against_the_ceilings(results, tmp_path):
-    from benchmarks.training.summary import decline_ceilings, summary_table
+    from benchmarks.training.ceilings import decline_ceilings
+    from benchmarks.training.summary import summary_table
 
     base = results.assign(relation=np.where(np.arange(len(results)) % 2, "a", "b"))
     ceilings = decline_ceilings(base, points=11)
@@ -97,13 +98,3 @@ def test_decline_map_draws_a_summary_table_against_the_ceilings(results, tmp_pat
         plots.plot_decline_map(ceilings.drop(columns="oracle_cut"), table, tmp_path / "bad.png")
     with pytest.raises(ValueError, match="points=1"):
         decline_ceilings(base, points=1)
-
-
-def test_write_decline_map_skips_results_without_a_confidence(results, tmp_path):
-    from benchmarks.training.summary import summary_table, write_decline_map
-
-    table = summary_table({"base": results}, results)
-    assert _is_png(write_decline_map(results, table, tmp_path / "map.png"))
-    no_confidence = results.drop(columns="logprob")
-    assert write_decline_map(no_confidence, table, tmp_path / "none.png") is None
-    assert not (tmp_path / "none.png").exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 
 import numpy as np
 import pandas as pd
@@ -26,13 +25,12 @@ def test_implied_threshold(values, threshold):
     assert implied_threshold(correct=c, abstain=a, wrong=w) == pytest.approx(threshold)
 
 
-def test_implied_threshold_agrees_with_the_training_reward_and_has_a_fallback(monkeypatch):
+def test_implied_threshold_agrees_with_the_training_reward():
     from rewards.truthfulness import TruthfulnessReward
 
     for c, a, w in [(1, 0, -1), (1, 0, -3), (3, 1, -2)]:
         expected = TruthfulnessReward(correct=c, abstain=a, wrong=w).implied_threshold
         assert implied_threshold(correct=c, abstain=a, wrong=w) == pytest.approx(expected)
-    monkeypatch.setitem(sys.modules, "rewards.truthfulness", None)  # as if the module were absent
     assert implied_threshold(correct=3, abstain=1, wrong=-2) == pytest.approx(3 / 5)
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from benchmarks.metrics import MissingColumnsError, accuracy_score
-from benchmarks.uncertainty import INTERVAL_METRICS, bootstrap_intervals, paired_delta_intervals
+from benchmarks.uncertainty import INTERVAL_METRICS, bootstrap_intervals, paired_delta_intervals, paired_ratio_intervals
 
 
 def _run(n: int, p_correct: float, seed: int) -> list[str]:
@@ -51,3 +51,28 @@ def test_only_shared_judged_questions_are_paired_and_errors():
         bootstrap_intervals(["correct"], n_resamples=10)
     with pytest.raises(ValueError, match="level=95"):
         bootstrap_intervals(["correct"], level=95)
+
+
+def test_paired_ratio_intervals_are_paired_and_bracket_the_point_estimate():
+    base = [{"id": str(i), "outcome": "correct" if i < 10 else "wrong", "answers": ["x"]} for i in range(40)]
+    # ours keeps 9 of 10 right answers and declines half of the 30 wrong ones
+    ours = [{"id": str(i), "outcome": "correct" if i < 9 else ("abstain" if i < 25 else "wrong"), "answers": ["x"]}
+            for i in range(40)]
+    ours.append({"id": "fict", "outcome": "wrong", "answers": []})  # unanswerable: not resampled
+    table = paired_ratio_intervals({"ours": ours, "base": base}, base, level=0.9, n_resamples=500)
+    point = {"accuracy_kept": 9 / 10, "hallucination_cut": 1 - 15 / 30, "truthfulness": (9 - 15) / 40}
+    for metric, value in point.items():
+        assert table.loc["ours", f"{metric}_low"] < value < table.loc["ours", f"{metric}_high"], metric
+    # the base against itself: the ratios are exact on every paired resample
+    assert table.loc["base", "accuracy_kept_low"] == table.loc["base", "accuracy_kept_high"] == 1.0
+    assert table.loc["base", "hallucination_cut_low"] == table.loc["base", "hallucination_cut_high"] == 0.0
+    wider = paired_ratio_intervals({"ours": ours}, base, n_resamples=500)  # level 0.95 by default
+    assert wider.loc["ours", "truthfulness_low"] <= table.loc["ours", "truthfulness_low"]
+    assert not paired_ratio_intervals({"ours": ours}, base, random_state=1).equals(
+        paired_ratio_intervals({"ours": ours}, base))
+    with pytest.raises(ValueError, match="same questions"):
+        paired_ratio_intervals({"short": ours[:5]}, base)
+    with pytest.raises(ValueError, match="level=1.5"):
+        paired_ratio_intervals({"ours": ours}, base, level=1.5)
+    with pytest.raises(ValueError, match="no answerable"):
+        paired_ratio_intervals({"ours": ours}, [{"id": "f", "outcome": "correct", "answers": []}])

@@ -7,7 +7,6 @@ import json
 import pytest
 from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification, BertModel
 
-from cli.dominance import ABSTENTIONS, load_response_groups
 from cli.main import main
 from shaping.models import encoder_path
 
@@ -62,13 +61,6 @@ def test_train_rm_rejects_bad_rows_in_a_jsonl(tmp_path):
     data.write_text("\n".join(json.dumps({"prompt": "Hi", "chosen": c, "rejected": "x"}) for c in ("Hello", "x")))
     with pytest.raises(ValueError, match="row 1: 'chosen' and 'rejected' are identical"):
         main(["train-rm", "--output-dir", str(tmp_path / "rm"), "--data", str(data), "--test-size", "0.5"])
-
-
-def test_load_response_groups_groups_by_question_and_adds_abstentions(responses):
-    questions, groups, answers = load_response_groups(responses, add_abstentions=True)
-    assert questions == ["What is the capital of France?", "What is the capital of Peru?"]
-    assert groups[0][:2] == ["Paris.", "It is Lyon."] and groups[0][2:] == list(ABSTENTIONS)
-    assert answers == [["Paris"], ["Lima"]]
 
 
 def test_check_dominance_cli(responses, tmp_path, capsys):
