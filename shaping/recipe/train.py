@@ -29,7 +29,11 @@ _COLUMNS = ("prompt", "answers", "id", "query_type")
 
 @dataclass
 class RLSettings:
-    """Settings of one RL run (the demo's defaults hold the good point on 2 CPU cores)."""
+    """Settings of one RL run, and their defaults (the demo's): the one place they live.
+
+    :meth:`trainer_config` turns them into the trainer's own config; ``shaping demo``'s
+    ``DemoConfig`` extends them.
+    """
 
     steps: int = 40
     """Optimizer steps."""
@@ -44,13 +48,47 @@ class RLSettings:
     max_completion_length: int = 24
     """Tokens per completion (answers are one short sentence)."""
     temperature: float = 0.7
-    """Sampling temperature during training. Below 1 the rollouts sit closer to the greedy
-    answers the policy is judged on, so "you know this one" is paid where greedy decoding
-    knows it. Measured on the demo (same warm start): 0.7 declined 18% of base-known held-out
-    questions against 32% at 1.0."""
+    """Sampling temperature of the rollouts (evaluation is greedy). Below 1 the rollouts sit
+    closer to the greedy answers the policy is judged on, so "you know this one" is paid
+    where greedy decoding knows it (docs/training.md, "The recipe's RL settings")."""
     max_prompt_length: int = 256
     """Longest prompt in tokens (PPO checks it at step 0)."""
     seed: int = 0
+    """Seed of the RL run (sampling, data order, value head)."""
+
+    def trainer_config(self, trainer: str, output_dir: str | Path) -> Any:
+        """These settings as ``trainer``'s config: :class:`shaping.ppo.PPOConfig` or TRL's ``GRPOConfig``.
+
+        Each setting maps to one field (``steps`` -> ``max_steps``, ``kl_coef`` -> ``kl_coef`` or
+        ``beta``; GRPO counts ``per_device_train_batch_size`` in completions); the rest are the
+        recipe's choices: log every step, no checkpoints or final save (the caller keeps the
+        model it gets back).
+
+        >>> RLSettings(steps=5).trainer_config("ppo", "out").max_steps
+        5
+        """
+        if trainer not in TRAINERS:
+            raise ValueError(f"trainer={trainer!r} is not one of {TRAINERS}.")
+        if self.steps < 1 or self.prompts_per_step < 1 or self.num_generations < 2:
+            raise ValueError(
+                f"steps={self.steps} and prompts_per_step={self.prompts_per_step} must be >= 1 and "
+                f"num_generations={self.num_generations} >= 2 (a group needs two samples to compare)."
+            )
+        shared = dict(output_dir=str(output_dir), max_steps=self.steps, learning_rate=self.learning_rate,
+                      num_generations=self.num_generations, max_completion_length=self.max_completion_length,
+                      temperature=self.temperature, seed=self.seed, logging_steps=1)
+        if trainer == "ppo":
+            from shaping.ppo import PPOConfig
+
+            return PPOConfig(**shared, kl_coef=self.kl_coef, per_device_train_batch_size=self.prompts_per_step,
+                             max_prompt_length=self.max_prompt_length, save_final=False)
+        import torch
+        from trl import GRPOConfig
+
+        return GRPOConfig(**shared, beta=self.kl_coef,
+                          per_device_train_batch_size=self.prompts_per_step * self.num_generations,
+                          save_strategy="no", report_to=[], gradient_checkpointing=False,
+                          bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported())
 
 
 def shaped_reward(
@@ -139,42 +177,24 @@ def train_policy(
 ) -> tuple[Any, list[dict]]:
     """Train ``model`` on ``rows`` with ``reward_funcs``; return (trained model, log history).
 
+    ``settings`` (default :class:`RLSettings`) become the trainer's config through
+    :meth:`RLSettings.trainer_config`.
+
     >>> model, history = train_policy(model, tok, reward, train_rows, output_dir="out/ppo",
     ...                               settings=RLSettings(steps=40), callbacks=[selector])  # doctest: +SKIP
     """
-    s = settings or RLSettings()
-    if trainer not in TRAINERS:
-        raise ValueError(f"trainer={trainer!r} is not one of {TRAINERS}.")
-    if s.steps < 1 or s.prompts_per_step < 1 or s.num_generations < 2:
-        raise ValueError(
-            f"steps={s.steps} and prompts_per_step={s.prompts_per_step} must be >= 1 and "
-            f"num_generations={s.num_generations} >= 2 (a group needs two samples to compare)."
-        )
+    config = (settings or RLSettings()).trainer_config(trainer, output_dir)
     dataset = training_dataset(rows)
     funcs = list(reward_funcs) if isinstance(reward_funcs, (list, tuple)) else [reward_funcs]
     if trainer == "ppo":
-        from shaping.ppo import PPOConfig, PPOTrainer
+        from shaping.ppo import PPOTrainer
 
-        config = PPOConfig(
-            output_dir=str(output_dir), max_steps=s.steps, learning_rate=s.learning_rate, kl_coef=s.kl_coef,
-            per_device_train_batch_size=s.prompts_per_step, num_generations=s.num_generations,
-            max_completion_length=s.max_completion_length, temperature=s.temperature, seed=s.seed,
-            max_prompt_length=s.max_prompt_length, logging_steps=1, save_final=False,
-        )
         engine = PPOTrainer(model=model, reward_funcs=funcs, args=config, train_dataset=dataset,
                             processing_class=tokenizer, callbacks=list(callbacks))
         engine.train()
         return engine.policy, list(engine.state.log_history)
-    import torch
-    from trl import GRPOConfig, GRPOTrainer
+    from trl import GRPOTrainer
 
-    config = GRPOConfig(
-        output_dir=str(output_dir), max_steps=s.steps, learning_rate=s.learning_rate, beta=s.kl_coef,
-        per_device_train_batch_size=s.prompts_per_step * s.num_generations, num_generations=s.num_generations,
-        max_completion_length=s.max_completion_length, temperature=s.temperature, seed=s.seed,
-        logging_steps=1, save_strategy="no", report_to=[], gradient_checkpointing=False,
-        bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),
-    )
     engine = GRPOTrainer(model=model, reward_funcs=funcs, args=config, train_dataset=dataset,
                          processing_class=tokenizer, callbacks=list(callbacks))
     engine.train()
