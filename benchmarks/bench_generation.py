@@ -60,7 +60,7 @@ def one_at_a_time(model, tokenizer, prompts, max_new_tokens: int) -> list[str]:
     return out
 
 
-def main(argv: list[str] | None = None) -> dict:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default="smollm2")
     parser.add_argument("--questions", type=int, default=64, help="Questions for the batched run.")
@@ -71,9 +71,23 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--eval-questions", type=int, default=48, help="Questions for the full-evaluation timing.")
     parser.add_argument("--k", type=int, default=4)
     parser.add_argument("--threads", type=int, default=None,
-                        help="torch threads (default: torch's choice, one per core). On a busy machine 1 can be far faster.")
+                        help="torch threads (default: torch's choice, one per core). "
+                             "On a busy machine 1 can be far faster.")
     parser.add_argument("--json", default=None, help="Also write the figures to this JSON file.")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def report(figures: dict, k: int) -> None:
+    """Print the figures, one a line, and the speed-up in a sentence."""
+    for key, value in figures.items():
+        print(f"{key:34s} {value:.3f}" if isinstance(value, float) else f"{key:34s} {value}")
+    print(f"\nbatched generation (batch size {figures['speedup_batch_size']}) is {figures['speedup']:.1f}x the "
+          f"one-at-a-time rate; 500 questions with k={k} take about "
+          f"{figures['full_eval_500_minutes_estimate']:.1f} min")
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
 
@@ -101,7 +115,8 @@ def main(argv: list[str] | None = None) -> dict:
                             batch_size=size, progress=True)
             batched[size] = (args.questions / (time.perf_counter() - t0), ours_mem.peak)
     same = sum(a == g[0].text for a, g in zip(base_texts, ours))
-    eval_rows = [{**r, "prompt": chat_prompt(r["question"])} for r in rows[args.questions: args.questions + args.eval_questions]]
+    held = rows[args.questions: args.questions + args.eval_questions]
+    eval_rows = [{**r, "prompt": chat_prompt(r["question"])} for r in held]
     with tempfile.TemporaryDirectory() as tmp, PeakRSS() as eval_mem:
         t0 = time.perf_counter()
         evaluate_policy(model, tokenizer, eval_rows, k=args.k, batch_size=args.batch_size[-1],
@@ -117,14 +132,12 @@ def main(argv: list[str] | None = None) -> dict:
         **{f"peak_rss_mib_batched_bs{b}": round(peak) for b, (_, peak) in batched.items()},
         "speedup": batched[best][0] / base_rate, "speedup_batch_size": best,
         "greedy_texts_identical": f"{same}/{len(base_texts)}",
-        "full_eval_k": args.k, "full_eval_batch_size": args.batch_size[-1], "full_eval_s_per_q": eval_s / len(eval_rows),
+        "full_eval_k": args.k, "full_eval_batch_size": args.batch_size[-1],
+        "full_eval_s_per_q": eval_s / len(eval_rows),
         "peak_rss_mib_full_eval": round(eval_mem.peak),
         "full_eval_500_minutes_estimate": eval_s / len(eval_rows) * 500 / 60,
     }
-    for key, value in figures.items():
-        print(f"{key:34s} {value:.3f}" if isinstance(value, float) else f"{key:34s} {value}")
-    print(f"\nbatched generation (batch size {best}) is {figures['speedup']:.1f}x the one-at-a-time rate; "
-          f"500 questions with k={args.k} take about {figures['full_eval_500_minutes_estimate']:.1f} min")
+    report(figures, args.k)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
     return figures

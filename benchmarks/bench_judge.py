@@ -144,8 +144,9 @@ def main() -> None:
     base_cpu, base_wall = throughput(baseline_judge, rows)
     ours_agree, base_agree = agreement(judge, labelled), agreement(baseline_judge, labelled)
 
+    origins = Counter(r.get("origin", "unknown") for r in labelled)
     print(f"judge benchmark: {len(rows):,} generated rows, {len(labelled)} labelled rows "
-          f"({', '.join(f'{k}: {v}' for k, v in sorted(Counter(r.get('origin', 'unknown') for r in labelled).items()))})")
+          f"({', '.join(f'{k}: {v}' for k, v in sorted(origins.items()))})")
     print(f"{'':34s}{'judge':>12s}{'baseline':>12s}{'ratio':>9s}")
     print(f"{'throughput, responses/CPU-second':34s}{ours_cpu:12,.0f}{base_cpu:12,.0f}{ours_cpu / base_cpu:9.2f}")
     print(f"{'throughput, responses/wall-second':34s}{ours_wall:12,.0f}{base_wall:12,.0f}{ours_wall / base_wall:9.2f}")

@@ -29,7 +29,8 @@ logger = logging.getLogger("bench_transfer")
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default="demo-output", help="A `shaping demo --out` folder (its data, config, models).")
+    parser.add_argument("--out", default="demo-output",
+                        help="A `shaping demo --out` folder (its data, config, models).")
     parser.add_argument("--relations", nargs="+", default=None,
                         help="Relations to score (default: every knowledge-seeking one the demo did not train on).")
     parser.add_argument("--per-relation", type=int, default=30, help="Held-out questions per relation (default 30).")

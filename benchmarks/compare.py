@@ -32,9 +32,9 @@ BOUNDARY_KEYS = ("known_fraction", "known_accuracy", "known_abstention", "unknow
 def load_metrics(report_dir: str | os.PathLike) -> dict[str, Any]:
     """Read a report folder's metrics.json, with an error that says what to pass if it is not one.
 
-    >>> load_metrics(".")
+    >>> load_metrics(".")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    FileNotFoundError: . holds no metrics.json; pass a folder written by `shaping bench` or benchmarks.report.write_report.
+    FileNotFoundError: . holds no metrics.json; pass a folder written by `shaping bench` or ...
     """
     path = Path(report_dir) / "metrics.json"
     if not path.is_file():
@@ -100,7 +100,7 @@ def compare_reports(report_dir_a: str | os.PathLike, report_dir_b: str | os.Path
              f"- {names[1]}: {report_dir_b} ({b['n_judged']} judged questions)", "",
              "Deltas are " + f"{names[1]} minus {names[0]}. {ci_note}", "", "## Overall", "",
              markdown_table(overall_table), "", "![comparison](comparison.png)"]
-    overall = {names[0]: {k: a["overall"][k] for k in OVERALL_KEYS}, names[1]: {k: b["overall"][k] for k in OVERALL_KEYS}}
+    overall = {name: {k: m["overall"][k] for k in OVERALL_KEYS} for name, m in zip(names, (a, b))}
     plots.plot_comparison({n: {k: v for k, v in m.items() if v is not None} for n, m in overall.items()},
                           out_dir / "comparison.png", title=f"{names[0]} vs {names[1]}")
     if a.get("sampled") and b.get("sampled"):
@@ -111,12 +111,14 @@ def compare_reports(report_dir_a: str | os.PathLike, report_dir_b: str | os.Path
                                                                                  BOUNDARY_KEYS, names))]
     shared = sorted(set(a.get("selective", {})) & set(b.get("selective", {})))
     if shared:
-        rows = [{"confidence": m, f"AURC {names[0]}": a["selective"][m]["aurc"], f"AURC {names[1]}": b["selective"][m]["aurc"],
+        rows = [{"confidence": m, f"AURC {names[0]}": a["selective"][m]["aurc"],
+                 f"AURC {names[1]}": b["selective"][m]["aurc"],
                  f"max coverage {names[0]}": a["selective"][m]["max_coverage"],
                  f"max coverage {names[1]}": b["selective"][m]["max_coverage"]} for m in shared]
         conf = next(c for c in ("logprob", "agreement", "p_correct", *shared) if c in shared)
         sweeps = {f"{n} ({conf})": pd.DataFrame(m["frontier"][conf]) for n, m in zip(names, (a, b))}
-        points = {f"{n} as is": (m["overall"]["abstention_rate"], m["overall"]["accuracy"]) for n, m in zip(names, (a, b))}
+        points = {f"{n} as is": (m["overall"]["abstention_rate"], m["overall"]["accuracy"])
+                  for n, m in zip(names, (a, b))}
         plots.plot_frontier(sweeps, out_dir / "frontier_comparison.png", policy_points=points,
                             title=f"Accuracy vs abstention: {names[0]} vs {names[1]}")
         lines += ["", "## Selective prediction", "", markdown_table(pd.DataFrame(rows)), "",

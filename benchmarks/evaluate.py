@@ -3,7 +3,9 @@
 For every question: the greedy response with its mean and summed token log-probability,
 ``k`` sampled responses, and :func:`rewards.judge.judge` on all of them. The samples give
 the k-sample knowledge boundary (a question is *known* when at least half the samples are
-correct) and the agreement across samples, a confidence that needs no log-probabilities.
+correct) and the agreement across samples, a confidence that needs no log-probabilities
+(samples agree when they match the same gold answer, both decline, or read the same after
+:func:`rewards.text.normalize_answer`, the judge's own normalisation).
 Creative rows get a greedy response only and are not judged (outcome None).
 
 Results are appended to ``results.jsonl`` after every batch and flushed, so a run that is
@@ -20,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from benchmarks.data.schema import CREATIVE, REQUIRED_COLUMNS, chat_prompt
+from rewards.judge import judge
+from rewards.text import normalize_answer
 from shaping.generation import generate, render_prompts
 
 logger = logging.getLogger(__name__)
@@ -68,19 +71,7 @@ def as_rows(dataset: Any) -> list[dict]:
     return rows
 
 
-def normalize_answer(text: str) -> str:
-    """Lower-case, drop punctuation, articles and extra spaces (for agreement between samples).
-
-    >>> normalize_answer("The capital is  Paris!")
-    'capital is paris'
-    """
-    words = re.sub(r"[^\w\s]", " ", text.lower()).split()
-    return " ".join(w for w in words if w not in {"a", "an", "the"})
-
-
 def _judge_all(responses: list[str], answers: list[str], question: str):
-    from rewards.judge import judge  # imported here: `rewards` stays optional for generation
-
     return [judge(r, list(answers), question=question) for r in responses]
 
 

@@ -262,7 +262,8 @@ def plot_decline_map(ceilings: pd.DataFrame, points: pd.DataFrame | Mapping[str,
     if missing:
         raise KeyError(f"ceilings lacks {sorted(missing)}; build it with benchmarks.training.summary.decline_ceilings.")
     if isinstance(points, pd.DataFrame):
-        points = {str(name): (float(r["abstain_known"]), float(r["hallucination_cut"])) for name, r in points.iterrows()}
+        points = {str(name): (float(r["abstain_known"]), float(r["hallucination_cut"]))
+                  for name, r in points.iterrows()}
     fig = _figure(6.4, 4.6)
     ax = fig.add_subplot()
     if target is not None:

@@ -163,7 +163,8 @@ def _markdown(metrics: Mapping[str, Any], *, title: str, meta: Mapping[str, Any]
     if metrics["boundary"]:
         b = metrics["boundary"]
         lines += ["", "## Knowledge boundary (k samples per question; known = p_correct >= 0.5)", "",
-                  markdown_table(pd.DataFrame({"measure": list(b), "value": pd.Series(list(b.values()), dtype=object)}))]
+                  markdown_table(pd.DataFrame({"measure": list(b),
+                                              "value": pd.Series(list(b.values()), dtype=object)}))]
     if metrics["selective"]:
         rows = [{"confidence": k, "AURC": v["aurc"], "E-AURC": v["e_aurc"], "max coverage": v["max_coverage"]}
                 for k, v in metrics["selective"].items()]

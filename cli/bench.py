@@ -26,13 +26,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default="smollm2",
                         help="'smollm2' (embedded SmolLM2-135M-Instruct) or any Hugging Face causal LM path/name.")
     parser.add_argument("--data", default=default_data_dir(),
-                        help="A saved benchmark DatasetDict; built there first if the folder is absent (default: %(default)s).")
+                        help="A saved benchmark DatasetDict; built there first if the folder is absent "
+                             "(default: %(default)s).")
     parser.add_argument("--split", default="eval", help="Split to evaluate (default: eval).")
     parser.add_argument("--relations", nargs="+", default=None, metavar="RELATION",
                         help="Evaluate only these relations (e.g. country_capital fictional_country_capital).")
     parser.add_argument("--limit", type=int, default=None, help="Evaluate only the first N questions of the split.")
-    parser.add_argument("--k", type=int, default=4, help="Samples per question for the knowledge boundary (0: greedy only).")
-    parser.add_argument("--batch-size", type=int, default=128, help="Sequences decoded together (default: 128; a question with k samples takes k + 1).")
+    parser.add_argument("--k", type=int, default=4,
+                        help="Samples per question for the knowledge boundary (0: greedy only).")
+    parser.add_argument("--batch-size", type=int, default=128,
+                        help="Sequences decoded together (default: 128; a question with k samples takes k + 1).")
     parser.add_argument("--max-new-tokens", type=int, default=32, help="Longest response in tokens (default: 32).")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch CPU threads (default: one per core). On a machine busy with other jobs, 1 is often "
@@ -110,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
 
     meta = {"model": args.model, "data": str(args.data), "split": args.split, "relations": args.relations or "all",
             "questions": len(df), "k": args.k,
-            "max_new_tokens": args.max_new_tokens, "batch_size": args.batch_size, "temperature": args.temperature, "seed": args.seed,
+            "max_new_tokens": args.max_new_tokens, "batch_size": args.batch_size, "temperature": args.temperature,
+            "seed": args.seed,
             "eval_seconds": round(seconds, 1)}
     report = write_report(df, out, title=args.title or f"Knowledge benchmark: {args.model}", meta=meta)
     print(f"Report: {report}")

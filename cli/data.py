@@ -22,7 +22,8 @@ def default_data_dir() -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", default=default_data_dir(), help="Folder to save the DatasetDict in (default: %(default)s).")
+    parser.add_argument("--out", default=default_data_dir(),
+                        help="Folder to save the DatasetDict in (default: %(default)s).")
     parser.add_argument("--seed", type=int, default=0, help="Seed of the train/eval split (default: 0).")
     parser.add_argument("--eval-fraction", type=float, default=0.2, help="Share of rows in eval (default: 0.2).")
     parser.add_argument("--min-city-population", type=int, default=200_000,

@@ -19,7 +19,8 @@ from benchmarks.training.pipeline import run_demo
 
 logger = logging.getLogger("shaping.demo")
 #: Settings that get a ``--flag`` of their own type; the others have flags of their own below.
-FLAG_FIELDS = [f.name for f in fields(DemoConfig) if f.name not in ("extra", "relations", "warm_start", "balance_known")]
+FLAG_FIELDS = [f.name for f in fields(DemoConfig)
+               if f.name not in ("extra", "relations", "warm_start", "balance_known")]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="Re-run every stage even when its outputs exist.")
     parser.add_argument("--plan", action="store_true", help="Print the stage plan and exit.")
     parser.add_argument("--relations", nargs="+",
-                        help="Knowledge relations to use (default: the ten in benchmarks.training.config.DEMO_RELATIONS).")
+                        help="Knowledge relations to use "
+                             "(default: the ten in benchmarks.training.config.DEMO_RELATIONS).")
     parser.add_argument("--no-warm-start", dest="warm_start", action="store_false", default=None,
                         help="Skip the R-Tuning warm start.")
     parser.add_argument("--no-balance-known", dest="balance_known", action="store_false", default=None,

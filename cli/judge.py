@@ -64,10 +64,12 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 except json.JSONDecodeError as exc:
                     raise JudgeInputError(f"Row {number} of {path} is not valid JSON ({exc.msg}).") from exc
                 if not isinstance(row, dict):
-                    raise JudgeInputError(f"Row {number} of {path} is a {type(row).__name__}; each line must be a JSON object.")
+                    raise JudgeInputError(f"Row {number} of {path} is a {type(row).__name__}; "
+                                          "each line must be a JSON object.")
                 yield number, row
     else:
-        raise JudgeInputError(f"Cannot read {str(path)!r}: use a .jsonl or .csv file (got {suffix or 'no extension'!r}).")
+        raise JudgeInputError(f"Cannot read {str(path)!r}: use a .jsonl or .csv file "
+                              f"(got {suffix or 'no extension'!r}).")
 
 
 def parse_answers(value: Any, *, row: int, column: str, separator: str = "|") -> list[str]:
@@ -84,7 +86,8 @@ def parse_answers(value: Any, *, row: int, column: str, separator: str = "|") ->
             try:
                 value = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise JudgeInputError(f"Row {row}: column {column!r} looks like a JSON list but is not valid JSON ({exc.msg}).") from exc
+                raise JudgeInputError(f"Row {row}: column {column!r} looks like a JSON list but is not valid "
+                                      f"JSON ({exc.msg}).") from exc
         else:
             return [part.strip() for part in text.split(separator) if part.strip()] if text else []
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -147,8 +150,10 @@ def judge_file(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str]:
         if response is None:
             response = ""
         if not isinstance(response, str) or not isinstance(question, (str, type(None))):
-            raise JudgeInputError(f"Row {number}: the response and the question must be text, got {response!r}, {question!r}.")
-        answers = parse_answers(row[args.answers_column], row=number, column=args.answers_column, separator=args.separator)
+            raise JudgeInputError(f"Row {number}: the response and the question must be text, "
+                                  f"got {response!r}, {question!r}.")
+        answers = parse_answers(row[args.answers_column], row=number, column=args.answers_column,
+                                separator=args.separator)
         verdict = judge(response, answers, question=question)
         unanswerable += not answers
         counts[verdict.outcome] += 1

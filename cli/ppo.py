@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     ppo.add_argument("--output-dir", default="runs/ppo", help="Checkpoints, final model, logs (default: %(default)s).")
     ppo.add_argument("--max-steps", type=int, default=40, help="PPO steps (default: %(default)s).")
     ppo.add_argument("--learning-rate", type=float, default=5e-6, help="(default: %(default)s)")
-    ppo.add_argument("--prompts-per-step", type=int, default=4, help="Prompts per step and process (default: %(default)s).")
+    ppo.add_argument("--prompts-per-step", type=int, default=4,
+                     help="Prompts per step and process (default: %(default)s).")
     ppo.add_argument("--num-generations", type=int, default=4, help="Completions per prompt (default: %(default)s).")
     ppo.add_argument("--max-prompt-length", type=int, default=256,
                      help="Longer prompts are an error at start-up (default: %(default)s).")
@@ -61,8 +62,8 @@ def load_rows(path: str, split: str, query_types: list[str], limit: int | None):
     from datasets import load_from_disk
 
     if not (Path(path) / "dataset_dict.json").exists():
-        raise SystemExit(f"error: no benchmark DatasetDict at {path!r}. Build it with `shaping build-data --out {path}` "
-                         "or pass --data FOLDER.")
+        raise SystemExit(f"error: no benchmark DatasetDict at {path!r}. "
+                         f"Build it with `shaping build-data --out {path}` or pass --data FOLDER.")
     dd = load_from_disk(path)
     if split not in dd:
         raise SystemExit(f"error: split {split!r} is not in {path} (it has {sorted(dd)}); pass --split.")

@@ -1,4 +1,5 @@
-"""Shared set-up for the training examples: options, a small set of knowledge questions, the reward.
+"""Shared set-up for the training examples: options, a small set of knowledge questions, the reward,
+and the one TRL run that ``grpo.py`` and ``rloo.py`` make with their own trainer.
 
 Not a library module: the example scripts import it from their own folder.
 """
@@ -14,14 +15,16 @@ from rewards import LengthPenalty, TruthfulnessReward
 def parse_args(description: str) -> argparse.Namespace:
     """The options every example shares."""
     p = argparse.ArgumentParser(description=description)
-    p.add_argument("--model", default="smollm2", help="Policy: 'smollm2' (embedded) or a model path (default: %(default)s).")
+    p.add_argument("--model", default="smollm2",
+                   help="Policy: 'smollm2' (embedded) or a model path (default: %(default)s).")
     p.add_argument("--quick", action="store_true", help="A 3-step smoke run with short completions.")
     p.add_argument("--max-steps", type=int, default=30, help="Training steps (default: %(default)s).")
     p.add_argument("--questions", type=int, default=64, help="Training questions (default: %(default)s).")
     p.add_argument("--output-dir", help="Where to write the run (default: runs/<trainer>).")
     p.add_argument("--wrong", type=float, default=-1.0, help="Reward of a wrong answer (correct 1, abstain 0).")
     p.add_argument("--compose", action="store_true",
-                   help="Compose truthfulness dominance-safely with a second reward: the RM in --rm, else a length rule.")
+                   help="Compose truthfulness dominance-safely with a second reward: "
+                        "the RM in --rm, else a length rule.")
     p.add_argument("--rm", help="A preference RM folder (`shaping train-rm`) for --compose.")
     args = p.parse_args()
     if args.quick:
@@ -58,10 +61,32 @@ def reward(args: argparse.Namespace):
     return DominanceSafe(truthfulness, second)
 
 
-def outcome_rates(log_history: list[dict]) -> str:
+def last_outcome_rates(log_history: list[dict]) -> str:
     """The last logged correct / abstain / wrong rates, as one line."""
     for logs in reversed(log_history):
         rates = {k.split("/")[-1]: v for k, v in logs.items() if k.startswith("truthfulness/") and v is not None}
         if rates:
             return ", ".join(f"{k} {v:.2f}" for k, v in sorted(rates.items()))
     return "no outcome rates logged"
+
+
+def train_with_trl(name: str, config_class, trainer_class, description: str) -> None:
+    """Train the policy with TRL's ``trainer_class`` (GRPOTrainer, RLOOTrainer), unchanged, on :func:`reward`.
+
+    Both take the same settings: 4 completions a prompt, lr 5e-6, KL beta 0.04, temperature 0.7.
+    """
+    from shaping.ppo.modeling import load_model
+
+    args = parse_args(description)
+    model, tokenizer = load_model(args.model)  # a plain trainable model, also from the GGUF-converted cache
+    generations = 4
+    config = config_class(
+        output_dir=args.output_dir or f"runs/{name.lower()}", max_steps=args.max_steps, learning_rate=5e-6,
+        beta=0.04, per_device_train_batch_size=(2 if args.quick else 4) * generations, num_generations=generations,
+        max_completion_length=16 if args.quick else 32, temperature=0.7, logging_steps=1,
+        save_strategy="no", report_to="none", bf16=False, gradient_checkpointing=False)
+    trainer = trainer_class(model=model, reward_funcs=[reward(args)], args=config,
+                            train_dataset=knowledge_questions(args.questions), processing_class=tokenizer)
+    trainer.train()
+    print(f"{name}: {trainer.state.global_step} steps, "
+          f"last outcome rates: {last_outcome_rates(trainer.state.log_history)}")

@@ -70,7 +70,8 @@ def unanswerable_questions() -> list[dict]:
     return rows
 
 
-def generate(model, tokenizer, questions: list[str], *, sample: bool, batch_size: int, max_new_tokens: int) -> list[str]:
+def generate(model, tokenizer, questions: list[str], *, sample: bool, batch_size: int,
+             max_new_tokens: int) -> list[str]:
     import torch
 
     out = []

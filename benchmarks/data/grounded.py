@@ -46,7 +46,8 @@ def grounded_questions(rng: random.Random) -> list[dict]:
     for i, c in enumerate(countries()):
         name, pop, x = c["name"], c["population"], country_phrase(c["name"])
         people = f"about {pop / 1e6:.1f} million people" if pop >= 1e6 else f"about {int(pop):,} people"
-        facts = [f"{x[0].upper() + x[1:]} is a country in {c['subregion'] or c['continents'][0]}.", f"It is home to {people}."]
+        region = c["subregion"] or c["continents"][0]
+        facts = [f"{x[0].upper() + x[1:]} is a country in {region}.", f"It is home to {people}."]
         holds = i % 2 == 0
         if holds:
             facts.append(f"Its capital and seat of government is {c['capital']}.")
@@ -72,7 +73,8 @@ def creative_prompts(rng: random.Random, *, count: int = 48) -> list[dict]:
     """``count`` creative prompts (templates over real places and elements, plus fixed ones)."""
     places = rng.sample([c["capital"] for c in countries()], count)
     names = rng.sample([e["name"] for e in elements()], count)
-    rows = [make_row("creative", text, text, [], query_type=CREATIVE, group=f"creative:{text}") for text in _CREATIVE_FIXED]
+    rows = [make_row("creative", text, text, [], query_type=CREATIVE, group=f"creative:{text}")
+            for text in _CREATIVE_FIXED]
     for i in range(count - len(rows)):
         subject, templates = (places[i], _CREATIVE_PLACE) if i % 2 == 0 else (names[i], _CREATIVE_ELEMENT)
         question = templates[(i // 2) % len(templates)].format(x=subject)

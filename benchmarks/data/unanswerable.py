@@ -21,13 +21,14 @@ from benchmarks.data.geography import (
     CITY_TEMPLATES,
     CURRENCY_TEMPLATES,
     STATEHOOD_TEMPLATES,
-    _geonames,
     countries,
     country_phrase,
+    geonames,
 )
 from benchmarks.data.schema import make_row
 
-_ONSETS = ["b", "br", "d", "dr", "f", "g", "gr", "k", "kr", "l", "m", "n", "p", "r", "s", "st", "t", "tr", "v", "z", "th", "sh"]
+_ONSETS = ["b", "br", "d", "dr", "f", "g", "gr", "k", "kr", "l", "m", "n", "p", "r", "s", "st", "t", "tr", "v", "z",
+           "th", "sh"]
 _VOWELS = ["a", "e", "i", "o", "u", "ae", "ei", "ou"]
 _CODAS = ["", "", "n", "r", "l", "s", "m"]
 _SUFFIXES = {"country": ["ia", "istan", "land", "ora", "avia", "enia", "ador"],
@@ -47,13 +48,14 @@ def invented_names(kind: str, count: int, *, seed: int = 7) -> list[str]:
     >>> invented_names("element", 3)
     ['Kamsheon', 'Thoussouine', 'Voumium']
     """
-    geo_countries, cities = _geonames()
+    geo_countries, cities = geonames()
     real = {name.lower() for c in cities.values() for name in (c["name"], *c["alternatenames"])}
     real |= {c["name"].lower() for c in geo_countries.values()}
     real |= {e["name"].lower() for e in elements()}
     rng, out = random.Random(f"{kind}-{seed}"), []
     while len(out) < count:
-        stem = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(rng.randint(1 if kind == "element" else 2, 2)))
+        syllables = rng.randint(1 if kind == "element" else 2, 2)
+        stem = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(syllables))
         name = (stem + rng.choice(_SUFFIXES[kind])).capitalize()
         if name.lower() not in real and name not in out and 5 <= len(name) <= 13:
             out.append(name)

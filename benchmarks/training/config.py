@@ -143,7 +143,8 @@ def validate(config: DemoConfig, out_dir: str | Path) -> None:
         raise ValueError(f"temperature={c.temperature} must be > 0 (RL samples its completions; 1.0 samples the "
                          "model's own distribution).")
     if c.learning_rate <= 0 or c.warm_lr <= 0 or c.kl_coef < 0:
-        raise ValueError(f"learning_rate={c.learning_rate}, warm_lr={c.warm_lr} must be > 0 and kl_coef={c.kl_coef} >= 0.")
+        raise ValueError(f"learning_rate={c.learning_rate}, warm_lr={c.warm_lr} must be > 0 and "
+                         f"kl_coef={c.kl_coef} >= 0.")
     if not c.relations:
         raise ValueError("relations is empty; pass at least one, e.g. --relations country_capital.")
     out = Path(out_dir)

@@ -73,7 +73,9 @@ def reward_for(run: str, out: Path, labels, config: DemoConfig):
 
 def eval_path(out: Path, run: str) -> Path:
     """``run``'s held-out answers: the demo's own eval stage for the selected shaped run."""
-    return Path(out) / "eval" / "eval.jsonl" if run == "ppo-shaped-selected" else Path(out) / "bench" / run / "eval.jsonl"
+    if run == "ppo-shaped-selected":
+        return Path(out) / "eval" / "eval.jsonl"
+    return Path(out) / "bench" / run / "eval.jsonl"
 
 
 def history_path(out: Path, run: str) -> Path:

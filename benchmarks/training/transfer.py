@@ -62,7 +62,8 @@ def demo_policies(out: Path, base_model: str) -> dict[str, str]:
     """``{table name: model path}`` for every policy the demo folder ``out`` holds, base first."""
     out = Path(out)
     found = {"base": base_model}
-    for name, path in (("warm start", out / "warm-start" / "model"), ("PPO shaped (selected)", out / "train" / "model")):
+    demo = (("warm start", out / "warm-start" / "model"), ("PPO shaped (selected)", out / "train" / "model"))
+    for name, path in demo:
         if (path / "config.json").exists():
             found[name] = str(path)
     for run, name in RUN_LABELS.items():  # the selected shaped policy is the demo's own, above

@@ -1,4 +1,4 @@
-"""``python benchmarks/bench_transfer.py``: a tiny end-to-end run (the parts are tested in tests/benchmarks/training)."""
+"""``python benchmarks/bench_transfer.py``: a tiny end-to-end run (its parts: tests/benchmarks/training)."""
 
 import json
 

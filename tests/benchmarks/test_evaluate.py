@@ -7,7 +7,7 @@ import pytest
 from datasets import Dataset, DatasetDict
 
 import benchmarks.evaluate as ev
-from benchmarks.evaluate import as_rows, evaluate_policy, normalize_answer, read_results
+from benchmarks.evaluate import as_rows, evaluate_policy, read_results
 from shaping.generation import Generation
 from tests.benchmarks.tiny_lm import question_rows
 
@@ -94,7 +94,8 @@ def test_resuming_another_models_answers_raises(lm, tmp_path):
             _run(lm, question_rows(4), k=0, out_path=out)
         assert len(read_results(out)) == 3  # the old answers are untouched
         after = _run(lm, question_rows(4), k=0, out_path=out, resume=False)
-        assert after["model_fingerprint"].nunique() == 1 and after["model_fingerprint"][0] != before["model_fingerprint"][0]
+        assert after["model_fingerprint"].nunique() == 1
+        assert after["model_fingerprint"][0] != before["model_fingerprint"][0]
     finally:
         model.load_state_dict(state)
     old = [{k: v for k, v in r.items() if k != "model_fingerprint"} for r in read_results(out)]
@@ -119,8 +120,14 @@ def test_dataset_dict_and_dataframe_inputs():
     assert [r["id"] for r in as_rows(pd.DataFrame(rows))] == ["q0", "q1"]
 
 
-def test_normalize_answer():
-    assert normalize_answer("  The Ulan-Bator. ") == normalize_answer("ulan bator")
+def test_agreement_groups_samples_the_judge_would_read_alike():
+    # two wrong samples that differ only in accents and punctuation are one answer; the
+    # judge's own normalisation (rewards.text.normalize_answer) decides
+    row = {"id": "c", "question": "What is the capital of France?", "answers": ["Paris"],
+           "query_type": "knowledge-seeking"}
+    samples = [Generation(t, float("nan"), 3) for t in ["Bogotá, D.C.", "bogota dc", "I don't know.", "Paris."]]
+    rec = ev._record(row, Generation("Lyon.", -1.0, 2), samples, 4)
+    assert rec["agreement"] == 0.5 and rec["p_correct"] == 0.25
 
 
 def test_grounded_answer_found_in_the_passage_is_correct():

@@ -33,7 +33,8 @@ def test_every_report_plot_writes_a_png(results, tmp_path):
         plots.plot_risk_coverage({"logprob": (coverage, risk)}, tmp_path / "rc.png", aurc={"logprob": 0.2}),
         plots.plot_outcome_rates(summarize(results), tmp_path / "sub" / "pop.png"),
         plots.plot_reward_vs_penalty(penalty_sweep(results), tmp_path / "rp.png"),
-        plots.plot_comparison({"a": {"accuracy": 0.3, "truthfulness": -0.1}, "b": {"accuracy": 0.4, "truthfulness": 0.2}},
+        plots.plot_comparison({"a": {"accuracy": 0.3, "truthfulness": -0.1},
+                               "b": {"accuracy": 0.4, "truthfulness": 0.2}},
                               tmp_path / "cmp.png"),
     ]
     assert all(_is_png(p) for p in paths)

@@ -5,6 +5,7 @@ import pytest
 from benchmarks.training.config import STAGES, DemoConfig
 from cli.demo import FLAG_FIELDS, config_from_args, run
 from cli.main import build_parser
+from tests.benchmarks.training.demo_folder import fake_stages
 
 
 def parse(*argv):
@@ -54,23 +55,8 @@ def test_plan_flag_runs_nothing(tmp_path):
 
 
 def test_rerun_stages_start_clean_but_an_interrupted_one_resumes(tmp_path, monkeypatch):
-    from benchmarks.training import stages as demo_stages
-
-    out = tmp_path / "o"
-    seen = {}
-
-    def fake(stage):
-        def run_stage(path, config):
-            folder = path / stage
-            seen[stage] = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "eval.jsonl").write_text("{}\n")
-            if stage == "report":
-                (path / "SUMMARY.md").write_text("# summary\n")
-        return run_stage
-
-    for stage in STAGES:
-        monkeypatch.setattr(demo_stages, "stage_" + stage.replace("-", "_"), fake(stage))
+    out, seen = tmp_path / "o", {}
+    fake_stages(monkeypatch, seen)
     assert run(parse("--quick", "--out", str(out))) == 0
     # interrupted in warm-start: its partial results stay for resuming, nothing upstream re-runs
     (out / "warm-start" / "DONE").unlink()
@@ -100,19 +86,10 @@ def test_every_rl_setting_has_a_flag_that_reaches_the_trainer(tmp_path):
 
 
 def test_the_demo_runs_through_the_pipeline_and_prints_the_summary(tmp_path, monkeypatch, capsys):
-    from benchmarks.training import stages as demo_stages
-
-    def fake(stage):
-        def run_stage(path, config):
-            if stage == "report":
-                (path / "SUMMARY.md").write_text("# fake summary\n")
-        return run_stage
-
-    for stage in STAGES:
-        monkeypatch.setattr(demo_stages, "stage_" + stage.replace("-", "_"), fake(stage))
     out = tmp_path / "o"
+    fake_stages(monkeypatch, {})
     assert run(parse("--quick", "--no-warm-start", "--out", str(out))) == 0
-    assert "# fake summary" in capsys.readouterr().out
+    assert "# summary" in capsys.readouterr().out
     assert not (out / "warm-start").exists() and (out / "report" / "DONE").exists()
     with pytest.raises(ValueError, match="other settings"):  # the folder holds a run with other settings
         run(parse("--quick", "--steps", "3", "--out", str(out)))

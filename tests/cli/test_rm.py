@@ -1,11 +1,11 @@
-"""Tests for `shaping train-rm` and `shaping check-dominance` on a tiny backbone."""
+"""Tests for `shaping train-rm` on a tiny backbone."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification, BertModel
+from transformers import AutoTokenizer, BertConfig, BertModel
 
 from cli.main import main
 from shaping.models import encoder_path
@@ -33,18 +33,6 @@ def backbone(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def responses(tmp_path):
-    rows = [
-        {"question": "What is the capital of France?", "answers": ["Paris"], "response": "Paris."},
-        {"question": "What is the capital of France?", "answers": ["Paris"], "response": "It is Lyon."},
-        {"question": "What is the capital of Peru?", "answers": ["Lima"], "responses": ["Lima.", "Cusco."]},
-    ]
-    path = tmp_path / "responses.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    return path
-
-
 def test_train_rm_trains_reports_accuracy_and_saves(backbone, tmp_path, capsys):
     out = tmp_path / "rm"
     assert main(["train-rm", "--output-dir", str(out), "--model", str(backbone), "--pairs", "40",
@@ -61,15 +49,3 @@ def test_train_rm_rejects_bad_rows_in_a_jsonl(tmp_path):
     data.write_text("\n".join(json.dumps({"prompt": "Hi", "chosen": c, "rejected": "x"}) for c in ("Hello", "x")))
     with pytest.raises(ValueError, match="row 1: 'chosen' and 'rejected' are identical"):
         main(["train-rm", "--output-dir", str(tmp_path / "rm"), "--data", str(data), "--test-size", "0.5"])
-
-
-def test_check_dominance_cli(responses, tmp_path, capsys):
-    tokenizer = AutoTokenizer.from_pretrained(encoder_path())
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1,
-                        num_attention_heads=2, intermediate_size=37, num_labels=1)
-    BertForSequenceClassification(config).save_pretrained(tmp_path / "rm")
-    tokenizer.save_pretrained(tmp_path / "rm")
-    code = main(["check-dominance", str(responses), "--rm", str(tmp_path / "rm"), "--add-abstentions",
-                 "--scheme", "dominance-safe", "--fail-on-violation"])
-    printed = capsys.readouterr().out
-    assert code == 0 and "== dominance-safe" in printed and "violation rate 0.0%" in printed

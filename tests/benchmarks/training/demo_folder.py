@@ -1,8 +1,8 @@
-"""A tiny demo folder: picked questions, base answers, knowledge labels and a tiny policy, no real model."""
+"""A tiny demo folder (picked questions, base answers, knowledge labels, a tiny policy) and stand-in stages."""
 
 import json
 
-from benchmarks.training.config import DemoConfig, mark_done
+from benchmarks.training.config import STAGES, DemoConfig, mark_done
 from benchmarks.training.rows import save_rows
 from rewards.knowledge import KnowledgeLabels
 from tests.benchmarks.tiny_lm import tiny_lm
@@ -34,3 +34,21 @@ def tiny_demo_folder(tmp_path) -> tuple:
                         num_generations=2, max_completion_length=4, max_prompt_length=128, val_every=1,
                         learning_rate=1e-4, min_accuracy_ratio=0.0)
     return out, config
+
+
+def fake_stages(monkeypatch, seen: dict) -> None:
+    """Replace every demo stage with one that records what its folder held (in ``seen``) and writes a file."""
+    from benchmarks.training import stages as demo_stages
+
+    def fake(stage):
+        def run_stage(path, config):
+            folder = path / stage
+            seen[stage] = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "eval.jsonl").write_text("{}\n")
+            if stage == "report":
+                (path / "SUMMARY.md").write_text("# summary\n")
+        return run_stage
+
+    for stage in STAGES:
+        monkeypatch.setattr(demo_stages, "stage_" + stage.replace("-", "_"), fake(stage))

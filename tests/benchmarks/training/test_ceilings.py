@@ -27,7 +27,8 @@ def test_grouped_ceiling_picks_the_best_decline_count_per_relation():
             ("c", "correct", -0.9), ("c", "wrong", -0.2), ("c", "wrong", -0.3), ("c", "correct", -0.05)]
     base = [{"id": str(i), "relation": r, "outcome": o, "logprob": lp, "answers": ["x"]}
             for i, (r, o, lp) in enumerate(rows)]
-    base.append({"id": "u", "relation": "b", "outcome": "abstain", "logprob": -2.0, "answers": []})  # unanswerable: left out
+    # unanswerable: left out
+    base.append({"id": "u", "relation": "b", "outcome": "abstain", "logprob": -2.0, "answers": []})
     strict = grouped_ceiling(base, accuracy_kept=1.0)  # no right answer may go: "c" stays answered
     assert strict["declined"] == {"a": 1, "b": 2, "c": 0} and strict["hallucination_cut"] == 3 / 5
     assert strict["accuracy_kept"] == 1.0 and strict["n"] == 9

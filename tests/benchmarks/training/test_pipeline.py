@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from benchmarks.training.config import STAGES, DemoConfig, mark_done, quick
+from benchmarks.training.config import DemoConfig, mark_done, quick
 from benchmarks.training.pipeline import check_same_config, run_demo, run_stages
+from tests.benchmarks.training.demo_folder import fake_stages
 
 #: ``config.json`` as ``shaping demo --quick`` wrote it before the RL settings were inherited
 #: from RLSettings (no ``max_prompt_length``, another key order).
@@ -43,26 +44,9 @@ def test_a_folder_written_before_is_recognised(tmp_path):
         check_same_config(tmp_path, quick(DemoConfig(temperature=1.0)))
 
 
-def _fake_stages(monkeypatch, seen):
-    from benchmarks.training import stages as demo_stages
-
-    def fake(stage):
-        def run_stage(path, config):
-            folder = path / stage
-            seen[stage] = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "eval.jsonl").write_text("{}\n")
-            if stage == "report":
-                (path / "SUMMARY.md").write_text("# summary\n")
-        return run_stage
-
-    for stage in STAGES:
-        monkeypatch.setattr(demo_stages, "stage_" + stage.replace("-", "_"), fake(stage))
-
-
 def test_run_stages_runs_a_prefix_and_resumes(tmp_path, monkeypatch):
     seen = {}
-    _fake_stages(monkeypatch, seen)
+    fake_stages(monkeypatch, seen)
     shared = ("data", "base-eval", "rm", "warm-start")
     assert run_stages(tmp_path, DemoConfig(), stages=shared) == list(shared)
     assert set(seen) == set(shared) and not (tmp_path / "train").exists()
@@ -77,7 +61,7 @@ def test_run_stages_runs_a_prefix_and_resumes(tmp_path, monkeypatch):
 
 
 def test_run_demo_stores_the_settings_and_returns_the_summary(tmp_path, monkeypatch):
-    _fake_stages(monkeypatch, {})
+    fake_stages(monkeypatch, {})
     summary = run_demo(tmp_path / "o", DemoConfig(warm_start=False))
     assert summary.read_text() == "# summary\n"
     assert json.loads((tmp_path / "o" / "config.json").read_text())["warm_start"] is False

@@ -34,7 +34,8 @@ def test_select_rows_stratifies_every_split_by_relation():
     def rows(split, relation, n, per_group):
         return [{"id": f"{split}-{relation}{i}", "question": f"Q{i}?", "answers": ["A"], "relation": relation,
                  "query_type": "knowledge-seeking", "group": f"{relation[:4]}{i // per_group}"} for i in range(n)]
-    dd = DatasetDict({split: Dataset.from_list(rows(split, "city_country", 120, 6) + rows(split, "element_symbol", 20, 1)
+    dd = DatasetDict({split: Dataset.from_list(rows(split, "city_country", 120, 6)
+                                               + rows(split, "element_symbol", 20, 1)
                                                + rows(split, "state_capital", 20, 1)) for split in ("train", "eval")})
     picked = select_rows(dd, DemoConfig(relations=("city_country", "element_symbol", "state_capital"),
                                         n_train=24, n_val=9, n_eval=12))

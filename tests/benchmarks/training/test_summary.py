@@ -45,7 +45,8 @@ def test_unanswerable_rows_are_kept_out_of_the_rates():
     # declines everything would look as accurate as the base model
     base = [{"id": "a", "answers": ["A"], "outcome": "correct"}, {"id": "b", "answers": ["B"], "outcome": "wrong"},
             {"id": "f", "answers": [], "outcome": "wrong"}]
-    declines_all = [{"id": "a", "answers": ["A"], "outcome": "abstain"}, {"id": "b", "answers": ["B"], "outcome": "abstain"},
+    declines_all = [{"id": "a", "answers": ["A"], "outcome": "abstain"},
+                    {"id": "b", "answers": ["B"], "outcome": "abstain"},
                     {"id": "f", "answers": [], "outcome": "correct"}]
     row = summary_row(declines_all, base)
     assert (row["correct"], row["abstain"], row["n"]) == (0.0, 1.0, 2)
