@@ -195,7 +195,8 @@ def generate(model, tokenizer, prompts: Sequence, *, max_new_tokens: int = 48, d
     if num_samples > 1 and not do_sample:
         raise ValueError(f"num_samples={num_samples} needs do_sample=True (greedy decoding gives one response).")
     if with_greedy and not do_sample:
-        raise ValueError("with_greedy=True adds a greedy row to sampled ones; pass do_sample=True (or drop with_greedy).")
+        raise ValueError(
+            "with_greedy=True adds a greedy row to sampled ones; pass do_sample=True (or drop with_greedy).")
     if tokenizer.pad_token_id is None:
         raise ValueError("The tokenizer has no pad token; set tokenizer.pad_token = tokenizer.eos_token.")
     texts = render_prompts(tokenizer, prompts)

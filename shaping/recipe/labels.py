@@ -42,7 +42,8 @@ def generate_responses(
     Uses :func:`shaping.generation.generate` (each prompt encoded once, finished rows leave
     the batch); the model is put in eval mode for the call and restored after.
 
-    >>> generate_responses(model, tokenizer, [[{"role": "user", "content": "Hi"}]], k=2, do_sample=True)  # doctest: +SKIP
+    >>> generate_responses(model, tokenizer, [[{"role": "user", "content": "Hi"}]],
+    ...                    k=2, do_sample=True)  # doctest: +SKIP
     [['Hello!', 'Hi there.']]
     """
     if k < 1:

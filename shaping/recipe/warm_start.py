@@ -2,11 +2,10 @@
 
 A policy that never says "I don't know" cannot discover it by sampling, so RL alone never
 learns to abstain. R-Tuning fine-tunes the policy on its *own* answers where they were
-right and on "I don't know." where they were wrong. Measured here (shared/DESIGN.md), the
-mix matters: targets that were 73% "I don't know." (2 epochs, lr 2e-5) collapsed the
-policy into abstaining (5% correct, 92.5% abstain), while a balanced, light warm start
-(45 right + 45 "I don't know.", 1 epoch, lr 1e-5) kept its accuracy and made
-"I don't know" reachable for RL. ``balance=True`` (the default) builds that balanced mix.
+right and on "I don't know." where they were wrong. The mix matters: targets that are
+mostly "I don't know." teach the policy to decline everything, while a balanced, light
+warm start keeps its accuracy and makes "I don't know" reachable for RL (docs/demo.md
+reports the runs). ``balance=True`` (the default) builds that balanced mix.
 """
 
 from __future__ import annotations
@@ -101,8 +100,7 @@ def build_rtuning_dataset(
             and a ``max_per_class`` cap takes the values in turn. Without it a relation the
             model rarely knows gives mostly "I don't know." targets, and the warm start can
             learn to decline that *kind* of question instead of the questions it does not
-            know (on SmolLM2-135M it made no measurable difference; see docs/demo.md).
-            Needs ``balance=True``.
+            know (docs/demo.md reports what it changed in the demo). Needs ``balance=True``.
         sampled_answers: a question whose greedy answer was not right but one of its
             ``samples`` was gets that sample (the shortest right one) as its answer target
             (rejection sampling, as in STaR / expert iteration), instead of no target. The
@@ -156,10 +154,12 @@ def build_rtuning_dataset(
     if max_per_class:
         right, other = right[:max_per_class], other[:max_per_class]
     pairs = [
-        {"prompt": _prompt(r, system_prompt), "completion": [{"role": "assistant", "content": str(r["response"]).strip()}], "target": "answer"}
+        {"prompt": _prompt(r, system_prompt),
+         "completion": [{"role": "assistant", "content": str(r["response"]).strip()}], "target": "answer"}
         for r in right
     ] + [
-        {"prompt": _prompt(r, system_prompt), "completion": [{"role": "assistant", "content": idk_text}], "target": "idk"}
+        {"prompt": _prompt(r, system_prompt),
+         "completion": [{"role": "assistant", "content": idk_text}], "target": "idk"}
         for r in other
     ]
     rng.shuffle(pairs)

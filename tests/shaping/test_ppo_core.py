@@ -83,12 +83,14 @@ def test_policy_loss_is_minus_advantage_at_ratio_one():
 
 
 def test_value_loss_takes_the_larger_of_clipped_and_unclipped():
-    values, old, returns, mask = torch.tensor([[1.0, 0.1]]), torch.zeros(1, 2), torch.tensor([[0.0, 0.1]]), torch.ones(1, 2)
+    values, old = torch.tensor([[1.0, 0.1]]), torch.zeros(1, 2)
+    returns, mask = torch.tensor([[0.0, 0.1]]), torch.ones(1, 2)
     loss, clipfrac = core.value_loss(values, old, returns, mask, cliprange_value=0.2)
     # token 0: unclipped (1-0)^2 = 1, clipped (0.2-0)^2 = 0.04 -> 1; token 1: both 0
     assert loss.item() == pytest.approx(0.5 * (1.0 + 0.0) / 2)
     assert clipfrac.item() == 0
-    loss, clipfrac = core.value_loss(torch.tensor([[1.0]]), torch.zeros(1, 1), torch.tensor([[2.0]]), torch.ones(1, 1), 0.2)
+    loss, clipfrac = core.value_loss(torch.tensor([[1.0]]), torch.zeros(1, 1), torch.tensor([[2.0]]), torch.ones(1, 1),
+                                     0.2)
     # clipped 0.2 is further from 2 than 1 is: (1.8)^2 = 3.24
     assert loss.item() == pytest.approx(0.5 * 3.24)
     assert clipfrac.item() == 1

@@ -45,7 +45,8 @@ def test_callback_refreshes_labels_on_schedule(monkeypatch):
     model, tok = tiny_policy()
     labels = KnowledgeLabels({"q0": 0.0, "q1": 1.0})
     # the current policy now answers q0 right every time
-    monkeypatch.setattr(knowledge, "estimate_p_correct", lambda m, t, rs, **kw: {r["id"]: float(r["id"] == "q0") for r in rs})
+    monkeypatch.setattr(knowledge, "estimate_p_correct",
+                        lambda m, t, rs, **kw: {r["id"]: float(r["id"] == "q0") for r in rs})
     cb = KnowledgeRefreshCallback(labels, rows(2), tok, every=2, k=2)
     state, control = TrainerState(), TrainerControl()
     state.global_step = 1

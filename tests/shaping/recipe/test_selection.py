@@ -53,7 +53,8 @@ def test_unanswerable_rows_cannot_lift_accuracy_over_the_floor(monkeypatch):
     # declining a question with no true answer is judged correct: counted in, a policy that
     # declines everything would reach 50% accuracy here and pass a 0.4 floor
     model, tok = tiny_policy()
-    monkeypatch.setattr(selection, "sample_outcomes", lambda m, t, rs, **kw: [["abstain" if r["answers"] else "correct"] for r in rs])
+    monkeypatch.setattr(selection, "sample_outcomes",
+                        lambda m, t, rs, **kw: [["abstain" if r["answers"] else "correct"] for r in rs])
     val = [{**r, "known": True} for r in rows(2)] + [{**r, "answers": []} for r in rows(2)]
     cb = ValidationSelectionCallback(val, tok, every=1, min_accuracy=0.4)
     record = cb.evaluate(model, 0)

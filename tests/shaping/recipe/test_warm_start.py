@@ -12,8 +12,10 @@ from shaping.recipe.warm_start import IDK_TEXT, build_rtuning_dataset, warm_star
 
 
 def results(n_right=3, n_wrong=7):
-    rows = [{"id": f"r{i}", "question": f"Capital of R{i}?", "response": f"It is City{i}.", "outcome": "correct"} for i in range(n_right)]
-    rows += [{"id": f"w{i}", "question": f"Capital of W{i}?", "response": "Nowhere.", "outcome": "wrong"} for i in range(n_wrong)]
+    rows = [{"id": f"r{i}", "question": f"Capital of R{i}?", "response": f"It is City{i}.", "outcome": "correct"}
+            for i in range(n_right)]
+    rows += [{"id": f"w{i}", "question": f"Capital of W{i}?", "response": "Nowhere.", "outcome": "wrong"}
+             for i in range(n_wrong)]
     rows.append({"id": "c", "question": "Write a poem.", "response": "Roses...", "outcome": None})
     return rows
 
