@@ -19,6 +19,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from benchmarks.training.summary import TARGETS
+
 logger = logging.getLogger(__name__)
 OUTCOME_COLORS = {"accuracy": ("correct", "#2e7d32"), "abstention_rate": ("abstain", "#9e9e9e"),
                   "hallucination_rate": ("wrong", "#c62828")}
@@ -243,15 +245,16 @@ def plot_comparison(overall: Mapping[str, Mapping[str, float]], out_path: str | 
 
 def plot_decline_map(ceilings: pd.DataFrame, points: pd.DataFrame | Mapping[str, tuple[float, float]],
                      out_path: str | os.PathLike, *,
-                     target: tuple[float, float] | None = (0.10, 0.50),
+                     target: tuple[float, float] | None = (TARGETS["abstain_known"], TARGETS["hallucination_cut"]),
                      title: str = "Hallucination cut vs abstention on known questions") -> Path:
     """Where each policy lands against what declining alone can do.
 
-    ``ceilings`` is :func:`benchmarks.training.summary.decline_ceilings`' table (lines:
+    ``ceilings`` is :func:`benchmarks.training.ceilings.decline_ceilings`' table (lines:
     the base model's own-confidence bound and the per-relation hindsight oracle);
     ``points`` maps a policy to its ``(abstain_known, hallucination_cut)``, or is
     :func:`benchmarks.training.summary.summary_table`'s table (one point per row); ``target``
-    shades the corner a policy should reach (at most this abstention, at least this cut).
+    shades the corner a policy should reach (at most this abstention, at least this cut;
+    by default the demo's :data:`~benchmarks.training.summary.TARGETS`).
 
     >>> import tempfile
     >>> c = pd.DataFrame({"abstain_known": [0.0, 1.0], "selective_cut": [0.1, 1.0], "oracle_cut": [0.3, 1.0]})
@@ -260,7 +263,8 @@ def plot_decline_map(ceilings: pd.DataFrame, points: pd.DataFrame | Mapping[str,
     """
     missing = {"abstain_known", "selective_cut", "oracle_cut"} - set(ceilings.columns)
     if missing:
-        raise KeyError(f"ceilings lacks {sorted(missing)}; build it with benchmarks.training.summary.decline_ceilings.")
+        raise KeyError(f"ceilings lacks {sorted(missing)}; build it with "
+                       "benchmarks.training.ceilings.decline_ceilings.")
     if isinstance(points, pd.DataFrame):
         points = {str(name): (float(r["abstain_known"]), float(r["hallucination_cut"]))
                   for name, r in points.iterrows()}

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from rewards import Outcome, judge
+from rewards.outcome import outcome_rates
 
 VERDICT_FIELDS = ("outcome", "hedged", "matched", "reason")
 
@@ -124,11 +125,14 @@ def _write(path: Path, records: list[dict[str, Any]]) -> None:
         raise
 
 
-def _summary(counts: Counter, hedged: int, total: int, title: str) -> str:
+def _summary(records: list[dict[str, Any]], title: str) -> str:
+    """Outcome counts and rates (:func:`rewards.outcome.outcome_rates`) and hedged answers, one line each."""
+    outcomes = [r["outcome"] for r in records]
+    counts, rates = Counter(outcomes), outcome_rates(outcomes)
+    hedged, total = sum(bool(r["hedged"]) for r in records), len(records)
     lines = [f"{title}: {total} responses"]
     for outcome in Outcome:
-        n = counts[outcome]
-        lines.append(f"  {outcome.value:8s} {n:7d}  {n / total:6.1%}")
+        lines.append(f"  {outcome.value:8s} {counts[outcome.value]:7d}  {rates[outcome.value]:6.1%}")
     lines.append(f"  hedged   {hedged:7d}  {hedged / total:6.1%}  (committed answers that voiced doubt)")
     return "\n".join(lines)
 
@@ -138,7 +142,7 @@ def judge_file(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str]:
     from tqdm import tqdm
 
     needed = [args.question_column, args.answers_column, args.response_column] + ([args.by] if args.by else [])
-    records, counts, hedged, groups, unanswerable = [], Counter(), 0, {}, 0
+    records, groups, unanswerable = [], {}, 0
     for number, row in tqdm(read_rows(args.input), desc="judging", unit=" rows", disable=None):
         missing = [c for c in needed if c not in row]
         if missing:
@@ -156,21 +160,17 @@ def judge_file(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str]:
                                 separator=args.separator)
         verdict = judge(response, answers, question=question)
         unanswerable += not answers
-        counts[verdict.outcome] += 1
-        hedged += verdict.hedged
-        if args.by:
-            group = groups.setdefault(str(row[args.by]), [Counter(), 0])
-            group[0][verdict.outcome] += 1
-            group[1] += verdict.hedged
         records.append({**row, "outcome": verdict.outcome.value, "hedged": verdict.hedged,
                         "matched": verdict.matched, "reason": verdict.reason})
+        if args.by:
+            groups.setdefault(str(row[args.by]), []).append(records[-1])
     if not records:
         raise JudgeInputError(f"{args.input} has no rows to judge.")
-    text = _summary(counts, hedged, len(records), str(args.input))
+    text = _summary(records, str(args.input))
     if unanswerable:
         text += f"\n  ({unanswerable} rows have no true answer: declining them counts as correct)"
-    for name, (group_counts, group_hedged) in sorted(groups.items()):
-        text += "\n" + _summary(group_counts, group_hedged, sum(group_counts.values()), f"{args.by}={name}")
+    for name, group in sorted(groups.items()):
+        text += "\n" + _summary(group, f"{args.by}={name}")
     return records, text
 
 

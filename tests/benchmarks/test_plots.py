@@ -54,10 +54,11 @@ def test_training_curves_default_and_chosen_keys(tmp_path):
     assert _is_png(plots.plot_training_curves(records, tmp_path / "lr.png", keys=["learning_rate"]))
     with pytest.raises(ValueError, match=r"\['nope'\].*numeric keys present"):
         plots.plot_training_curves(records, tmp_path / "bad.png", keys=["nope"])
-    records[0]["val/correct"] = None  # logged but never a number: skipped with a warning
-    assert _is_png(plots.plot_training_curves(records, tmp_path / "v.png", keys=["objective/kl", "val/correct"]))
+    records[0]["validation/correct"] = None  # logged but never a number: skipped with a warning
+    keys = ["objective/kl", "validation/correct"]
+    assert _is_png(plots.plot_training_curves(records, tmp_path / "v.png", keys=keys))
     with pytest.raises(ValueError, match="holds a number"):
-        plots.plot_training_curves(records, tmp_path / "none.png", keys=["val/correct"])
+        plots.plot_training_curves(records, tmp_path / "none.png", keys=["validation/correct"])
     with pytest.raises(ValueError, match="from 0 records"):
         plots.plot_training_curves([], tmp_path / "empty.png")
 
@@ -67,8 +68,8 @@ def test_training_curves_draw_a_rolling_mean_over_noisy_per_step_metrics(tmp_pat
     real_save = plots.save_figure
     monkeypatch.setattr(plots, "save_figure", lambda fig, path: figures.append(fig) or real_save(fig, path))
     records = [{"step": s, "reward": float(s % 2)} for s in range(1, 21)]  # 0, 1, 0, 1, ...
-    records += [{"step": s, "val/correct": 0.1 * s} for s in (0, 10, 20)]
-    plots.plot_training_curves(records, tmp_path / "c.png", keys=["reward", "val/correct"], smooth=4)
+    records += [{"step": s, "validation/correct": 0.1 * s} for s in (0, 10, 20)]
+    plots.plot_training_curves(records, tmp_path / "c.png", keys=["reward", "validation/correct"], smooth=4)
     reward_ax, val_ax = figures[-1].axes
     raw, mean = reward_ax.get_lines()
     assert list(raw.get_ydata()) == [float(s % 2) for s in range(1, 21)]
