@@ -186,3 +186,14 @@ def test_sampled_rates():
         sampled_rates(df.assign(p_abstain=[0.5, 0.5, None]))
     with pytest.raises(MissingColumnsError, match="p_abstain"):
         sampled_rates(df.drop(columns="p_abstain"))
+
+
+def test_answerable_results_keep_judged_rows_with_a_true_answer():
+    from benchmarks.metrics import answerable_results, unanswerable_mask
+
+    rows = [{"id": "a", "outcome": "correct", "answers": ["A"]}, {"id": "f", "outcome": "correct", "answers": []},
+            {"id": "p", "outcome": None, "answers": []}, {"id": "b", "outcome": "wrong", "answers": ["B"]}]
+    assert answerable_results(rows)["id"].tolist() == ["a", "b"]
+    assert unanswerable_mask(pd.DataFrame(rows)).tolist() == [False, True, True, False]
+    no_answers = pd.DataFrame({"outcome": ["wrong", None]})
+    assert not unanswerable_mask(no_answers).any() and len(answerable_results(no_answers)) == 1
