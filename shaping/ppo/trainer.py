@@ -172,13 +172,12 @@ class PPOTrainer:
     def _step(self) -> dict[str, Any]:
         """One PPO step (Ouyang et al. 2022; Huang et al. 2024): rollout, reward, advantages, PPO epochs, logging."""
         args, single_pass = self.args, self._single_pass()
-        # ---- rollout: num_generations completions of each of this step's prompts, their old log-probs and values
+        # ---- rollout: num_generations completions of each of this step's prompts; reference log-probs; old
+        # log-probs and values (in a single-pass step, from the training forward pass below)
         rows = self._rows()
         ro = sample(self.policy_and_value, self.ref_model, [row["prompt"] for row in rows], self.decoding,
                     temperature=args.temperature, need_policy=not single_pass, need_ref=args.kl_coef > 0,
                     batch_size=args.rollouts_per_step // args.num_mini_batches)
-        self.model.train()
-        first_pass = self._first_pass(ro) if single_pass else None
         # ---- reward: the rewards' weighted score (less missing_eos_penalty) on the last token, -kl_coef * KL on each
         ro.per_reward = self.rewards(ro.prompts, ro.completions, rows, completion_ids=ro.completion_ids,
                                      trainer_state=self.state, log_metric=self.metrics.log_metric,
@@ -186,6 +185,8 @@ class PPOTrainer:
         ro.scores = self.rewards.total(ro.per_reward).to(ro.responses.device)
         if args.missing_eos_penalty is not None:
             ro.scores = ro.scores - args.missing_eos_penalty * (~ro.has_eos).float()
+        self.model.train()
+        first_pass = self._first_pass(ro) if single_pass else None  # single pass: the KL's log-probs come from it
         kl = core.kl_penalty(ro.logprobs, ro.ref_logprobs, args.kl_estimator)
         rewards, non_score_reward = core.token_rewards(ro.scores, kl, ro.mask, args.kl_coef)
         if args.whiten_rewards:
