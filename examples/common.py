@@ -1,5 +1,5 @@
 """Shared set-up for the training examples: options, a small set of knowledge questions, the reward,
-and the one TRL run that ``grpo.py`` and ``rloo.py`` make with their own trainer.
+and the one TRL run that ``trl_train.py`` makes with the trainer it is asked for.
 
 Not a library module: the example scripts import it from their own folder.
 """
@@ -12,9 +12,11 @@ import logging
 from rewards import LengthPenalty, TruthfulnessReward
 
 
-def parse_args(description: str) -> argparse.Namespace:
-    """The options every example shares."""
+def parse_args(description: str, trainers: tuple[str, ...] = ()) -> argparse.Namespace:
+    """The options every example shares (and ``--trainer``, when there is a choice of ``trainers``)."""
     p = argparse.ArgumentParser(description=description)
+    if trainers:
+        p.add_argument("--trainer", choices=trainers, default=trainers[0], help="TRL trainer (default: %(default)s).")
     p.add_argument("--model", default="smollm2",
                    help="Policy: 'smollm2' (embedded) or a model path (default: %(default)s).")
     p.add_argument("--quick", action="store_true", help="A 3-step smoke run with short completions.")
@@ -70,14 +72,19 @@ def last_outcome_rates(log_history: list[dict]) -> str:
     return "no outcome rates logged"
 
 
-def train_with_trl(name: str, config_class, trainer_class, description: str) -> None:
-    """Train the policy with TRL's ``trainer_class`` (GRPOTrainer, RLOOTrainer), unchanged, on :func:`reward`.
+def train_with_trl(trainers: dict[str, tuple[str, str]], description: str) -> None:
+    """Train the policy with the TRL trainer ``--trainer`` names (GRPOTrainer, RLOOTrainer), unchanged,
+    on :func:`reward`; ``trainers`` maps each choice to its TRL config and trainer class names.
 
     Both take the same settings: 4 completions a prompt, lr 5e-6, KL beta 0.04, temperature 0.7.
     """
+    import trl
+
     from shaping.ppo.modeling import load_model
 
-    args = parse_args(description)
+    args = parse_args(description, tuple(trainers))
+    name = args.trainer.upper()
+    config_class, trainer_class = (getattr(trl, cls) for cls in trainers[args.trainer])
     model, tokenizer = load_model(args.model)  # a plain trainable model, also from the GGUF-converted cache
     generations = 4
     config = config_class(

@@ -14,7 +14,14 @@ from enum import Enum
 from typing import Any, Iterable
 
 
-class Outcome(str, Enum):
+class ValueEnum(str, Enum):
+    """A string enum that prints as its value (``f"{Outcome.CORRECT}"`` is ``"correct"``)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Outcome(ValueEnum):
     """What a response did: answered correctly, declined, or answered wrongly.
 
     >>> Outcome.CORRECT == "correct"
@@ -24,9 +31,6 @@ class Outcome(str, Enum):
     CORRECT = "correct"
     ABSTAIN = "abstain"
     WRONG = "wrong"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 #: The label of an abstention on a question the policy is known to know.

@@ -19,16 +19,16 @@ The rules, in order of precedence:
 from __future__ import annotations
 
 import re
-from enum import Enum
 from typing import Any, Sequence
 
 from rewards import query_cues as cues
 from rewards.messages import message_text, query_text
+from rewards.outcome import ValueEnum
 
 __all__ = ["QueryType", "classify_query", "has_passage", "is_question", "sentences", "text_size"]
 
 
-class QueryType(str, Enum):
+class QueryType(ValueEnum):
     """The three kinds of user query, each shaped differently.
 
     >>> QueryType.CREATIVE == "creative"
@@ -38,9 +38,6 @@ class QueryType(str, Enum):
     TEXT_GROUNDED = "text-grounded"
     KNOWLEDGE_SEEKING = "knowledge-seeking"
     CREATIVE = "creative"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

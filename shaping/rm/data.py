@@ -14,9 +14,11 @@ as many, but no pair sets an abstention against a confident answer of the same q
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from shaping.rm.pool import GENERAL_PROMPTS
 
@@ -58,6 +60,17 @@ class Item:
     source: str
 
 
+#: (question, good answers, subject of an abstention) templates, filled per fact (templates.json).
+_TEMPLATES = json.loads((Path(__file__).parent / "templates.json").read_text(encoding="utf-8"))
+
+
+def _item(kind: str, source: str, **values) -> Item:
+    """An :class:`Item` from the ``kind`` template of templates.json and one fact's values."""
+    t = _TEMPLATES[kind]
+    return Item(t["question"].format(**values), tuple(a.format(**values) for a in t["answers"]),
+                t["subject"].format(**values), source)
+
+
 def _country_items() -> list[Item]:
     from countryinfo import all_countries
 
@@ -66,20 +79,9 @@ def _country_items() -> list[Item]:
         name, capital, region = c.name(), c.capital(), c.subregion() or c.region()
         if not capital:
             continue
-        items.append(Item(
-            f"What is the capital of {name}?",
-            (f"The capital of {name} is {capital}.",
-             f"{capital} is the capital of {name}.",
-             f"{name}'s capital city is {capital}. It is where the national government sits.",
-             f"The capital is {capital}."),
-            f"the capital of {name}", "countryinfo"))
+        items.append(_item("country_capital", "countryinfo", name=name, capital=capital))
         if region:
-            items.append(Item(
-                f"In which region of the world is {name}?",
-                (f"{name} is in {region}.",
-                 f"{name} lies in {region}, and its capital is {capital}.",
-                 f"You will find {name} in {region}."),
-                f"where {name} is", "countryinfo"))
+            items.append(_item("country_region", "countryinfo", name=name, region=region, capital=capital))
     return items
 
 
@@ -88,19 +90,9 @@ def _state_items() -> list[Item]:
 
     items = []
     for s in us.states.STATES:
-        items.append(Item(
-            f"What is the capital of the US state of {s.name}?",
-            (f"The capital of {s.name} is {s.capital}.",
-             f"{s.capital} is the state capital of {s.name}.",
-             f"{s.name}'s state capital is {s.capital}."),
-            f"the capital of {s.name}", "us"))
+        items.append(_item("state_capital", "us", name=s.name, capital=s.capital))
         if s.statehood_year:
-            items.append(Item(
-                f"When did {s.name} become a US state?",
-                (f"{s.name} became a state in {s.statehood_year}.",
-                 f"{s.name} joined the Union in {s.statehood_year}.",
-                 f"It was admitted as a US state in {s.statehood_year}."),
-                f"when {s.name} became a state", "us"))
+            items.append(_item("statehood", "us", name=s.name, year=s.statehood_year))
     return items
 
 
@@ -111,19 +103,8 @@ def _element_items() -> list[Item]:
     for e in periodictable.elements:
         if e.number == 0:
             continue
-        name = e.name.capitalize()
-        items.append(Item(
-            f"What is the chemical symbol of {e.name}?",
-            (f"The chemical symbol of {e.name} is {e.symbol}.",
-             f"{name} has the symbol {e.symbol}.",
-             f"It is {e.symbol}. {name} is element number {e.number} in the periodic table."),
-            f"the symbol of {e.name}", "periodictable"))
-        items.append(Item(
-            f"What is the atomic number of {e.name}?",
-            (f"The atomic number of {e.name} is {e.number}.",
-             f"{name} has atomic number {e.number}, so each atom has {e.number} protons.",
-             f"{name} is element {e.number}."),
-            f"the atomic number of {e.name}", "periodictable"))
+        values = {"name": e.name, "title": e.name.capitalize(), "symbol": e.symbol, "number": e.number}
+        items += [_item(kind, "periodictable", **values) for kind in ("element_symbol", "element_number")]
     return items
 
 

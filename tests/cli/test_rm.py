@@ -10,15 +10,7 @@ from transformers import AutoTokenizer, BertConfig, BertModel
 from cli.main import main
 from shaping.models import encoder_path
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")

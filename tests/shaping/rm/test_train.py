@@ -24,15 +24,7 @@ def tiny_config(tokenizer, **kwargs):
                       num_attention_heads=2, intermediate_size=64, max_position_embeddings=128, **kwargs)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny models run fastest on one thread (2 threads spin against each other on a busy CPU)."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
