@@ -1,8 +1,8 @@
-"""Benchmark ``rewards.judge`` against a naive baseline: throughput and expert agreement.
+"""Benchmark ``rewards.judging`` against a naive baseline: throughput and expert agreement.
 
 In one run, on one core and one process:
 
-* throughput (responses per second) of :func:`rewards.judge` and of the baseline on at
+* throughput (responses per second) of :func:`rewards.judging` and of the baseline on at
   least 100,000 generated rows (questions about capitals, atomic numbers and element symbols,
   answered correctly, wrongly, hedged, negated, with competing candidates, declined, in
   English and Chinese, verbose like SmolLM2's answers);

@@ -1,7 +1,7 @@
 """Evaluate a policy on the benchmark: greedy response, k samples, judge, knowledge boundary.
 
 For every question: the greedy response with its mean and summed token log-probability,
-``k`` sampled responses, and :func:`rewards.judge.judge` on all of them. The samples give
+``k`` sampled responses, and :func:`rewards.judging.judge` on all of them. The samples give
 the k-sample knowledge boundary (a question is *known* when at least half the samples are
 correct) and the agreement across samples, a confidence that needs no log-probabilities
 (samples agree when they match the same gold answer, both decline, or read the same after
@@ -30,7 +30,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from benchmarks.data.schema import CREATIVE, REQUIRED_COLUMNS, chat_prompt
-from rewards.judge import judge
+from rewards.judging import judge
 from rewards.text import normalize_answer
 from shaping.generation import generate, render_prompts
 

@@ -5,10 +5,10 @@
 0.75
 """
 
-from rewards.abstention import is_abstention
 from rewards.base import REGISTRY, OutcomeReward, Reward, register
 from rewards.faithfulness import FaithfulnessReward
-from rewards.judge import Verdict, judge
+from rewards.judging import Verdict, judge
+from rewards.judging.abstention import is_abstention
 from rewards.knowledge import KnowledgeAwareTruthfulness, KnowledgeLabels
 from rewards.messages import completion_text, context_text, query_text
 from rewards.outcome import Outcome, OutcomeScore

@@ -16,9 +16,9 @@ import re
 import unicodedata
 from typing import Any
 
-from rewards.abstention import is_abstention, is_degenerate
 from rewards.base import Reward, register
-from rewards.judge import judge
+from rewards.judging import judge
+from rewards.judging.abstention import is_abstention, is_degenerate
 from rewards.messages import completion_text, context_text, query_text
 from rewards.outcome import Outcome, check_outcome_order, has_no_true_answer
 from rewards.query_type import QueryType, classify_query, is_question, sentences, text_size

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from rewards.base import OutcomeReward, register
-from rewards.judge import judge
-from rewards.messages import completion_text, query_text
+from rewards.judging import judge_completion
+from rewards.messages import query_text
 from rewards.outcome import ABSTAIN_KNOWN, Outcome, OutcomeScore, check_outcome_order, outcome_rates
 
 _MODES = ("max", "replace")
@@ -225,7 +225,8 @@ class KnowledgeAwareTruthfulness(OutcomeReward):
         query_type = row.get("query_type")
         if query_type == "creative":
             return OutcomeScore(None)  # no single true answer: never score "hallucination" here
-        verdict = judge(completion_text(completion), row[self.answers_column], question=query_text(prompt))
+        verdict = judge_completion(prompt, completion, row[self.answers_column], row.get("competitors"),
+                                   answers_column=self.answers_column)
         known = self.labels.is_known(self._key(prompt, row)) if query_type in (None, "knowledge-seeking") else None
         if verdict.outcome == Outcome.CORRECT:
             return OutcomeScore(self.correct, verdict.outcome, known)

@@ -27,7 +27,7 @@ _ORDINALS = {
 }
 _ORDINALS.update({w[:-1] + "ieth": v for w, v in _TENS.items()})  # twentieth, thirtieth ...
 #: Every English word that :func:`words_to_numbers` reads as part of a number.
-NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES) | {"hundred"} | frozenset(_ORDINALS)
+NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES) | {"hundred", "dozen"} | frozenset(_ORDINALS)
 _DIGITS_RE = re.compile(r"^\d+(?:\.\d+)?$")
 
 
@@ -82,62 +82,92 @@ def _format(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else number_value(repr(value))
 
 
+_MULTIPLIERS = {"hundred": 100, "dozen": 12}
+_PRONOUN_ONE_NEXT = frozenset("of another who that which such".split())
+_PRONOUN_ONE_PREV = frozenset("the no any every each this that which some another".split())
+
+
+def _is_pronoun_one(tokens: list[str], i: int) -> bool:
+    """ "one" as a pronoun ("one of the largest", "the one that", "no one"), not the number 1."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return nxt in _PRONOUN_ONE_NEXT or (i > 0 and tokens[i - 1] in _PRONOUN_ONE_PREV)
+
+
+def _starts_number(tokens: list[str], i: int) -> bool:
+    tok, nxt = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
+    if tok == "one" and _is_pronoun_one(tokens, i):
+        return False
+    if tok in NUMBER_WORDS:
+        return True
+    if tok == "a" or tok == "hundred":
+        return nxt in ("hundred", "thousand", "million", "billion", "dozen")
+    if tok == "half":  # "half a dozen"
+        return nxt == "a" and i + 2 < len(tokens) and (tokens[i + 2] in _MULTIPLIERS or tokens[i + 2] in _SCALES)
+    return bool(_DIGITS_RE.match(tok)) and (nxt in _SCALES or nxt in _MULTIPLIERS)
+
+
+def _read_number(tokens: list[str], i: int) -> tuple[float, int]:
+    """The value of the number words starting at ``i``, and the index after them."""
+    total, current, j, used, n = 0.0, 0.0, i, False, len(tokens)
+    while j < n:
+        t = tokens[j]
+        if t in _UNITS or t in _ORDINALS:
+            if used and current % 10 and current < 100:
+                break  # "one two" is two numbers
+            current += _UNITS.get(t, _ORDINALS.get(t, 0))
+        elif t in _TENS:
+            if used and current % 100:
+                break
+            current += _TENS[t]
+        elif t in _MULTIPLIERS:
+            current = (current or 1) * _MULTIPLIERS[t]
+        elif t in _SCALES:
+            total += (current or 1) * _SCALES[t]
+            current = 0
+        elif t == "a" and j == i:
+            current = 1
+        elif t == "half" and j == i:
+            current, j = 0.5, j + 2  # "half a": the multiplier comes next
+            continue
+        elif _DIGITS_RE.match(t) and j == i:
+            current = float(t)
+        elif t == "and" and used and j + 1 < n and (tokens[j + 1] in _UNITS or tokens[j + 1] in _TENS):
+            j += 1
+            continue
+        else:
+            break
+        used = True
+        j += 1
+        if t in _ORDINALS:
+            break  # an ordinal ends the number ("twenty first")
+    return total + current, j
+
+
 def words_to_numbers(tokens: list[str]) -> list[str]:
     """Replace runs of English number words (and digits before a scale) by digits.
 
+    "one" as a pronoun ("one of the ...") stays a word, and "a dozen" is 12.
+
     >>> words_to_numbers("seventy four".split()), words_to_numbers("2 million people".split())
     (['74'], ['2000000', 'people'])
-    >>> words_to_numbers("one thousand and sixty six".split())
-    ['1066']
+    >>> words_to_numbers("one thousand and sixty six".split()), words_to_numbers("one of a dozen".split())
+    (['1066'], ['one', 'of', '12'])
     """
     out: list[str] = []
     spoken: list[bool] = []  # whether out[k] was read from words (for "nineteen eighty")
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
-        starts = tok in NUMBER_WORDS or (
-            tok in ("a", "hundred") and i + 1 < n and tokens[i + 1] in ("hundred", "thousand", "million", "billion")
-        ) or (_DIGITS_RE.match(tok) and i + 1 < n and (tokens[i + 1] in _SCALES or tokens[i + 1] == "hundred"))
-        if not starts:
+        if not _starts_number(tokens, i):
             out.append(tok)
             spoken.append(False)
             i += 1
             continue
-        total, current, j, used = 0.0, 0.0, i, False
-        while j < n:
-            t = tokens[j]
-            if t in _UNITS or t in _ORDINALS:
-                if used and current % 10 and current < 100 and t not in _SCALES:
-                    break  # "one two" is two numbers
-                current += _UNITS.get(t, _ORDINALS.get(t, 0))
-            elif t in _TENS:
-                if used and current % 100:
-                    break
-                current += _TENS[t]
-            elif t == "hundred":
-                current = (current or 1) * 100
-            elif t in _SCALES:
-                total += (current or 1) * _SCALES[t]
-                current = 0
-            elif t == "a" and j == i:
-                current = 1
-            elif _DIGITS_RE.match(t) and j == i:
-                current = float(t)
-            elif t == "and" and used and j + 1 < n and (tokens[j + 1] in _UNITS or tokens[j + 1] in _TENS):
-                j += 1
-                continue
-            else:
-                break
-            used = True
-            j += 1
-            if t in _ORDINALS:
-                break  # an ordinal ends the number ("twenty first")
-        value = total + current
+        value, i = _read_number(tokens, i)
         if spoken and spoken[-1] and 10 <= value <= 99 and out[-1].isdigit() and 10 <= int(out[-1]) <= 20:
             out[-1] = str(int(out[-1]) * 100 + int(value))  # a year read in pairs: "nineteen eighty-four"
             spoken[-1] = False
         else:
             out.append(_format(value))
             spoken.append(not _DIGITS_RE.match(tok))
-        i = j
     return out

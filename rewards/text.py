@@ -57,6 +57,7 @@ _PUNCT_SPLIT_RE = re.compile(
 _CONJ_SPLIT_RE = re.compile(r"\b(?:but|however|though|although|yet|whereas)\b|但是|不过|然而|但", re.IGNORECASE)
 _CONJ_KEYS = ("but", "however", "though", "yet", "whereas", "但", "不过", "然而")
 _ASCII_CONJ_KEYS = tuple(k for k in _CONJ_KEYS if k.isascii())  # all an ASCII text can hold
+_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_RE = re.compile(
     "([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
     "\U00020000-\U0002fa1f])"
@@ -80,7 +81,28 @@ def fold(text: str) -> str:
             text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
             text = unicodedata.normalize("NFKC", text).casefold()
         text = text.translate(_APOSTROPHES)
+        if _HAN_RE.search(text):
+            text = to_simplified(text)
     return text
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # only texts with Chinese characters need it
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters as Simplified (OpenCC's ``t2s``), the rest unchanged.
+
+    Gold answers and responses are compared in Simplified, so ``臺北`` matches ``台北`` and
+    ``我不確定`` reads as the decline ``我不确定``.
+
+    >>> to_simplified("我無法回答這個問題。臺北")
+    '我无法回答这个问题。台北'
+    """
+    return _t2s().convert(text)
 
 
 def split_clauses(text: str) -> list[str]:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from rewards.base import OutcomeReward, register
-from rewards.judge import judge
-from rewards.messages import completion_text, query_text
+from rewards.judging import judge_completion
 from rewards.outcome import Outcome, OutcomeScore, check_outcome_order, outcome_rates
 
 __all__ = ["TruthfulnessReward"]
@@ -21,7 +20,7 @@ __all__ = ["TruthfulnessReward"]
 
 @register
 class TruthfulnessReward(OutcomeReward):
-    """Score each response by its :func:`~rewards.judge` outcome: correct, abstain or wrong.
+    """Score each response by its :func:`~rewards.judging` outcome: correct, abstain or wrong.
 
     Args:
         correct: reward for a correct answer.
@@ -30,6 +29,9 @@ class TruthfulnessReward(OutcomeReward):
         wrong: reward for a wrong, evasive, empty or hedged-and-wrong answer.
         answers_column: the dataset column with each row's list of gold answers. A row
             whose value is None gets None (the reward does not apply to it).
+        competitors_column: an optional column of known wrong answers of the same kind
+            (other capitals, other years), which lets the judge recognise a competing answer
+            exactly; a batch without it is judged without.
 
     >>> r = TruthfulnessReward(correct=1.0, abstain=0.0, wrong=-3.0)
     >>> r(["What is the capital of France?"] * 3, ["Paris.", "I don't know.", "Lyon."],
@@ -46,12 +48,14 @@ class TruthfulnessReward(OutcomeReward):
         wrong: float = -1.0,
         *,
         answers_column: str = "answers",
+        competitors_column: str = "competitors",
     ) -> None:
         check_outcome_order(correct, abstain, wrong, where=type(self).__name__)
-        if not isinstance(answers_column, str) or not answers_column:
-            raise ValueError(f"answers_column={answers_column!r} must be a column name (a non-empty string).")
+        for name, value in (("answers_column", answers_column), ("competitors_column", competitors_column)):
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name}={value!r} must be a column name (a non-empty string).")
         self.correct, self.abstain, self.wrong = float(correct), float(abstain), float(wrong)
-        self.answers_column = answers_column
+        self.answers_column, self.competitors_column = answers_column, competitors_column
 
     @property
     def columns(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -79,22 +83,16 @@ class TruthfulnessReward(OutcomeReward):
             raise ValueError(f"threshold={threshold!r} must be a probability strictly between 0 and 1.")
         return cls(1.0, 0.0, -threshold / (1.0 - threshold), answers_column=answers_column)
 
-    def outcome(self, prompt: Any, completion: Any, answers: Any) -> Outcome:
+    def outcome(self, prompt: Any, completion: Any, answers: Any, competitors: Any = None) -> Outcome:
         """The :class:`Outcome` of one response (unanswerable questions: declining is CORRECT)."""
-        if isinstance(answers, tuple):
-            answers = list(answers)
-        if not isinstance(answers, (list, str)):
-            raise TypeError(
-                f"Column {self.answers_column!r} holds {answers!r} ({type(answers).__name__}); "
-                "it must hold a list of gold answer strings ([] for a question with no true answer)."
-            )
-        return judge(completion_text(completion), answers, question=query_text(prompt)).outcome
+        return judge_completion(prompt, completion, answers, competitors, answers_column=self.answers_column,
+                                competitors_column=self.competitors_column).outcome
 
     def score_outcome(self, prompt: Any, completion: Any, **row: Any) -> OutcomeScore:
         answers = row[self.answers_column]
         if answers is None:
             return OutcomeScore(None)
-        outcome = self.outcome(prompt, completion, answers)
+        outcome = self.outcome(prompt, completion, answers, row.get(self.competitors_column))
         return OutcomeScore(self.outcome_levels[outcome.value], outcome)
 
     def log_outcomes(self, log_metric: Callable[[str, float], None], scored: list[OutcomeScore]) -> None:

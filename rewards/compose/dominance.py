@@ -14,7 +14,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from rewards.judge import judge
+from rewards.judging import judge
 from rewards.messages import completion_text, query_text
 from rewards.outcome import Outcome
 
@@ -100,7 +100,7 @@ def check_dominance(
         reward: any reward with TRL's signature (a composed reward, an RM, a rule).
         prompts: one prompt per question.
         completions_per_prompt: the responses to each prompt.
-        outcomes: each response's outcome; by default judged with :func:`rewards.judge`
+        outcomes: each response's outcome; by default judged with :func:`rewards.judging`
             against the ``answers`` column.
         batch_size: about how many responses go to the reward per call (whole questions).
         **columns: per-prompt dataset columns (``answers=[[...], ...]``), repeated for

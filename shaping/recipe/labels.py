@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 from transformers import TrainerCallback
 
 from rewards import Outcome, query_text
-from rewards.judge import judge
+from rewards.judging import judge
 from rewards.knowledge import KnowledgeLabels
 from rewards.outcome import outcome_rates
 from shaping.generation import generate

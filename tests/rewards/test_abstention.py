@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewards import is_abstention
-from rewards.abstention import abstention_clauses, clause_cues, commits_to_answer, is_degenerate, is_hedged
+from rewards.judging.abstention import abstention_clauses, clause_cues, commits_to_answer, is_degenerate, is_hedged
 
 ABSTENTIONS = [
     "I don't know.", "I do not know the answer.", "I dont know", "IDK", "I have no idea.", "I'm not sure.",

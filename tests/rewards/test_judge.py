@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewards import Outcome, Verdict, judge
-from rewards.gold import gold_answers
+from rewards.judging.gold import gold_answers
 
 C, A, W = Outcome.CORRECT, Outcome.ABSTAIN, Outcome.WRONG
 LABELLED = Path(__file__).parent / "data" / "labelled_responses.jsonl"
@@ -119,7 +119,7 @@ def test_unanswerable_questions_reward_declining(response, outcome):
 
 def test_contract_example():
     v = judge("I think it is Ulan Bator, but I'm not sure.", ["Ulaanbaatar", "Ulan Bator"])
-    assert v == Verdict(Outcome.CORRECT, hedged=True, matched="Ulan Bator", reason="names 'Ulan Bator'")
+    assert v == Verdict(Outcome.CORRECT, hedged=True, matched="Ulan Bator", reason="commits to 'Ulan Bator'")
 
 
 def test_verdict_explains_itself():
@@ -195,7 +195,7 @@ def test_spelling_variants_match(response, answers):
 @given(st.sampled_from(["Paris", "N'Djamena", "Bogotá", "74", "Ulan Bator", "巴黎", "Fe"]),
        st.sampled_from(["{}.", "It is {}.", "I think it's {}, not sure.", "The answer: {}!", "{} or Lyon", "Not {}."]))
 def test_fast_path_agrees_with_full_tokenization(gold, template):
-    module = importlib.import_module("rewards.judge")  # `rewards.judge` is the function
+    module = importlib.import_module("rewards.judging.decide")
 
     response = template.format(gold)
     fast = judge(response, [gold])

@@ -37,7 +37,7 @@ class GoldAnswer:
     """One acceptable answer, ready to be looked for in a response.
 
     Attributes:
-        text: the answer as given (what a :class:`~rewards.judge.Verdict` reports as matched).
+        text: the answer as given (what a :class:`~rewards.judging.Verdict` reports as matched).
         tokens: its normalized tokens.
         pattern: ``" tok tok "``, for a search on token boundaries.
         symbol: a case-sensitive regex for a one- or two-letter symbol, else None.

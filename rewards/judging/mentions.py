@@ -13,25 +13,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Iterable
 
-from rewards.abstention import clause_cues, folded_clause_cues
-from rewards.gold import GoldAnswer, question_pattern
+from rewards.judging.abstention import clause_cues, folded_clause_cues
+from rewards.judging.gold import GoldAnswer, question_pattern
 from rewards.text import answer_tokens, prepared_tokens, split_clauses
 
-__all__ = ["COMPETING", "ParsedResponse", "find_answer"]
+__all__ = ["NEGATORS", "Mention", "ParsedResponse", "asserted_mentions", "is_negated"]
 
-#: The start of the reason :func:`find_answer` gives when a response names a competing
-#: candidate beside the gold: such a response is WRONG, never an abstention.
-COMPETING = "names the competing candidate"
-
-_NEGATORS = frozenset(
-    "not no never neither nor isnt wasnt arent werent doesnt dont didnt cannot cant wont "
-    "rather instead except unlike 不 非 没".split()
+NEGATORS = frozenset(
+    "not no never neither nor isnt wasnt arent werent doesnt dont didnt cannot cant wont wouldnt couldnt "
+    "shouldnt aint hardly doubt doubtful unlikely rather instead except unlike 不 非 没".split()
 )
-_NEGATION_EXEMPT = frozenset("sure certain only just far until much quite doubt".split())
+_NEGATION_EXEMPT = frozenset("sure certain only just far until much quite doubt other".split())
 _POST_NEGATION = (("is", "not"), ("isnt",), ("was", "not"), ("wasnt",), ("is", "incorrect"), ("is", "wrong"),
-                  ("are", "not"), ("is", "no", "longer"), ("不", "是"))
+                  ("are", "not"), ("is", "no", "longer"), ("不", "是"), ("is", "unlikely"), ("is", "false"),
+                  ("seems", "unlikely"), ("是", "错"), ("是", "错误"), ("不", "对"))
 # The same, by length (1, 2, 3 tokens): three set look-ups instead of nine comparisons.
 _POST_NEGATION_SETS = tuple(frozenset(neg for neg in _POST_NEGATION if len(neg) == n) for n in (1, 2, 3))
 _OR_WORDS = frozenset({"or", "either", "或", "或者", "还", "还是"})
@@ -48,6 +46,10 @@ _WORDLIKE_SYMBOLS = frozenset({"He", "Be", "No", "As", "In", "At", "Am", "Es", "
 _SYMBOL_SENTENCE_RE = re.compile(r"\s+is\s+(?:the\s+|its\s+)?(?:chemical\s+|element\s+)?symbol")
 
 
+_ASKING_RE = re.compile(r"(?:is|are|was|were|could|can|would|do|does|did|what|which|who|where|when|how|why|"
+                        r"isn't|wasn't|should|shall|will|might|may)\b|.*(?:吗|呢|是不是)$")
+
+
 class ParsedResponse:
     """A response cut into clauses, with normalized tokens and each token's clause.
 
@@ -57,16 +59,27 @@ class ParsedResponse:
         clauses: ``text`` cut by :func:`~rewards.text.split_clauses`.
     """
 
-    __slots__ = ("response", "text", "clauses", "tokens", "clause_of")
+    __slots__ = ("response", "text", "clauses", "tokens", "clause_of", "ends")
 
     def __init__(self, response: str, text: str, clauses: list[str]) -> None:
         self.response, self.text, self.clauses = response, text, clauses
         self.tokens: list[str] = []
         self.clause_of: list[int] = []
+        self.ends: list[int] = []
+        at = 0
         for k, clause in enumerate(clauses):
             toks = prepared_tokens(clause)
             self.tokens += toks
             self.clause_of += [k] * len(toks)
+            found = text.find(clause, at)
+            at = found + len(clause) if found >= 0 else at
+            self.ends.append(at)
+
+    def asks(self, k: int) -> bool:
+        """Whether clause ``k`` is a question of the response's own ("Is it Paris or Lyon? It is Paris."):
+        a clause of two or more words before a question mark, which asserts nothing."""
+        return (self.text[self.ends[k]:self.ends[k] + 1] in ("?", "？") and " " in self.clauses[k].strip()
+                and _ASKING_RE.match(self.clauses[k]) is not None)
 
     def declines(self, k: int) -> bool:
         """Whether clause ``k`` declines to answer ("I'm not sure it's Paris")."""
@@ -85,13 +98,17 @@ class ParsedResponse:
                 yield i, i + n
 
 
-def _negated(p: ParsedResponse, s: int, e: int) -> bool:
+def is_negated(p: ParsedResponse, s: int, e: int) -> bool:
+    """Whether the token span [s, e) is negated ("not Paris", "I doubt it's Paris", "Paris is incorrect")."""
     k = p.clause_of[s]
-    if not _NEGATORS.isdisjoint(p.tokens[max(0, s - 5):s]):  # most occurrences have no negator before them
+    if not NEGATORS.isdisjoint(p.tokens[max(0, s - 5):s]):  # most occurrences have no negator before them
         for i in range(max(0, s - 5), s):
-            if p.clause_of[i] == k and p.tokens[i] in _NEGATORS:
+            if p.clause_of[i] == k and p.tokens[i] in NEGATORS:
                 nxt = p.tokens[i + 1] if i + 1 < len(p.tokens) else ""
-                if nxt not in _NEGATION_EXEMPT:
+                prev = p.tokens[i - 1] if i > 0 and p.clause_of[i - 1] == k else ""
+                opening = (i == 0 or p.clause_of[i - 1] != k) and p.tokens[i] == "no"  # "No, it's Paris"
+                corrects = p.tokens[i] == "rather" and nxt != "than"  # "or rather Homer" is no negation
+                if nxt not in _NEGATION_EXEMPT and prev not in ("no", "without") and not opening and not corrects:
                     return True
     after = tuple(p.tokens[e:e + 3])
     return (after[:1] in _POST_NEGATION_SETS[0] or after[:2] in _POST_NEGATION_SETS[1]
@@ -104,6 +121,9 @@ def _competitor(p: ParsedResponse, s: int, e: int, golds: tuple[GoldAnswer, ...]
     toks, k = p.tokens, p.clause_of[s]
     window = toks[max(0, s - 6):e + 6]
     alternatives = _OR_WORDS
+    clause = [t for t, c in zip(toks, p.clause_of) if c == k]
+    if "both" in clause or "candidates" in clause:  # "Mercury and Mars are both candidates"
+        alternatives = _OR_WORDS | _AND_WORDS
     if s > 0 and toks[s - 1] in _MAYBE_WORDS and sum(t in _MAYBE_WORDS for t in window) >= 2:
         alternatives = _OR_WORDS | _MAYBE_WORDS  # "maybe Paris, maybe Lyon" is "Paris or Lyon"
     if alternatives.isdisjoint(window):  # the common case: no "or" nearby
@@ -111,6 +131,10 @@ def _competitor(p: ParsedResponse, s: int, e: int, golds: tuple[GoldAnswer, ...]
     for i in range(max(0, s - 6), min(len(toks), e + 6)):
         maybe = toks[i] in _MAYBE_WORDS
         if s <= i < e or toks[i] not in alternatives or toks[i] == "either" or maybe and i == s - 1:
+            continue
+        if i + 1 < len(toks) and toks[i + 1] == "rather":  # "Virgil, or rather Homer" corrects
+            continue
+        if p.clause_of[i] != k and p.asks(p.clause_of[i]):  # "Is it Paris or Lyon? It is Paris."
             continue
         between = toks[e:i] if i >= e else toks[i + 1:s]
         if abs(p.clause_of[i] - k) > 2 or not _AND_WORDS.isdisjoint(between):
@@ -125,7 +149,7 @@ def _competitor(p: ParsedResponse, s: int, e: int, golds: tuple[GoldAnswer, ...]
             side = toks[max(0, i - 3):i]
             filler = bool(side) and side[-1] in _OR_FILLERS
         text = " " + " ".join(side) + " "
-        if not side or filler or any(g.pattern in text or text in g.pattern for g in golds):
+        if not side or filler or any(text in g.pattern or (g.pattern in text and len(g.tokens) >= 2) for g in golds):
             continue
         return text.strip()
     return None
@@ -146,61 +170,90 @@ def _subject_mention(p: ParsedResponse, s: int, e: int, question: str) -> bool:
     return False
 
 
-def find_answer(p: ParsedResponse, golds: tuple[GoldAnswer, ...], question: str | None) -> tuple[str | None, str]:
-    """Return (the gold text the response commits to, the reason); the text is None when no
-    occurrence counts, and the reason then says why (it starts with :data:`COMPETING` when
-    the response names a competing candidate).
+@dataclass(frozen=True)
+class Mention:
+    """An asserted occurrence of an answer (gold or competitor) in a response.
 
-    >>> from rewards.gold import gold_answers
+    Attributes:
+        text: the answer as given (a gold alias or a competitor).
+        start, end: its token span in :attr:`ParsedResponse.tokens` (``-1`` for a symbol
+            found on the raw text).
+        clause: the index of its clause.
+        alternative: a candidate offered beside it with "or" ("Paris or Lyon"), else None.
+    """
+
+    text: str
+    start: int
+    end: int
+    clause: int
+    alternative: str | None = None
+
+
+def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, why: str):
+    """The occurrences of ``gold`` that are asserted, and the reason the others are not."""
+    in_question = bool(question) and bool(gold.tokens) and gold.pattern in question_pattern(question)
+    free, explained = [], 0
+    for s, e in p.occurrences(gold) if gold.symbol is None else ():
+        if p.asks(p.clause_of[s]):
+            why = why or f"mentions {gold.text!r} only in a question"
+        elif p.declines(p.clause_of[s]):
+            other = _competitor(p, s, e, golds)  # "I'm not sure if it's Paris or Lyon"
+            if other:
+                free.append((s, e))
+            else:
+                why = why or f"mentions {gold.text!r} only while declining"
+        elif is_negated(p, s, e):
+            why = f"negates {gold.text!r}"
+        elif in_question and _subject_mention(p, s, e, question_pattern(question)):
+            explained += 1
+        else:
+            free.append((s, e))
+    if in_question and free:
+        short = len(p.tokens) <= len(gold.tokens) + 3
+        cued = any(s > 0 and p.tokens[s - 1] in _ANSWER_CUES or e < len(p.tokens) and p.tokens[e] in _CITY_WORDS
+                   for s, e in free)
+        if not (short or cued or explained or len(free) >= 2):
+            why = why or f"names {gold.text!r} only as the question's subject"
+            free = []
+    elif in_question and explained and not free:
+        why = why or f"names {gold.text!r} only as part of the question's subject"
+    return free, why
+
+
+def asserted_mentions(p: ParsedResponse, golds: tuple[GoldAnswer, ...],
+                      question: str | None) -> tuple[list[Mention], str]:
+    """Every occurrence of one of ``golds`` that the response asserts, and why others are not.
+
+    An occurrence is not asserted when it sits in a declining clause, is negated, or is only
+    part of the question's own subject; symbols (:attr:`GoldAnswer.symbol`) are looked for
+    case-sensitively in the raw response.
+
+    >>> from rewards.judging.gold import gold_answers
     >>> from rewards.text import prepare, split_clauses
     >>> response = "It's not Lyon, it's Paris."
     >>> parsed = ParsedResponse(response, prepare(response), split_clauses(prepare(response)))
-    >>> find_answer(parsed, gold_answers(("Lyon",)), None), find_answer(parsed, gold_answers(("Paris",)), None)
-    ((None, "negates 'Lyon'"), ('Paris', "names 'Paris'"))
+    >>> asserted_mentions(parsed, gold_answers(("Lyon",)), None)
+    ([], "negates 'Lyon'")
+    >>> [m.text for m in asserted_mentions(parsed, gold_answers(("Paris",)), None)[0]]
+    ['Paris']
     """
-    why = ""
+    found, why = [], ""
     for gold in golds:
-        in_question = bool(question) and bool(gold.tokens) and gold.pattern in question_pattern(question)
-        free, explained = [], 0
-        for s, e in p.occurrences(gold) if gold.symbol is None else ():
-            if p.declines(p.clause_of[s]):
-                other = _competitor(p, s, e, golds)  # "I'm not sure if it's Paris or Lyon"
-                if other:
-                    return None, f"{COMPETING} {other!r} beside {gold.text!r}"
-                why = why or f"mentions {gold.text!r} only while declining"
-            elif _negated(p, s, e):
-                why = f"negates {gold.text!r}"
-            elif in_question and _subject_mention(p, s, e, question_pattern(question)):
-                explained += 1
-            else:
-                free.append((s, e))
-        if in_question and free:
-            short = len(p.tokens) <= len(gold.tokens) + 3
-            cued = any(s > 0 and p.tokens[s - 1] in _ANSWER_CUES or e < len(p.tokens) and p.tokens[e] in _CITY_WORDS
-                       for s, e in free)
-            if not (short or cued or explained or len(free) >= 2):
-                why = why or f"names {gold.text!r} only as the question's subject"
-                free = []
-        elif in_question and explained and not free:
-            why = why or f"names {gold.text!r} only as part of the question's subject"
-        others = [_competitor(p, s, e, golds) for s, e in free]
-        if free and all(others):  # every mention stands beside another candidate
-            return None, f"{COMPETING} {others[0]!r} beside {gold.text!r}"
-        if free:
-            return gold.text, f"names {gold.text!r}"
+        free, why = _filter(p, gold, golds, question, why)
+        found += [Mention(gold.text, s, e, p.clause_of[s], _competitor(p, s, e, golds)) for s, e in free]
         if gold.symbol is not None:
-            found, why = _find_symbol(p, gold, why)
-            if found:
-                return gold.text, f"names {gold.text!r}"
-    return None, why
+            clauses, why = _find_symbol(p, gold, why)
+            found += [Mention(gold.text, -1, -1, k) for k in clauses]
+    return found, why
 
 
-def _find_symbol(p: ParsedResponse, gold: GoldAnswer, why: str) -> tuple[bool, str]:
+def _find_symbol(p: ParsedResponse, gold: GoldAnswer, why: str) -> tuple[list[int], str]:
     """Case-sensitive search on the raw response's clauses (symbols lose their case when folded)."""
     response = unicodedata.normalize("NFKC", p.response)
     if gold.literal not in response:  # every match holds the symbol, and clauses are substrings
-        return False, why
-    for clause in split_clauses(response):
+        return [], why
+    found = []
+    for k, clause in enumerate(split_clauses(response)):
         for m in gold.symbol.finditer(clause):
             if gold.text in _WORDLIKE_SYMBOLS and m.start() == 0 and m.end() < len(clause) \
                     and not _SYMBOL_SENTENCE_RE.match(clause, m.end()):
@@ -209,9 +262,10 @@ def _find_symbol(p: ParsedResponse, gold: GoldAnswer, why: str) -> tuple[bool, s
                 why = why or f"mentions {gold.text!r} only while declining"
                 continue
             before = answer_tokens(clause[: m.start()])[-5:]
-            if any(t in _NEGATORS for t in before) or re.match(r"\s*(?:or|/)\s", clause[m.end():]) \
+            if any(t in NEGATORS for t in before) or re.match(r"\s*(?:or|/)\s", clause[m.end():]) \
                     or re.search(r"\bor\s*$", clause[: m.start()]):
                 why = f"negates or doubles {gold.text!r}"
                 continue
-            return True, why
-    return False, why
+            found.append(min(k, len(p.clauses) - 1))
+            break
+    return found, why

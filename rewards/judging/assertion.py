@@ -1,0 +1,157 @@
+"""Read what a response asserts: the gold answer it commits to, a competing answer, a decline.
+
+:func:`read_response` gathers every answer the response offers (gold mentions, known
+competitors, "or" alternatives, names, years and numbers in the answer's role, lists),
+keeps those after the last retraction, and reports what remains as a :class:`Reading`,
+which :func:`rewards.judging.decide.judge` turns into a verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rewards.judging.abstention import hedged_in
+from rewards.judging.candidates import (
+    asserted_names,
+    asserted_numbers,
+    in_answer_position,
+    listed_items,
+    number_in_role,
+)
+from rewards.judging.fallbacks import (
+    bare_first_sentence,
+    bare_last_sentence,
+    cjk_offers,
+    near_gold,
+    offers_answer,
+    other_person,
+    retracted_to,
+)
+from rewards.judging.final import retraction_at
+from rewards.judging.gold import GoldAnswer
+from rewards.judging.grammar import ASCII_DECLINE_KEYS, DECLINE_KEYS, has_any
+from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
+from rewards.judging.roles import QuestionRoles
+from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope
+from rewards.text import answer_tokens, split_clauses
+
+__all__ = ["Reading", "read_response"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a response asserts, after its last retraction.
+
+    Attributes:
+        matched: the gold answer it commits to, or None.
+        competing: an answer it asserts that is not gold (the first found), or None.
+        declined: some clause declines or rejects the premise.
+        hedged: it voices doubt (or declines) and still commits to an answer.
+        unanswerable: the question has no true answer.
+        why: why no gold answer counted, when none did.
+    """
+
+    matched: str | None
+    competing: str | None
+    declined: bool
+    hedged: bool
+    unanswerable: bool
+    why: str = ""
+
+
+def _may_name(text: str, golds: tuple[GoldAnswer, ...]) -> bool:
+    """Whether some gold answer (or a one-letter variant of it) may occur in ``text``."""
+    for g in golds:
+        if not g.key or g.key in text or (len(g.key) >= 6 and (g.key[:4] in text or g.key[-4:] in text)):
+            return True
+    return False
+
+
+def _candidates(p, golds, rivals, question, roles, unanswerable):
+    """(gold mentions, [(competing answer, clause)], why)."""
+    numeric = bool(golds) and all(len(g.tokens) == 1 and g.tokens[0][:1].isdigit() for g in golds if g.tokens)
+    found, why = asserted_mentions(p, golds, question) if golds else ([], "")
+    if numeric:
+        found = [m for m in found if m.start < 0 or number_in_role(p, m.start, m.end, roles)]
+    gold_words = frozenset(t for g in golds for t in g.tokens)
+    competing = [(m.text, m.clause) for m in asserted_mentions(p, rivals, question)[0] if m.start < 0 or (
+        number_in_role(p, m.start, m.end, roles) if numeric else in_answer_position(p, m.start, m.end, roles))]
+    kept = []
+    for m in found:
+        other = other_person(p, m, golds)
+        if other:
+            competing.append((other, m.clause))
+        else:
+            kept.append(m)
+    competing += [(m.alternative, m.clause) for m in kept if m.alternative]
+    if unanswerable or any(not g.text.isascii() for g in golds):
+        competing += cjk_offers(p, golds)
+    for k, clause in enumerate(p.clauses if SHIFT_RE.search(p.text) else ()):
+        moves = retraction_at(clause)[0] or (k > 0 and BELIEF_RE.search(p.clauses[k - 1]) is not None)
+        if moves and not any(c == k for _, c in competing) and not any(m.clause == k for m in kept):
+            moved = retracted_to(p, k, golds, roles)
+            if moved:
+                competing.append((moved, k))
+    bare = bare_first_sentence(p, golds, roles) if kept and len(p.clauses) > 1 else None
+    if bare:
+        competing.append(bare)
+    last = bare_last_sentence(p, golds, roles) if len(p.clauses) > 1 else None
+    if last:
+        competing.append(last)
+    if numeric or unanswerable:
+        spans = {i for m in kept if m.start >= 0 for i in range(m.start, m.end)}
+        years = numeric and all(3 <= len(g.tokens[0]) <= 4 for g in golds if g.tokens) and (
+            roles.asks_year or not roles.tokens)
+        competing += asserted_numbers(p, roles, spans, years_only=years)
+    if not numeric:
+        for name, clause in asserted_names(p, roles, gold_words, lenient=unanswerable):
+            near = None if kept or unanswerable else near_gold(name, golds)
+            if near is not None:
+                kept.append(Mention(near.text, -1, -1, clause))
+            else:
+                competing.append((name, clause))
+    return kept, competing, why
+
+
+def _listed(final: str, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:
+    """A non-gold item of a list that also holds a gold answer ("Sydney, Canberra, Perth.")."""
+    patterns = [g.pattern for g in golds if g.tokens]
+    for items in listed_items(final):
+        tokens = [" " + " ".join(answer_tokens(i)) + " " for i in items]
+        has_gold = any(t == pat for t in tokens for pat in patterns)
+        others = [i for i, t in zip(items, tokens) if t not in patterns and not set(t.split()) <= roles.tokens]
+        if has_gold and others:
+            return others[0]
+    return None
+
+
+def read_response(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: tuple[GoldAnswer, ...],
+                  question: str | None, roles: QuestionRoles, *, unanswerable: bool) -> Reading | None:
+    """What ``final`` (the response's final part; ``text`` is it prepared) asserts.
+
+    Returns None when nothing needs reading: no gold answer can occur and nothing declines,
+    so the response is wrong whatever else it says.
+    """
+    may_name = unanswerable or _may_name(text, golds)
+    if not may_name and not has_any(text, DECLINE_KEYS, ASCII_DECLINE_KEYS):
+        return None
+    p = ParsedResponse(final, text, split_clauses(text))
+    if not p.clauses or (not may_name and not any(p.declines(k) for k in range(len(p.clauses)))):
+        return None  # no gold answer and no decline: wrong whatever else it says
+    found, competing, why = _candidates(p, golds, rivals, question, roles, unanswerable)
+    listed = _listed(final, golds, roles) if found else None
+    if listed:
+        competing.append((listed, 0))
+    start, retracted = answer_scope(p, {m.clause for m in found} | {c for _, c in competing})
+    found = [m for m in found if m.clause >= start]
+    competing = [(name, c) for name, c in competing if c >= start or (name == listed and found)]
+    declined = any(p.declines(k) for k in range(start, len(p.clauses)))
+    if not found and not competing and (declined or unanswerable):
+        offers = (offers_answer(p, k, roles) for k in range(start, len(p.clauses)) if not p.declines(k))
+        competing = [(o, 0) for o in offers if o]
+    scope_text = " ".join(p.clauses[start:])
+    hedged = bool(found or competing) and (declined or hedged_in(scope_text))
+    if retracted and not found and not competing:
+        why = "takes its answer back"
+    return Reading(found[0].text if found else None, competing[0][0] if competing else None, declined, hedged,
+                   unanswerable, why)

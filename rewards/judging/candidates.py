@@ -1,0 +1,262 @@
+"""Answers a response offers besides (or instead of) the gold, found without a list of competitors.
+
+A response names many things; only some are offered as the answer. This module finds the
+ones that are:
+
+- *names* (capitalized words) in the answer position of a clause: at its start ("Lyon.",
+  "It's Lyon", "Lyon is the capital", "Z wrote the novel") or after a copula at its end
+  ("The capital is Lyon", "written by Z"), next to the question's predicate; a name after a
+  preposition ("on the Seine", "in Africa") is context, not an answer;
+- *numbers and years* in the question's role: a year attached to another event ("born in
+  1809" for a death year) or a number counting something else ("2 body parts" for legs) is
+  in another role;
+- *lists* of three or more bare candidates ("Sydney, Melbourne, Canberra, Perth.") or a
+  bulleted list.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rewards.judging.final import retraction_at
+from rewards.judging.mentions import ParsedResponse, is_negated
+from rewards.judging.roles import QuestionRoles, event_of, is_known_event, stem
+from rewards.text import answer_tokens
+
+__all__ = ["COMMON_LIST_RE", "CUE_WORDS", "PREPOSITIONS", "TITLES", "asserted_names", "asserted_numbers",
+           "in_answer_position", "listed_items", "number_in_role"]
+
+_NAME_RE = re.compile(
+    r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:\s+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)\s+)?"
+    r"[A-Z][\w'\u2019-]*)*"
+)
+_NOT_NAMES = frozenset(
+    """i i'm im it it's its the a an this that these those there he she they we you my our your his her their
+    yes no not sure sorry well however but and or so as in on at of for to by with from if when while although
+    what which who whom whose where why how answer final maybe perhaps probably possibly likely actually also
+    okay ok hmm note unfortunately honestly frankly based according let step first second third then finally
+    correction wait oops oh no nope
+    is are was were do does did can could would should will has have had ai
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday bc ad ce bce""".split()
+)
+TITLES = frozenset("sir dr mr mrs ms lord lady saint st king queen prince princess president general".split())
+CUE_WORDS = frozenset(
+    """it its is was the answer i think believe guess maybe perhaps probably possibly likely my best would be
+    say that must might could should definitely certainly surely me seems like hmm well ok okay so yes
+    final correct im am d s guessing pretty sure fairly quite answered called named either or just
+    believed thought thats actually rather wait oh mean meant sorry oops correction no nope did does do done
+    many some people others say says said claim claims suggest suggests thinks believes id ill ive""".split()
+) | TITLES
+_RETRACTION_WORDS = frozenset("on 2 second thought i mean actually rather wait oh sorry oops correction no".split())
+#: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.
+_GENERIC = frozenset("city town village capital province state county island islands mount mountain river lake sea "
+                     "ocean republic kingdom empire desert".split())
+_COPULAS = frozenset("is was be are were by named called 是 为".split())
+PREPOSITIONS = frozenset(
+    "in on at near from of to into for with about across over under between around within beside behind "
+    "along through after before during since like than outside inside upon via".split()
+)
+_ROLE_FILLER = CUE_WORDS | _COPULAS | PREPOSITIONS | frozenset(
+    "has have had about around approximately roughly nearly almost exactly only just total and its their his her "
+    "he she they which who that this these there some no not 是 为 有 约 大约 ad bc ce bce year years "
+    "than other anything something else exactly precisely been being can cant could would will must have "
+    "was were do does did it total number answer value figure count "
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_NUMBER_FILLER = frozenset(
+    "about around approximately roughly nearly almost exactly only just some over under ad bc ce bce circa ca "
+    "january february march april may june july august september october november december 约 大约".split())
+#: Nouns a number only points with ("page 3", "chapter 12"): never the quantity asked.
+_REFERENCES = frozenset("page pages chapter section verse line figure table volume edition footnote item step".split())
+_PAST_FRAME_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|until|no\s+longer)\b|曾经|以前|原来")
+COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|or)\s+[a-z]")
+_PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
+                             r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")
+_ITEM_SPLIT_RE = re.compile(r"\s*(?:,|、|;|\bor\b)\s*")
+_SENTENCE_RE = re.compile(r"[.!?。！？\n]+")
+_BULLET_RE = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+(.+)$", re.MULTILINE)
+_BARE_ITEM_RE = re.compile(r"^(?:[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,3}"
+                           r"|[a-z][\w'\u2019-]*(?:\s+[a-z][\w'\u2019-]*)?|\d[\d,.]*|[\u4e00-\u9fff]{1,8})$")
+_LIST_STOPWORDS = frozenset("it is was the a an and or but not to of in on at this that these very so".split())
+
+
+def _clause_bounds(p: ParsedResponse, s: int) -> tuple[int, int]:
+    k = p.clause_of[s]
+    lo, hi = s, s
+    while lo > 0 and p.clause_of[lo - 1] == k:
+        lo -= 1
+    while hi < len(p.tokens) and p.clause_of[hi] == k:
+        hi += 1
+    return lo, hi
+
+
+def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, lenient: bool = False) -> bool:
+    """Whether the token span [s, e) stands where a clause puts its answer (see the module docstring).
+
+    >>> from rewards.judging.roles import question_roles
+    >>> from rewards.text import prepare, split_clauses
+    >>> p = ParsedResponse("Lyon is the capital.", prepare("Lyon is the capital."), ["lyon is the capital"])
+    >>> in_answer_position(p, 0, 1, question_roles("What is the capital of France?"))
+    True
+    """
+    lo, hi = _clause_bounds(p, s)
+    left, right = p.tokens[lo:s], p.tokens[e:hi]
+    if p.declines(p.clause_of[s]) or p.asks(p.clause_of[s]) or is_negated(p, s, e):
+        return False
+    if _PAST_FRAME_RE.search(p.clauses[p.clause_of[s]]):  # "Lagos used to be the capital": a former answer
+        return False
+    if _PAST_FRAME_RE.search(p.clauses[p.clause_of[s]]):  # "Lagos used to be the capital": a former answer
+        return False
+    if retraction_at(p.clauses[p.clause_of[s]])[0]:  # "on second thought Gray": the cue is no context
+        left = [t for t in left if t not in _RETRACTION_WORDS]
+    if left and left[-1] in PREPOSITIONS:
+        return False
+    if right and stem(right[0]) in roles.predicate and event_of(right[0]) is None and not right[0].endswith("ed"):
+        return False  # "the Portuguese capital": a modifier of the asked noun, not the answer
+    if all(t in CUE_WORDS for t in left):  # at the clause's start: "Lyon.", "Lyon is the capital", "Z did it"
+        return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right)
+                or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate))
+                or (len(right) <= 2 and right[-1:] in (["it"], ["this"], ["that"], right[:1])))
+    if left[-1] in _COPULAS and all(t in CUE_WORDS for t in right):  # at its end: "the capital is Lyon"
+        return (lenient or bool({stem(t) for t in left} & roles.predicate)
+                or all(t in CUE_WORDS or t in _COPULAS for t in left))
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _name_tokens(name: str) -> tuple[list[str], tuple[str, ...]]:
+    """The words of a capitalized run that may name something, and their normalized tokens."""
+    words = name.split()
+    while words and words[0].lower().strip("'\u2019") in _NOT_NAMES:
+        words = words[1:]  # "The Hague" keeps "Hague"; "However Lyon" keeps "Lyon"
+    return words, tuple(answer_tokens(" ".join(words)))
+
+
+def _sentence_initial_word(text: str, match: re.Match) -> bool:
+    """A lone capitalized word that starts a sentence and a list of common nouns ("Encyclopedias,
+    atlases and textbooks cover this."): capitalized for the sentence, not because it is a name."""
+    if " " in match.group(0) or text[: match.start()].rstrip()[-1:] not in ("", ".", "!", "?", ":", ";", "\n"):
+        return False
+    return (COMMON_LIST_RE.match(text, match.end()) is not None
+            or (match.group(0).endswith("s") and _PLURAL_VERB_RE.match(text, match.end()) is not None))
+
+
+def _spans(p: ParsedResponse, tokens: tuple[str, ...], at: int):
+    """The token span of a name found at character ``at`` of the raw response (nearest match)."""
+    n = len(tokens)
+    guess = len(p.response[:at].split())  # about the token index (the nearest match wins)
+    starts = [i for i in range(len(p.tokens) - n + 1) if tuple(p.tokens[i:i + n]) == tokens]
+    if starts:
+        i = min(starts, key=lambda i: abs(i - guess))
+        yield i, i + n
+
+
+def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[str], *,
+                   lenient: bool = False) -> list[tuple[str, int]]:
+    """``[(name, clause)]`` for the names the response offers as its answer.
+
+    ``exclude`` holds normalized tokens (the gold answers' words): a name made only of them, or
+    only of the question's own words, is not a candidate.
+    """
+    found = []
+    for match in _NAME_RE.finditer(p.response):
+        if _sentence_initial_word(p.response, match):
+            continue
+        words, tokens = _name_tokens(match.group(0))
+        if not tokens or set(tokens) <= roles.tokens or set(tokens) - TITLES - _GENERIC <= exclude:
+            continue
+        for s, e in _spans(p, tokens, match.start()):
+            if in_answer_position(p, s, e, roles, lenient=lenient):
+                found.append((" ".join(words), p.clause_of[s]))
+                break
+    return found
+
+
+def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> bool:
+    """Whether the number at [s, e) answers the question's role (not another event or noun).
+
+    >>> from rewards.judging.roles import question_roles
+    >>> from rewards.text import prepare, split_clauses
+    >>> text = prepare("He was born in 1809 and died in 1865.")
+    >>> p = ParsedResponse(text, text, split_clauses(text))
+    >>> roles = question_roles("When did Lincoln die?")
+    >>> number_in_role(p, 4, 5, roles), number_in_role(p, 8, 9, roles)
+    (False, True)
+    """
+    if not roles.tokens:  # no question: nothing to tell the roles apart by
+        return True
+    lo, hi = _clause_bounds(p, s)
+    before = [t for t in p.tokens[max(lo, s - 6):s] if not t[:1].isdigit()]
+    if roles.event:
+        for t in reversed(before):
+            event = event_of(t)
+            if event:  # an event other than the question's puts the number in another role
+                return event == roles.event or stem(t) in roles.predicate or not is_known_event(roles.event)
+    if roles.counted and e < hi:
+        nxt = p.tokens[e]
+        if nxt.isalpha() and nxt not in _ROLE_FILLER and stem(nxt) != roles.counted:
+            return False
+    # "its atomic mass is (about) 16": the noun before the copula names what the number measures
+    rest = list(before)
+    while rest and rest[-1] in _NUMBER_FILLER:
+        rest.pop()
+    copula = len(rest) >= 2 and rest[-1] in _COPULAS | {"of"}
+    noun = rest[-2] if copula else rest[-1] if rest and (roles.asks_year or rest[-1] in _REFERENCES) else ""
+    if noun.isascii() and noun.isalpha() and noun not in _ROLE_FILLER and event_of(noun) is None:
+        return _names_asked(noun, roles)
+    after = p.tokens[e:hi]
+    if after[:1] and after[0] in _COPULAS:  # "(12 is its mass number)"
+        nouns = [t for t in after[1:] if t.isascii() and t.isalpha() and t not in _ROLE_FILLER]
+        return not nouns or any(_names_asked(t, roles) for t in nouns)
+    return True
+
+
+def _names_asked(word: str, roles: QuestionRoles) -> bool:
+    return word in roles.tokens or stem(word) in roles.predicate or stem(word) in roles.stems
+
+
+def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[int], *,
+                     years_only: bool) -> list[tuple[str, int]]:
+    """``[(number, clause)]`` for the numbers the response gives in the question's role."""
+    found = []
+    for i, tok in enumerate(p.tokens):
+        if i in gold_spans or not tok[:1].isdigit() or tok in roles.tokens:
+            continue
+        if years_only and not (3 <= len(tok) <= 4 and tok.isdigit()):
+            continue
+        if p.declines(p.clause_of[i]) or is_negated(p, i, i + 1) or not number_in_role(p, i, i + 1, roles):
+            continue
+        found.append((tok, p.clause_of[i]))
+    return found
+
+
+def listed_items(response: str) -> list[list[str]]:
+    """The lists of bare candidates in ``response``: three or more in a sentence, or bullets.
+
+    >>> listed_items("Sydney, Melbourne, Canberra, Perth.")
+    [['Sydney', 'Melbourne', 'Canberra', 'Perth']]
+    >>> listed_items("Paris, France."), listed_items("Seoul/Busan")
+    ([], [['Seoul', 'Busan']])
+    """
+    if response.count(",") + response.count("、") + response.count("/") < 2 and "\n" not in response \
+            and "要么" not in response and "/" not in response:
+        return []
+    lists = []
+    for sentence in _SENTENCE_RE.split(response):
+        items = [i.strip(" '\"*-") for i in _ITEM_SPLIT_RE.split(sentence.strip())]
+        items = [i for i in items if i]
+        if len(items) >= 3 and all(_BARE_ITEM_RE.match(i) and not _LIST_STOPWORDS & set(i.lower().split())
+                                   for i in items):
+            lists.append(items)
+        either = re.findall(r"要么(?:是)?([\u4e00-\u9fff]{1,8})", sentence)
+        if len(either) >= 2:  # 要么是巴黎，要么是里昂
+            lists.append(either)
+        slashed = [i.strip() for i in sentence.split("/")]
+        if len(slashed) >= 2 and all(_BARE_ITEM_RE.match(i) and not i[:1].isdigit() for i in slashed):
+            lists.append(slashed)  # "Seoul/Busan"
+    bullets = [b.strip() for b in _BULLET_RE.findall(response)]
+    if len(bullets) >= 2 and all(_BARE_ITEM_RE.match(b) for b in bullets):
+        lists.append(bullets)
+    return lists

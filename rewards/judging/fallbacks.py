@@ -1,0 +1,160 @@
+"""Answers a response offers that no typed candidate finds, and near spellings of the gold.
+
+- a clause that guesses or asserts short content ("maybe lyon") after a decline;
+- a Chinese answer offered by a cue at a clause's end ("也可能是里昂", "其实是尼斯");
+- a bare answer that opens or closes the response ("copper. iron comes second.",
+  "... I'm not sure. copper.");
+- what a retraction moves to ("iron, but actually copper");
+- another person who shares the gold's surname ("Ian Fleming" for "Alexander Fleming");
+- a one-step transliteration of the gold ("Ulanbaatar", "Krushchev"), which names it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rewards.judging.abstention import folded_clause_cues
+from rewards.judging.candidates import COMMON_LIST_RE, CUE_WORDS, PREPOSITIONS, TITLES
+from rewards.judging.gold import GoldAnswer
+from rewards.judging.grammar import COMMIT_RE
+from rewards.judging.mentions import NEGATORS, Mention, ParsedResponse
+from rewards.judging.roles import QuestionRoles
+from rewards.text import answer_tokens
+
+__all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold", "offers_answer", "other_person",
+           "retracted_to", "transliterated"]
+
+_NOT_BARE = NEGATORS | frozenset("january february march april may june july august september october "
+                      "november december".split())
+_CJK_OFFER_RE = re.compile(r"(?:可能|应该|也许|大概|或许|估计|其实|要么|或者|还是|就|确实)是([\u4e00-\u9fff]{1,8})$")
+_RETRACTING = frozenset("no wait actually rather mean meant sorry oops correction on 2 second thought scratch that "
+                        "is was wrong not right correct i 其 实 不 对 错 了 是 我 说".split())
+
+
+_SOUND_ALIKE = frozenset({("i", "y"), ("k", "c"), ("v", "w"), ("s", "z"), ("j", "y"), ("k", "q"), ("f", "v")})
+
+
+def transliterated(a: str, b: str) -> bool:
+    """Whether ``a`` spells ``b`` another way by one transliteration step: a doubled letter, an
+    "h" or a vowel dropped or added ("Ulanbaatar", "Krushchev"), or one sound-alike letter
+    swapped for another ("Tchaikowsky", "Tchaikovski"). "Bratislana" is not "Bratislava".
+
+    >>> transliterated("ulanbaatar", "ulaanbaatar"), transliterated("bratislana", "bratislava")
+    (True, False)
+    """
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        pair = tuple(sorted((a[i], b[i])))
+        return a[i + 1:] == b[i + 1:] and (pair in _SOUND_ALIKE or pair[::-1] in _SOUND_ALIKE)
+    long, short = (a, b) if len(a) > len(b) else (b, a)
+    extra = long[i]
+    neighbours = long[i - 1:i] + long[i + 1:i + 2]
+    return long[i + 1:] == short[i:] and (extra in neighbours or extra in "haeiouy")
+
+
+def near_gold(name: str, golds: tuple[GoldAnswer, ...]) -> GoldAnswer | None:
+    """The gold a name misspells by one letter ("Ulanbaatar" for "Ulaanbaatar", "Nikita Krushchev"
+    for "Nikita Khrushchev"), if any: its last word one edit away, its other words the gold's."""
+    tokens = answer_tokens(name)
+    if not tokens or not "".join(tokens).isalpha():
+        return None
+    for g in golds:
+        if not g.tokens or not set(tokens[:-1]) <= set(g.tokens):
+            continue
+        last, target = tokens[-1], g.tokens[-1]
+        if len(target) >= 6 and last[:1] == target[:1] and transliterated(last, target):
+            return g
+        joined = "".join(g.tokens)
+        if len(tokens) == 1 and len(joined) >= 6 and last[:1] == joined[:1] and transliterated(last, joined):
+            return g
+    return None
+
+
+def other_person(p: ParsedResponse, mention: Mention, golds: tuple[GoldAnswer, ...]) -> str | None:
+    """The other person a one-word gold (a surname) belongs to here: "Ian Fleming" for
+    "Alexander Fleming", "Hillary Clinton" for "Edmund Hillary"; None when it is the gold's."""
+    tokens = p.tokens[mention.start:mention.end] if mention.start >= 0 else []
+    if len(tokens) != 1 or not any(len(g.tokens) >= 2 and tokens[0] in g.tokens for g in golds):
+        return None
+    gold_words = frozenset(t for g in golds for t in g.tokens)
+    others = []
+    for m in re.finditer(rf"(?i)(?<![\w'])({re.escape(tokens[0])})(?![\w'])", p.response):
+        before = re.search(r"([A-Z][\w'\u2019-]*)\s+$", p.response[:m.start()])
+        after = re.match(r"\s+([A-Z][\w'\u2019-]*)", p.response[m.end():])
+        for side in (before, after):
+            word = side.group(1).lower() if side else ""
+            if word and word not in gold_words and word not in TITLES and word not in CUE_WORDS:
+                others.append(side.group(1))
+                break
+        else:
+            return None  # one occurrence names the gold's person
+    return f"{others[0]} {tokens[0].title()}" if others else None
+
+
+def offers_answer(p: ParsedResponse, k: int, roles: QuestionRoles) -> str | None:
+    """The clause, when it guesses or asserts some content ("maybe lyon"), for lack of a typed candidate."""
+    clause = p.clauses[k]
+    if not folded_clause_cues(clause)[1] or (COMMIT_RE.search(clause) is None and len(p.tokens) > 12):
+        return None  # in a long text only a guess or assertion cue offers an answer, not a bare phrase
+    words = [t for t, c in zip(p.tokens, p.clause_of) if c == k]
+    while words and words[0] in CUE_WORDS:
+        words = words[1:]
+    longest = 12 if not clause.isascii() else 6  # Chinese characters are a token each
+    if not words or len(words) > longest or words[0] in PREPOSITIONS or all(
+            w in roles.tokens or w in CUE_WORDS for w in words):
+        return None
+    return clause
+
+
+def cjk_offers(p: ParsedResponse, golds: tuple[GoldAnswer, ...]) -> list[tuple[str, int]]:
+    """Chinese answers offered by a cue at a clause's end ("也可能是里昂", "其实是尼斯") that are not gold."""
+    found = []
+    for k, clause in enumerate(p.clauses):
+        m = _CJK_OFFER_RE.search(clause)
+        if m and not p.declines(k) and not any(g.text in m.group(1) or m.group(1) in g.text for g in golds):
+            found.append((m.group(1), k))
+    return found
+
+
+def bare_first_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple[str, int] | None:
+    """A response that opens with a bare answer ("copper. iron comes second."): that answer."""
+    first = p.clauses[0]
+    words = [t for t, c in zip(p.tokens, p.clause_of) if c == 0]
+    ends_sentence = p.text.lstrip().startswith(first) and p.text.lstrip()[len(first):len(first) + 1] in ".!,;"
+    text = " " + " ".join(words) + " "
+    if (not ends_sentence or not words or len(words) > 3 or len("".join(words)) < 3
+            or any(w in CUE_WORDS or w in _NOT_BARE or w in PREPOSITIONS or w in roles.tokens or w[:1].isdigit()
+                   for w in words)
+            or COMMON_LIST_RE.match(p.response.lstrip(), len(p.response.lstrip().split(",")[0])) is not None
+            or set(words) <= roles.tokens or any(g.pattern in text or text in g.pattern for g in golds)
+            or p.declines(0)):
+        return None
+    return " ".join(words), 0
+
+
+def bare_last_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple[str, int] | None:
+    """A response that ends on a bare answer after other sentences ("... I'm not sure. copper.")."""
+    k = len(p.clauses) - 1
+    words = [t for t, c in zip(p.tokens, p.clause_of) if c == k]
+    before = p.text.rstrip(" .!")[: -len(p.clauses[k])].rstrip()
+    text = " " + " ".join(words) + " "
+    if (k == 0 or not before.endswith((".", "!", "?")) or not words or len(words) > 3 or len("".join(words)) < 3
+            or any(w in CUE_WORDS or w in _NOT_BARE or w[:1].isdigit() for w in words) or p.declines(k)
+            or set(words) <= roles.tokens or any(g.pattern in text or text in g.pattern for g in golds)):
+        return None
+    return " ".join(words), k
+
+
+def retracted_to(p: ParsedResponse, k: int, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:
+    """What a retraction clause moves to when no typed candidate says ("iron, but actually copper")."""
+    words = [t for t, c in zip(p.tokens, p.clause_of) if c == k and t not in CUE_WORDS and t not in _RETRACTING]
+    text = " " + " ".join(words) + " "
+    if not words or len(words) > 3 or any(g.pattern in text for g in golds) or set(words) <= roles.tokens:
+        return None
+    return " ".join(words)

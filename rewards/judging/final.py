@@ -1,0 +1,105 @@
+"""The part of a response that states its final answer.
+
+A response may think aloud before it answers (``<think>draft</think> final``), or say
+"Final answer: ..." after some reasoning; only the final part is judged, and a reasoning
+block with no final part after it answers nothing. A response may also take an answer back
+("Lyon. No wait, Paris.", "Lyon, but actually Paris", "X is the highest mountain, but that
+is not right: it is Y"): what it said before the retraction is not what it commits to.
+
+>>> final_part("<think>Lyon? No, Paris.</think> Paris.")
+' Paris.'
+>>> final_part("<think>Lyon? No, Paris.")
+''
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["FINAL_ANSWER_RE", "final_part", "is_hard_retraction", "retraction_at"]
+
+_THINK_OPEN_RE = re.compile(r"<\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
+_THINK_CLOSE_RE = re.compile(r"<\s*/\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
+#: "Final answer:" and its kin: what follows the last one is the answer.
+FINAL_ANSWER_RE = re.compile(r"\b(?:(?:my\s+)?final\s+answer(?:\s+is)?|so\s+the\s+answer\s+is|answer)\s*[:：]|"
+                             r"\bmy\s+final\s+answer\s+is\b|最终答案\s*[:：是]?",
+                             re.IGNORECASE)
+
+_REASONING_RE = re.compile(r"\s*(?:let\s+me\s+(?:think|reason|see|work|recall|check)|let'?s\s+(?:think|see|reason)|"
+                           r"step\s*1|first,|reasoning:|thinking:|让我想想|我想一想)", re.IGNORECASE)
+_CONCLUSION_RE = re.compile(r"\b(?:so|therefore|thus|hence|which\s+means|that\s+means)\b[,:]?|所以|因此", re.IGNORECASE)
+
+# Retraction cues, on folded clause text. A *hard* retraction says the earlier answer is wrong
+# ("that's wrong", "no wait", "scratch that"); a *soft* one corrects without saying so
+# ("actually", "I mean") and retracts only when another answer follows.
+_HARD = (r"(?:no[,\s]+wait|wait[,\s]+no|scratch\s+that|strike\s+that|(?:that|this|it)(?:'s|\s+is|\s+was)\s+"
+         r"(?:not\s+(?:right|correct|true|it)|wrong|incorrect|a\s+mistake|false)|i\s+was\s+wrong|my\s+mistake|"
+         r"let\s+me\s+correct|correction|i\s+stand\s+corrected|不对|错了|说错了|更正)")
+_SOFT = (r"(?:actually|i\s+meant?|rather(?!\s+(?:not|than))|wait|on\s+second\s+thought|"
+         r"come\s+to\s+think\s+of\s+it|sorry|oops|or\s+rather|"
+         r"to\s+be\s+precise|其实|我是说|应该说|准确地说)")
+_HARD_RE = re.compile(rf"(?:^|\b|(?<=\W)){_HARD}")
+_SOFT_RE = re.compile(rf"(?:^|\b){_SOFT}\b|(?:其实|我是说|应该说|准确地说)")
+_BARE_NO = frozenset({"no", "nope", "no no", "not quite", "不", "不对", "不是"})
+_KEYS = ("wait", "scratch", "strike", "not right", "not correct", "not true", "wrong", "incorrect", "mistake",
+         "false", "correct", "actually", "mean", "rather", "second thought", "think of it", "sorry", "oops",
+         "precise", "不对", "错", "更正", "其实", "我是说", "应该说", "准确")
+
+
+_KEYS_RE = re.compile("|".join(map(re.escape, _KEYS)))
+
+
+def final_part(response: str) -> str:
+    """The text that states the final answer: after the last reasoning block or "Final answer:".
+
+    A reasoning block that is opened and never closed leaves nothing final (``""``), so a
+    response that only thinks aloud answers nothing.
+
+    >>> final_part("Let me think. Paris is big. Final answer: Lyon")
+    ' Lyon'
+    >>> final_part("It is Paris.")
+    'It is Paris.'
+    """
+    if "<" in response:
+        closes = list(_THINK_CLOSE_RE.finditer(response))
+        if closes:
+            response = response[closes[-1].end():]
+        elif _THINK_OPEN_RE.search(response):
+            return ""
+    if _REASONING_RE.match(response):  # "Let me think: ... so it is Y": what the reasoning concludes
+        conclusions = list(_CONCLUSION_RE.finditer(response))
+        if conclusions and response[conclusions[-1].end():].strip():
+            response = response[conclusions[-1].end():]
+    if "answer" in response.lower() or "答案" in response:
+        marks = list(FINAL_ANSWER_RE.finditer(response))
+        if marks and response[marks[-1].end():].strip():
+            response = response[marks[-1].end():]
+    return response
+
+
+@lru_cache(maxsize=65536)
+def retraction_at(clause: str) -> tuple[bool, bool]:
+    """Return (retracts, hard) for a folded clause: whether it takes an earlier answer back.
+
+    A bare "No" after an answer ("1988? No, 1986.") takes it back too.
+
+    >>> retraction_at("no wait"), retraction_at("but actually paris"), retraction_at("paris")
+    ((True, True), (True, False), (False, False))
+    """
+    if clause.strip(" !") in _BARE_NO:
+        return True, True
+    if _KEYS_RE.search(clause) is None:
+        return False, False
+    if _HARD_RE.search(clause):
+        return True, True
+    return (_SOFT_RE.search(clause) is not None), False
+
+
+def is_hard_retraction(clause: str) -> bool:
+    """Whether a folded clause says the answer before it was wrong ("that's not right").
+
+    >>> is_hard_retraction("that's not right"), is_hard_retraction("actually")
+    (True, False)
+    """
+    return retraction_at(clause)[1]

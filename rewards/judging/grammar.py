@@ -1,0 +1,176 @@
+"""A small grammar of declining to answer, rejecting a question's premise, and voicing doubt.
+
+People and models decline in a few shapes, not in a list of fixed phrases:
+
+- a first-person (or model) subject with a negated verb of knowing, being sure, having
+  information or being able: "I don't know", "I'm not sure", "I do not have reliable
+  information on that", "As a language model I am not equipped to answer", "I can't
+  confirm it"; the same without the subject ("Not sure.", "No idea.");
+- the limit of one's knowledge: "beyond my knowledge", "my training data does not cover it";
+- an impersonal statement that the answer is not known: "It is unclear", "No one knows",
+  "There is no reliable information", "It cannot be determined";
+- a refusal to guess: "I'd rather not speculate";
+- in Chinese, with Traditional characters already folded to Simplified: 我 + a negation
+  (不, 没有, 无法, 不能 ...) + a verb of knowing or answering (知道, 确定, 清楚, 回答 ...),
+  the same without 我 (不知道, 无法回答), 超出了我的知识范围, 没有相关信息.
+
+A *premise rejection* says the question's subject does not exist or its premise is false
+("It's fictional.", "There is no such country.", "He never won a second prize.", 不存在).
+A *hedge* voices doubt ("I think", "probably", "可能").
+
+Every pattern runs on text folded by :func:`rewards.text.fold` (lower case, straight
+apostrophes, Simplified Chinese); an apostrophe is optional wherever one may stand, since
+people drop them ("dont", "im").
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _apostrophe_optional(pattern: str) -> str:
+    """Let "don't" also match "dont" (and "i'm" match "im")."""
+    return pattern.replace("'?", "'").replace("'", "'?")
+
+
+# --- English declines ------------------------------------------------------------------------
+_ADV = r"(?:(?:really|honestly|actually|simply|genuinely|truly|unfortunately|currently|personally|just|still|even|" \
+       r"fully|quite|afraid|sorry|so)\s+)*"
+_SUBJECT = r"(?:i|we|this\s+(?:assistant|model|ai)|the\s+model|my\s+(?:system|model))"
+_NEGATED = (
+    r"(?:do\s+not|don't|did\s+not|didn't|does\s+not|doesn't|can\s*not|can't|could\s+not|couldn't|will\s+not|won't|"
+    r"would\s+not|wouldn't|am\s+not\s+able\s+to|am\s+unable\s+to|am\s+not\s+in\s+a\s+position\s+to|"
+    r"have\s+no\s+way\s+(?:to|of)|lack\s+the\s+ability\s+to|am\s+not\s+equipped\s+to|have\s+not\s+been\s+able\s+to)"
+)
+_KNOWING = (
+    r"(?:know|recall|remember|say|tell|answer|determine|provide|give|confirm|verify|identify|find|access|help|"
+    r"comment|speculate|guess|offer|share|pinpoint|specify|name|be\s+(?:sure|certain)|browse|look\s+up)"
+)
+_INFO = r"(?:information|info|data|knowledge|details?|answers?|idea|clue|access|records?|facts?|sources?|evidence)"
+_HAVE_INFO = rf"have\s+(?:(?:any|an|a|the|enough|sufficient|reliable|accurate|specific|much|current|up-to-date|" \
+             rf"real-time|verified|definitive|concrete|clear|that|this|such|access\s+to)\s+)*(?:[\w-]+\s+)?{_INFO}"
+_STATE = r"(?:sure|certain|aware|familiar|confident|equipped|able|qualified|knowledgeable|positive|in\s+a\s+position)"
+_EN_DECLINE = rf"""
+    \b{_SUBJECT}\s+{_ADV}{_NEGATED}\s+{_ADV}(?:{_KNOWING}|{_HAVE_INFO})
+  | \b(?:i'm|i\s+am|we're|we\s+are)\s+{_ADV}(?:not\s+{_ADV}{_STATE}|unsure|uncertain|unaware|unable|unfamiliar)
+  | \b{_SUBJECT}\s+{_ADV}(?:have|had|possess|hold)\s+(?:no|not\s+enough|insufficient|limited|little)\s+
+        (?:[\w-]+\s+){{0,2}}?{_INFO}
+  | \b(?:i|we)\s+lack\s+(?:the\s+|any\s+|enough\s+|sufficient\s+|reliable\s+)*(?:[\w-]+\s+)?
+        (?:{_INFO}|ability|confidence|certainty)
+  | \b(?:beyond|outside(?:\s+of)?|not\s+(?:in|within|part\s+of))\s+(?:my|the\s+scope\s+of\s+my)\s+
+        (?:[\w-]+\s+)?(?:knowledge|expertise|training|data|information|capabilities|scope)
+  | \bmy\s+(?:knowledge|training(?:\s+data)?|data|information)\s+(?:[\w-]+\s+)?(?:does\s+not|doesn't|did\s+not|
+        didn't)\s+(?:cover|include|extend|contain|go)
+  | \b(?:don't|do\s+not)\s+know\b | \bidk\b | \bdunno\b | \bno\s+idea\b | \bno\s+clue\b | \bnot\s+a\s+clue\b
+  | ^\s*(?:not\s+(?:\w+\s+)?(?:sure|certain)|unsure|uncertain|unknown|who\s+knows|beats\s+me|can't\s+say)\b
+  | \bnot\s+(?:entirely|completely|totally|really|quite|100%)\s+(?:sure|certain)\b
+  | \b(?:no\s*one|nobody)\s+(?:really\s+)?knows\b | \bwish\s+i\s+knew\b | \bnever\s+heard\s+of\b
+  | \b(?:is|are|remains?|was)\s+(?:currently\s+|still\s+|simply\s+)?(?:unknown|not\s+known|unclear|uncertain|
+        undetermined|a\s+mystery|not\s+(?:clear|available|documented|recorded))\b(?!\s+(?:for|as)\b)
+  | \bmystery\s+to\s+me\b | \b(?:it's|it\s+is)\s+not\s+clear\b
+  | \bcan(?:'t|not|\s+not)\s+be\s+(?:determined|answered|known|verified|confirmed)\b
+  | \b(?:impossible|hard|difficult)\s+(?:for\s+me\s+)?to\s+(?:say|tell|know|determine|answer|verify)\b
+  | \bthere(?:'s|\s+is|\s+are)\s+no\s+(?:reliable\s+|available\s+|known\s+|definitive\s+|clear\s+|verified\s+|
+        such\s+|official\s+|public\s+)*(?:answer|information|data|records?|evidence|consensus|way\s+to\s+(?:know|tell))
+  | \bno\s+(?:reliable\s+|available\s+|specific\s+|verified\s+)?(?:information|data|records?)\s+(?:is\s+|are\s+)?
+        (?:available|exists?|about|on|regarding)
+  | \b(?:rather\s+not|prefer\s+not\s+to|refuse\s+to|decline\s+to|won't|will\s+not)\s+(?:\w+\s+)?
+        (?:answer|say|guess|speculate|comment)\b
+  | \b(?:can't|cannot)\s+guess\b | \bnot\s+in\s+a\s+position\s+to\b
+  | \bnot\s+(?:something|a\s+\w+)\s+(?:that\s+)?(?:i|we)\s+(?:know|can\s+answer|recogni[sz]e|am\s+familiar\s+with)
+"""
+
+# --- Chinese declines (on Simplified text) ------------------------------------------------------
+_ZH_NEG = r"(?:不|没有|没|无法|不能|不太|不是很|无从|并不|并没有|不大|没法|没办法|难以)"
+_ZH_KNOW = (r"(?:知道|清楚|确定|了解|记得|晓得|掌握|肯定|熟悉|回答|答复|提供|确认|判断|得知|给出|知晓"
+            r"|能回答|能确定|能提供)")
+_ZH_DECLINE = (
+    rf"我们?(?:也|真的|实在|确实|恐怕|还|就|其实|目前|暂时|并)*{_ZH_NEG}(?:太|很|是很|能|会|敢)?{_ZH_KNOW}"
+    rf"|{_ZH_NEG}{_ZH_KNOW}|说不准|说不上来|不得而知|无从得知|没人知道|无人知道|无人知晓|没有人知道|无可奉告|不予回答"
+    r"|超出(?:了)?(?:我的)?(?:知识|认知|能力)|我的知识(?:范围|库)?(?:里|中|内)?(?:没有|不包括|不涉及)"
+    r"|没有(?:找到)?(?:任何)?(?:相关|关于.{0,20}?的?|这方面的?|足够的?|可靠的?|确切的?)(?:信息|资料|数据|记录|答案)"
+    r"|找不到|没有找到|未知|暂无|不详"
+    # a potential complement: 回答不了, 答不上来, 记不清, 想不起来, 说不准
+    r"|(?:回答|答|说|记|想|确定|判断|认)不(?:了|上来|出来|清|准|得|起来)"
+    r"|没(?:有)?(?:把握|头绪|概念|印象|听说过|听过)|(?:就|还是|我)?不(?:回答|作答)了?"
+)
+
+# --- Premise rejections -------------------------------------------------------------------------
+_THING = (r"(?:country|nation|state|element|city|capital|place|person|people|book|novel|treaty|record|event|war|"
+          r"battle|company|planet|film|movie|song|painting|island|river|language|king|queen|president|prize|award)")
+_EN_PREMISE = rf"""
+    \b(?:fictional|fictitious|imaginary|made[-\s]up(?!\s+of)|hypothetical|non-?existent|mythical|legendary|
+        mythological|folkloric)\b
+  | \b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:actually\s+|really\s+)?(?:exist|have\s+(?:a|an|any)\s+\w+)
+  | \bno\s+such\s+\w+ | \bnot\s+(?:a\s+)?(?:real|recogni[sz]ed|existing|actual)\s+\w+
+  | \b(?:is|are|was|were)\s*(?:n't|\s+not)\s+(?:a\s+)?(?:real|recogni[sz]ed|existing|actual)\b
+  | \bthere\s+(?:(?:is|are|was|were|'s)\s+(?:no|not\s+(?:a|an|any))|(?:isn't|aren't|wasn't|weren't)\s+(?:a|an|any))
+        \s+(?:such\s+|known\s+|official\s+|real\s+|
+        recorded\s+|second\s+)?{_THING}
+  | \b(?:never|did\s*n't|did\s+not)\s+(?:actually\s+)?(?:existed|exist|happened|happen|occurred|occur|
+        took\s+place|take\s+place)\b
+  | \b(?:false|incorrect|wrong|mistaken|flawed)\s+(?:premise|assumption)\b
+  | \bpremise\s+(?:is|seems|of\s+the\s+question\s+is)\s+(?:false|incorrect|wrong|mistaken|flawed)\b
+  | \b(?:only\s+(?:ever\s+)?(?:won|had|received|wrote|got|held)\s+(?:one|a\s+single|once)|never\s+won)\b
+  | \b(?:has|have|had)\s+never\s+(?:had|been|existed|held|won)\b | \bnever\s+(?:had|existed|held)\s+(?:a|an|any)\b
+  | \bhas\s+no\s+(?:official\s+|known\s+)?(?:capital|atomic\s+number|symbol)\b
+"""
+_ZH_PREMISE = (r"^(?:它|这|该\S{0,4})?(?:并|也|根本)?没有|不存在|并不存在|"
+               r"虚构|杜撰|编造|没有这样的|没有这个|没有这种|前提(?:是)?(?:错误|不成立|有误|不对)"
+               r"|从未|从来没有|并没有发生|只(?:获得|得过|赢得|拿过)过?一次")
+
+# --- Commitments and hedges ----------------------------------------------------------------------
+_EN_COMMIT = r"""
+    \b(?:i\s+(?:think|believe|guess|suppose|suspect|reckon|recall)|i'd\s+(?:say|guess)|i\s+would\s+(?:say|guess)
+       |my\s+(?:best\s+)?guess|best\s+guess|probably|perhaps|maybe|possibly|likely|presumably
+       |(?:might|may|could|should|would|must)\s+be|(?:it's|it\s+is|it\s+was)(?!\s+an?\s)|that\s+(?:is|would\s+be)
+       |the\s+answer\s+(?:is|would\s+be|might\s+be)|the\s+(?:capital|answer|number|symbol)\s+(?:of\s+[\w\s-]{1,60}?\s+)?is
+       |if\s+i\s+(?:had\s+to|were\s+to)\s+guess|as\s+far\s+as\s+i\s+know|if\s+i\s+recall)\b
+  | \bthe\s+[\w-]+(?:\s+of\s+[\w\s-]{1,60}?)?\s+(?:is|was|would\s+be)\s+\w
+  | ^\s*(?!(?:it|this|that|there|i|he|she|they|we|you|which|what|who|as|so|and|but|the)\b)[\w'-]+(?:\s+[\w'-]+){0,2}
+        \s+(?:is|was|are|were|would\s+be)\s+(?:the|my|a|an|likely|probably|possibly|its|their|his|her)\b
+"""
+_ZH_COMMIT = r"我认为|我觉得|我猜|可能是|也许是|大概是|应该是|或许是|估计是|答案是|首都是|是"
+_HEDGE_EN = r"""\b(?:not\s+(?:\w+\s+)?(?:sure|certain)|unsure|uncertain
+       |i\s+(?:think|believe|guess|suppose|suspect|reckon)
+       |probably|perhaps|maybe|possibly|likely|might|may\s+be|could\s+be|my\s+(?:best\s+)?guess|if\s+i\s+recall
+       |as\s+far\s+as\s+i\s+know|i'd\s+say|i\s+would\s+say|don't\s+know|do\s+not\s+know|no\s+idea|not\s+100%
+       |(?:pretty|fairly|reasonably)\s+(?:sure|certain|confident)|if\s+i'm\s+not\s+mistaken|if\s+memory\s+serves
+       |i'm\s+guessing|seems?|i'd\s+guess|i\s+would\s+guess|i\s+guess)\b"""
+_HEDGE_ZH = r"不确定|可能|也许|大概|或许|我认为|我觉得|估计|应该是|不知道|好像|似乎"
+
+DECLINE_RE = re.compile(_apostrophe_optional(_EN_DECLINE) + "|" + _ZH_DECLINE, re.VERBOSE)
+PREMISE_RE = re.compile(_apostrophe_optional(_EN_PREMISE) + "|" + _ZH_PREMISE, re.VERBOSE)
+COMMIT_RE = re.compile(_apostrophe_optional(_EN_COMMIT) + "|" + _ZH_COMMIT, re.VERBOSE)
+HEDGE_RE = re.compile(_apostrophe_optional(_HEDGE_EN) + "|" + _HEDGE_ZH, re.VERBOSE)
+
+#: Every decline or premise pattern holds one of these: text without any skips the regexes.
+DECLINE_KEYS = (
+    "n't", "nt ", "not", "idk", "dunno", "no ", "noone", "nobody", "unable", "unsure", "uncertain", "unaware",
+    "unfamiliar", "unknown", "unclear", "undetermined", "cannot", "fiction", "imaginar", "made", "hypothet",
+    "exist", "mythical", "mystery", "beyond", "outside", "never", "lack", "impossible", "hard", "difficult",
+    "guess", "who knows", "beats", "refuse", "decline", "prefer", "wish", "position", "speculate", "premise",
+    "only", "has no", "have no", "had no", "little", "limited", "insufficient", "can't", "legend", "mytholog",
+    "folklor", "something i", "something we",
+    "不", "无", "没", "未", "虚", "超出", "找", "暂", "奉告", "杜撰", "编造", "前提", "从未", "只", "难", "我的知识",
+)
+ASCII_DECLINE_KEYS = tuple(k for k in DECLINE_KEYS if k.isascii())
+HEDGE_KEYS = (
+    "sure", "certain", "think", "believe", "guess", "suppose", "suspect", "reckon", "probabl", "perhaps",
+    "maybe", "possibl", "likely", "might", "may be", "could be", "recall", "as far as", "say", "know",
+    "idea", "100%", "mistaken", "memory", "seem",
+    "确定", "可能", "也许", "大概", "或许", "认为", "觉得", "估计", "应该", "知道", "好像", "似乎",
+)
+ASCII_HEDGE_KEYS = tuple(k for k in HEDGE_KEYS if k.isascii())
+
+
+def has_any(text: str, keys: tuple[str, ...], ascii_keys: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of ``keys`` (``ascii_keys``: those of them in ASCII).
+
+    >>> has_any("i don't know", DECLINE_KEYS, ASCII_DECLINE_KEYS), has_any("paris", DECLINE_KEYS, ASCII_DECLINE_KEYS)
+    (True, False)
+    """
+    for key in ascii_keys if text.isascii() else keys:
+        if key in text:
+            return True
+    return False

@@ -1,0 +1,139 @@
+"""What the question asks for, in words a response can be checked against.
+
+- its *predicate*: the content words that say what is asked ("capital", "wrote", "painted");
+  a name standing next to one of them in a response is offered as the answer;
+- its *event* for a year ("born", "died", "signed"): a year a response attaches to another
+  event ("born in 1809" for a death-year question) is in another role;
+- its *counted noun* for "how many" ("legs"): a number counting something else is in
+  another role.
+
+>>> q = question_roles("When did Abraham Lincoln die?")
+>>> q.event, sorted(q.predicate)
+('die', ['die'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rewards.text import answer_tokens
+
+__all__ = ["QuestionRoles", "event_of", "is_known_event", "question_roles", "stem"]
+
+_FUNCTION = frozenset(
+    """what which who whom whose when where why how is was are were be been being do does did has have had
+    the a an of in on at to for by with from about as into than that this these those it its their his her
+    and or name tell me give please year many much number s 的 是 什 么 哪 谁 几 多少 年""".split()
+)
+_IRREGULAR = {
+    "wrote": "writ", "written": "writ", "write": "writ", "writer": "writ", "author": "writ", "authored": "writ",
+    "built": "build", "born": "born", "birth": "born", "died": "die", "death": "die", "dead": "die",
+    "passed": "die", "began": "start", "begun": "start", "begin": "start", "started": "start",
+    "fell": "end", "fall": "end", "ended": "end", "end": "end", "won": "win", "win": "win", "drew": "draw",
+    "complete": "build", "finish": "build",
+    "founded": "found", "founder": "found", "established": "found", "formed": "found", "created": "found",
+    "discovery": "discover", "invention": "invent", "inventor": "invent", "publication": "publish",
+    "released": "publish", "release": "publish", "completed": "build", "finished": "build", "constructed": "build",
+    "opened": "build", "sank": "sink", "sunk": "sink", "became": "become", "gave": "give",
+    "came": "come", "made": "make", "led": "lead", "ran": "run", "sang": "sing", "sung": "sing",
+    "happened": "occur", "happen": "occur", "happens": "occur", "occurred": "occur", "occur": "occur",
+    "took": "occur", "take": "occur", "fought": "occur", "struck": "occur", "collapsed": "end",
+    "collapse": "end", "demolished": "end", "dissolved": "end", "dissolve": "end", "killed": "die",
+    "assassinated": "die", "murdered": "die", "erected": "build", "launched": "start",
+}
+_SUFFIXES = ("ings", "ing", "ers", "er", "ors", "or", "ed", "es", "s", "ation")
+#: Words that say when something happened to a subject (a year is attached to the nearest one).
+_EVENT_STEMS = frozenset(
+    "born die start end win found discover invent publish build sign writ paint compos direct elect crown marri "
+    "join leav retir launch land sink take become declar abolish introduc ratifi assassin captur conquer "
+    "liberat independ record premier open close award receiv graduat occur".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A crude stem for comparing word forms: "painted", "painter", "painting" -> "paint".
+
+    >>> stem("painted"), stem("wrote"), stem("legs")
+    ('paint', 'writ', 'leg')
+    """
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word[:6]
+
+
+def is_known_event(event: str) -> bool:
+    """Whether ``event`` is one of the events this module knows by name (born, died, founded ...).
+
+    >>> is_known_event("born"), is_known_event("fought")
+    (True, False)
+    """
+    return event in _EVENT_STEMS
+
+
+def event_of(word: str) -> str | None:
+    """The event a word names, or None: "born" -> "born", "signed" -> "sign", "Paris" -> None.
+
+    >>> event_of("signed"), event_of("death"), event_of("city")
+    ('sign', 'die', None)
+    """
+    s = stem(word)
+    if s in _EVENT_STEMS:
+        return s
+    return s if word.endswith("ed") and len(word) > 5 and not word.endswith("eed") else None
+
+
+@dataclass(frozen=True)
+class QuestionRoles:
+    """The question's predicate stems, its event (or None), its counted noun's stem (or None)
+    and the set of its normalized tokens."""
+
+    predicate: frozenset[str]
+    event: str | None
+    counted: str | None
+    tokens: frozenset[str]
+    asks_year: bool
+    stems: frozenset[str] = frozenset()
+
+
+_NO_ROLES = QuestionRoles(frozenset(), None, None, frozenset(), False)
+_CAPITALIZED_RE = re.compile(r"\b[A-Z][\w'\u2019-]*")
+
+
+@lru_cache(maxsize=16384)
+def question_roles(question: str | None) -> QuestionRoles:
+    """Read the predicate, event and counted noun off ``question`` (see the module docstring).
+
+    >>> question_roles("How many legs does a spider have?").counted
+    'leg'
+    """
+    if not question:
+        return _NO_ROLES
+    names = {t for m in _CAPITALIZED_RE.findall(question) for t in answer_tokens(m)}
+    tokens = answer_tokens(question)
+    first = tokens[0] if tokens else ""
+    names.discard(first)  # the question's first word is capitalized as a sentence start
+    content = [t for t in tokens if t not in _FUNCTION and t not in names and not t.isdigit()]
+    predicate = frozenset(stem(t) for t in content)
+    events = [e for e in (event_of(t) for t in content) if e]
+    counted = None
+    after_many = [t for a, t in zip(tokens, tokens[1:]) if a in ("many", "much")]
+    if after_many:
+        at = tokens.index(after_many[0])
+        nouns = [t for t in tokens[at:] if t not in _FUNCTION and t not in names]
+        counted = stem(nouns[0]) if nouns else None
+    low = question.lower()
+    asks_year = "year" in tokens or "when" in tokens or "年" in question or "哪一年" in low
+    if asks_year and not events:  # "When did the Soviet Union dissolve?": the last verb is the event
+        verbs = [t for t in content if t.isalpha() and t not in ("year", "first", "last")]
+        events = [stem(verbs[-1])] if verbs else []
+    return QuestionRoles(predicate, events[0] if events else None, counted, frozenset(tokens), asks_year,
+                         frozenset(stem(t) for t in tokens))

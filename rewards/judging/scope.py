@@ -1,0 +1,55 @@
+"""Which part of a response counts: after its last retraction, after a belief it gave up.
+
+A response may take an answer back ("Lyon. No wait, Paris.", "Lyon, but actually Paris"),
+move past a belief ("At first I thought Lyon, but it's Paris") or set a present answer
+against a former one ("Lagos used to be the capital, but now it is Abuja"). What it said
+before is not what it commits to: :func:`answer_scope` says where the counting starts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rewards.judging.final import retraction_at
+from rewards.judging.mentions import ParsedResponse
+
+__all__ = ["BELIEF_RE", "SHIFT_RE", "answer_scope"]
+
+_CONTRAST_RE = re.compile(r"(?:(?:but|now|today|actually|in\s+fact|currently)\s+)*(?:it'?s|it\s+is|the\s+answer\s+is|"
+                          r"(?:the\s+)?(?:capital|answer)\s+is)\b|(?:现在|如今|其实)是")
+_PAST_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|originally|until|many\s+(?:think|believe|say)"
+                      r"|people\s+(?:think|believe|say))\b|曾经|以前|原来")
+#: Every retraction, belief or contrast cue holds one of these: text without any has one scope.
+SHIFT_RE = re.compile(r"wait|scratch|strike|right|correct|wrong|mistake|false|actual|mean|rather|thought|sorry|oops|"
+                      r"precise|\bno\b|nope|not quite|first|initially|originally|but|however|yet|now|today|used to|"
+                      r"once|former|previous|until|many|people|不|错|更正|其实|说|准确|以为|一开始|起初|现在|如今|曾经|以前|原来")
+#: A clause that states a belief the response then leaves ("At first I thought Lyon").
+BELIEF_RE = re.compile(r"^(?:at\s+first|initially|originally)\b|\bi\s+(?:first\s+|initially\s+|originally\s+)?"
+                       r"thought\b|一开始|起初|我以为|本来以为")
+
+
+def _contrasts(p: ParsedResponse, k: int) -> bool:
+    """Whether clause ``k`` sets a present answer against what came before ("..., but it's Canberra",
+    "...; today it is Addis Ababa", "..., but now it is Abuja")."""
+    return _CONTRAST_RE.match(p.clauses[k]) is not None and (
+        _PAST_RE.search(p.clauses[k - 1]) is not None or p.text[: p.text.find(p.clauses[k])].rstrip(" ,").endswith(
+            ("but", "however", "yet", "但是", "但", "不过")))
+
+
+def answer_scope(p: ParsedResponse, clauses_with_answers: set[int]) -> tuple[int, bool]:
+    """(first clause that counts, whether a retraction took back everything before it).
+
+    A retraction ("no wait", "actually") starts the scope again; so does the first answer
+    after a belief the response gave up ("At first I thought Lyon, but it's Paris").
+    """
+    start, retracted = 0, False
+    if len(p.clauses) < 2 or SHIFT_RE.search(p.text) is None:
+        return start, retracted
+    for k, clause in enumerate(p.clauses):
+        retracts, hard = retraction_at(clause)
+        after = any(c >= k for c in clauses_with_answers)
+        if retracts and (hard or after):
+            start, retracted = k, hard and not after
+        elif k > 0 and k in clauses_with_answers and (BELIEF_RE.search(p.clauses[k - 1]) or _contrasts(p, k)):
+            start, retracted = k, False
+    return start, retracted
