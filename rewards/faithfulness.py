@@ -18,11 +18,11 @@ from typing import Any
 
 from rewards.base import Reward, register
 from rewards.judging import judge
-from rewards.judging.abstention import is_abstention, is_degenerate
+from rewards.judging.abstention import folded_clause_cues, is_abstention, is_degenerate
 from rewards.messages import completion_text, context_text, query_text
 from rewards.outcome import Outcome, check_outcome_order, has_no_true_answer
 from rewards.query_type import QueryType, classify_query, is_question, sentences, text_size
-from rewards.text import answer_tokens
+from rewards.text import answer_tokens, prepare, split_clauses
 
 __all__ = ["FaithfulnessReward", "declines_from_text", "support"]
 
@@ -64,14 +64,26 @@ _TRANSLATE_RE = re.compile(
 
 
 def declines_from_text(response: str) -> bool:
-    """True when a response declines: "I don't know", or "The passage does not say".
+    """True when a response declines ("I don't know", "The passage does not say") and asserts
+    nothing else: a decline followed by an answer is an answer.
 
     >>> declines_from_text("The passage does not mention when it opened.")
     True
     >>> declines_from_text("It opened in 1937.")
     False
+    >>> declines_from_text("The passage does not say, but it was John Smith in 1938.")
+    False
     """
-    return is_abstention(response) or bool(_TEXT_DECLINE.search(response))
+    if is_abstention(response):
+        return True
+    if not _TEXT_DECLINE.search(response):
+        return False
+    for clause in split_clauses(prepare(response)):
+        if _TEXT_DECLINE.search(clause) or folded_clause_cues(clause)[0]:
+            continue
+        if folded_clause_cues(clause)[1] or any(ch.isdigit() for ch in clause):
+            return False  # "..., but it was John Smith in 1938": an answer after the decline
+    return True
 
 
 def _stem(token: str) -> str:
