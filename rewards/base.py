@@ -59,6 +59,19 @@ def batch_rows(n: int, columns: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{key: value[i] for key, value in per_row.items()} for i in range(n)]
 
 
+def check_column_names(**names: Any) -> None:
+    """Raise ``ValueError`` unless every keyword names a column (a non-empty string).
+
+    >>> check_column_names(answers_column="answers")
+    >>> check_column_names(answers_column="")
+    Traceback (most recent call last):
+    ValueError: answers_column='' must be a column name (a non-empty string).
+    """
+    for key, value in names.items():
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"{key}={value!r} must be a column name (a non-empty string).")
+
+
 def check_finite(name: str, value: Any) -> float:
     """Return a constructor argument as a float; raise ``ValueError`` naming it unless it is a
     finite real number (bools are rejected: ``True`` is not a reward value).

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from typing import Any
 
-from rewards.base import Reward, register
+from rewards.base import Reward, check_column_names, register
 from rewards.judging import judge
 from rewards.judging.abstention import folded_clause_cues, is_abstention, is_degenerate
 from rewards.messages import completion_text, context_text, query_text
@@ -174,9 +174,7 @@ class FaithfulnessReward(Reward):
     ) -> None:
         check_outcome_order(supported, abstain, unsupported, where=type(self).__name__,
                             names=("supported", "abstain", "unsupported"))
-        for key, value in {"passage_column": passage_column, "answers_column": answers_column}.items():
-            if not isinstance(value, str) or not value:
-                raise ValueError(f"{key}={value!r} must be a column name (a non-empty string).")
+        check_column_names(passage_column=passage_column, answers_column=answers_column)
         self.supported, self.abstain, self.unsupported = float(supported), float(abstain), float(unsupported)
         self.passage_column, self.answers_column, self.name = passage_column, answers_column, name
 

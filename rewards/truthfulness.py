@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from rewards.base import OutcomeReward, register
+from rewards.base import OutcomeReward, check_column_names, register
 from rewards.judging import judge_completion
 from rewards.outcome import Outcome, OutcomeScore, check_outcome_order, outcome_rates
 
@@ -51,9 +51,7 @@ class TruthfulnessReward(OutcomeReward):
         competitors_column: str = "competitors",
     ) -> None:
         check_outcome_order(correct, abstain, wrong, where=type(self).__name__)
-        for name, value in (("answers_column", answers_column), ("competitors_column", competitors_column)):
-            if not isinstance(value, str) or not value:
-                raise ValueError(f"{name}={value!r} must be a column name (a non-empty string).")
+        check_column_names(answers_column=answers_column, competitors_column=competitors_column)
         self.correct, self.abstain, self.wrong = float(correct), float(abstain), float(wrong)
         self.answers_column, self.competitors_column = answers_column, competitors_column
 

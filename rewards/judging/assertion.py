@@ -86,9 +86,10 @@ def _candidates(p, golds, rivals, question, roles, unanswerable):
     competing += [(m.alternative, m.clause) for m in kept if m.alternative]
     if unanswerable or any(not g.text.isascii() for g in golds):
         competing += cjk_offers(p, golds)
+    answered = {c for _, c in competing} | {m.clause for m in kept}
     for k, clause in enumerate(p.clauses if SHIFT_RE.search(p.text) else ()):
         moves = retraction_at(clause)[0] or (k > 0 and BELIEF_RE.search(p.clauses[k - 1]) is not None)
-        if moves and not any(c == k for _, c in competing) and not any(m.clause == k for m in kept):
+        if moves and k not in answered:
             moved = retracted_to(p, k, golds, roles)
             if moved:
                 competing.append((moved, k))

@@ -16,6 +16,7 @@ ones that are:
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -29,7 +30,7 @@ __all__ = ["COMMON_LIST_RE", "CUE_WORDS", "PREPOSITIONS", "TITLES", "asserted_na
 
 _NAME_RE = re.compile(
     r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:\s+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)\s+)?"
-    r"[A-Z][\w'\u2019-]*)*"
+    r"[A-Z][\w'\u2019-]*){0,5}"  # a name has at most six words
 )
 _NOT_NAMES = frozenset(
     """i i'm im it it's its the a an this that these those there he she they we you my our your his her their
@@ -82,16 +83,6 @@ _BARE_ITEM_RE = re.compile(r"^(?:[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,3}"
 _LIST_STOPWORDS = frozenset("it is was the a an and or but not to of in on at this that these very so".split())
 
 
-def _clause_bounds(p: ParsedResponse, s: int) -> tuple[int, int]:
-    k = p.clause_of[s]
-    lo, hi = s, s
-    while lo > 0 and p.clause_of[lo - 1] == k:
-        lo -= 1
-    while hi < len(p.tokens) and p.clause_of[hi] == k:
-        hi += 1
-    return lo, hi
-
-
 def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, lenient: bool = False) -> bool:
     """Whether the token span [s, e) stands where a clause puts its answer (see the module docstring).
 
@@ -101,7 +92,7 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     >>> in_answer_position(p, 0, 1, question_roles("What is the capital of France?"))
     True
     """
-    lo, hi = _clause_bounds(p, s)
+    lo, hi = p.clause_span(s)
     left, right = p.tokens[lo:s], p.tokens[e:hi]
     if p.declines(p.clause_of[s]) or p.asks(p.clause_of[s]) or is_negated(p, s, e):
         return False
@@ -137,7 +128,8 @@ def _name_tokens(name: str) -> tuple[list[str], tuple[str, ...]]:
 def _sentence_initial_word(text: str, match: re.Match) -> bool:
     """A lone capitalized word that starts a sentence and a list of common nouns ("Encyclopedias,
     atlases and textbooks cover this."): capitalized for the sentence, not because it is a name."""
-    if " " in match.group(0) or text[: match.start()].rstrip()[-1:] not in ("", ".", "!", "?", ":", ";", "\n"):
+    before = text[max(0, match.start() - 40): match.start()].rstrip()
+    if " " in match.group(0) or (before[-1:] not in (".", "!", "?", ":", ";", "\n") and (before or match.start() > 40)):
         return False
     return (COMMON_LIST_RE.match(text, match.end()) is not None
             or (match.group(0).endswith("s") and _PLURAL_VERB_RE.match(text, match.end()) is not None))
@@ -146,11 +138,14 @@ def _sentence_initial_word(text: str, match: re.Match) -> bool:
 def _spans(p: ParsedResponse, tokens: tuple[str, ...], at: int):
     """The token span of a name found at character ``at`` of the raw response (nearest match)."""
     n = len(tokens)
-    guess = len(p.response[:at].split())  # about the token index (the nearest match wins)
-    starts = [i for i in range(len(p.tokens) - n + 1) if tuple(p.tokens[i:i + n]) == tokens]
-    if starts:
-        i = min(starts, key=lambda i: abs(i - guess))
-        yield i, i + n
+    guess = p.word_index(at)  # about the token index (the nearest match wins)
+    where = p.positions(tokens[0])
+    j = bisect.bisect_left(where, guess)
+    near = sorted(where[max(0, j - 3):j + 3], key=lambda i: abs(i - guess))
+    for i in near:
+        if tuple(p.tokens[i:i + n]) == tokens:
+            yield i, i + n
+            return
 
 
 def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[str], *,
@@ -187,7 +182,7 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
     """
     if not roles.tokens:  # no question: nothing to tell the roles apart by
         return True
-    lo, hi = _clause_bounds(p, s)
+    lo, hi = p.clause_span(s)
     before = [t for t in p.tokens[max(lo, s - 6):s] if not t[:1].isdigit()]
     if roles.event:
         for t in reversed(before):

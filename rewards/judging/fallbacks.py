@@ -102,7 +102,7 @@ def offers_answer(p: ParsedResponse, k: int, roles: QuestionRoles) -> str | None
     clause = p.clauses[k]
     if not folded_clause_cues(clause)[1] or (COMMIT_RE.search(clause) is None and len(p.tokens) > 12):
         return None  # in a long text only a guess or assertion cue offers an answer, not a bare phrase
-    words = [t for t, c in zip(p.tokens, p.clause_of) if c == k]
+    words = p.clause_tokens(k)
     while words and words[0] in CUE_WORDS:
         words = words[1:]
     longest = 12 if not clause.isascii() else 6  # Chinese characters are a token each
@@ -125,7 +125,7 @@ def cjk_offers(p: ParsedResponse, golds: tuple[GoldAnswer, ...]) -> list[tuple[s
 def bare_first_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple[str, int] | None:
     """A response that opens with a bare answer ("copper. iron comes second."): that answer."""
     first = p.clauses[0]
-    words = [t for t, c in zip(p.tokens, p.clause_of) if c == 0]
+    words = p.clause_tokens(0)
     ends_sentence = p.text.lstrip().startswith(first) and p.text.lstrip()[len(first):len(first) + 1] in ".!,;"
     text = " " + " ".join(words) + " "
     if (not ends_sentence or not words or len(words) > 3 or len("".join(words)) < 3
@@ -141,7 +141,7 @@ def bare_first_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple
 def bare_last_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple[str, int] | None:
     """A response that ends on a bare answer after other sentences ("... I'm not sure. copper.")."""
     k = len(p.clauses) - 1
-    words = [t for t, c in zip(p.tokens, p.clause_of) if c == k]
+    words = p.clause_tokens(k)
     before = p.text.rstrip(" .!")[: -len(p.clauses[k])].rstrip()
     text = " " + " ".join(words) + " "
     if (k == 0 or not before.endswith((".", "!", "?")) or not words or len(words) > 3 or len("".join(words)) < 3
@@ -153,7 +153,7 @@ def bare_last_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple[
 
 def retracted_to(p: ParsedResponse, k: int, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:
     """What a retraction clause moves to when no typed candidate says ("iron, but actually copper")."""
-    words = [t for t, c in zip(p.tokens, p.clause_of) if c == k and t not in CUE_WORDS and t not in _RETRACTING]
+    words = [t for t in p.clause_tokens(k) if t not in CUE_WORDS and t not in _RETRACTING]
     text = " " + " ".join(words) + " "
     if not words or len(words) > 3 or any(g.pattern in text for g in golds) or set(words) <= roles.tokens:
         return None

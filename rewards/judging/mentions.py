@@ -11,6 +11,7 @@ case-sensitively in the raw response.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ _WORDLIKE_SYMBOLS = frozenset({"He", "Be", "No", "As", "In", "At", "Am", "Es", "
 _SYMBOL_SENTENCE_RE = re.compile(r"\s+is\s+(?:the\s+|its\s+)?(?:chemical\s+|element\s+)?symbol")
 
 
+_WORD_START_RE = re.compile(r"\S+")
 _ASKING_RE = re.compile(r"(?:is|are|was|were|could|can|would|do|does|did|what|which|who|where|when|how|why|"
                         r"isn't|wasn't|should|shall|will|might|may)\b|.*(?:吗|呢|是不是)$")
 
@@ -59,21 +61,48 @@ class ParsedResponse:
         clauses: ``text`` cut by :func:`~rewards.text.split_clauses`.
     """
 
-    __slots__ = ("response", "text", "clauses", "tokens", "clause_of", "ends")
+    __slots__ = ("response", "text", "clauses", "tokens", "clause_of", "ends", "starts", "_where", "_words")
 
     def __init__(self, response: str, text: str, clauses: list[str]) -> None:
         self.response, self.text, self.clauses = response, text, clauses
         self.tokens: list[str] = []
         self.clause_of: list[int] = []
         self.ends: list[int] = []
+        self.starts: list[int] = []  # the index of each clause's first token
         at = 0
         for k, clause in enumerate(clauses):
             toks = prepared_tokens(clause)
+            self.starts.append(len(self.tokens))
             self.tokens += toks
             self.clause_of += [k] * len(toks)
             found = text.find(clause, at)
             at = found + len(clause) if found >= 0 else at
             self.ends.append(at)
+        self._where: dict[str, list[int]] | None = None
+        self._words: list[int] | None = None
+
+    def clause_tokens(self, k: int) -> list[str]:
+        """The tokens of clause ``k``."""
+        return self.tokens[self.starts[k]:self.starts[k + 1] if k + 1 < len(self.starts) else len(self.tokens)]
+
+    def clause_span(self, s: int) -> tuple[int, int]:
+        """The token span [lo, hi) of the clause that holds token ``s``."""
+        k = self.clause_of[s]
+        return self.starts[k], self.starts[k + 1] if k + 1 < len(self.starts) else len(self.tokens)
+
+    def positions(self, token: str) -> list[int]:
+        """Every index at which ``token`` occurs (an index built once, so lookups stay linear overall)."""
+        if self._where is None:
+            self._where = {}
+            for i, t in enumerate(self.tokens):
+                self._where.setdefault(t, []).append(i)
+        return self._where.get(token, [])
+
+    def word_index(self, at: int) -> int:
+        """How many white-space separated words of the raw response start before character ``at``."""
+        if self._words is None:
+            self._words = [m.start() for m in _WORD_START_RE.finditer(self.response)]
+        return bisect.bisect_left(self._words, at)
 
     def asks(self, k: int) -> bool:
         """Whether clause ``k`` is a question of the response's own ("Is it Paris or Lyon? It is Paris."):
@@ -121,7 +150,7 @@ def _competitor(p: ParsedResponse, s: int, e: int, golds: tuple[GoldAnswer, ...]
     toks, k = p.tokens, p.clause_of[s]
     window = toks[max(0, s - 6):e + 6]
     alternatives = _OR_WORDS
-    clause = [t for t, c in zip(toks, p.clause_of) if c == k]
+    clause = p.clause_tokens(k)
     if "both" in clause or "candidates" in clause:  # "Mercury and Mars are both candidates"
         alternatives = _OR_WORDS | _AND_WORDS
     if s > 0 and toks[s - 1] in _MAYBE_WORDS and sum(t in _MAYBE_WORDS for t in window) >= 2:

@@ -32,7 +32,7 @@ def _contrasts(p: ParsedResponse, k: int) -> bool:
     """Whether clause ``k`` sets a present answer against what came before ("..., but it's Canberra",
     "...; today it is Addis Ababa", "..., but now it is Abuja")."""
     return _CONTRAST_RE.match(p.clauses[k]) is not None and (
-        _PAST_RE.search(p.clauses[k - 1]) is not None or p.text[: p.text.find(p.clauses[k])].rstrip(" ,").endswith(
+        _PAST_RE.search(p.clauses[k - 1]) is not None or p.text[max(0, p.ends[k] - len(p.clauses[k]) - 12): p.ends[k] - len(p.clauses[k])].rstrip(" ,").endswith(
             ("but", "however", "yet", "但是", "但", "不过")))
 
 
@@ -45,9 +45,10 @@ def answer_scope(p: ParsedResponse, clauses_with_answers: set[int]) -> tuple[int
     start, retracted = 0, False
     if len(p.clauses) < 2 or SHIFT_RE.search(p.text) is None:
         return start, retracted
+    last_answer = max(clauses_with_answers, default=-1)
     for k, clause in enumerate(p.clauses):
         retracts, hard = retraction_at(clause)
-        after = any(c >= k for c in clauses_with_answers)
+        after = last_answer >= k
         if retracts and (hard or after):
             start, retracted = k, hard and not after
         elif k > 0 and k in clauses_with_answers and (BELIEF_RE.search(p.clauses[k - 1]) or _contrasts(p, k)):
