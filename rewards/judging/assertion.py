@@ -15,7 +15,6 @@ from rewards.judging.candidates import (
     asserted_names,
     asserted_numbers,
     in_answer_position,
-    listed_items,
     number_in_role,
 )
 from rewards.judging.fallbacks import (
@@ -26,10 +25,12 @@ from rewards.judging.fallbacks import (
     offers_answer,
     other_person,
     retracted_to,
+    sound_key,
 )
 from rewards.judging.final import retraction_at
 from rewards.judging.gold import GoldAnswer
 from rewards.judging.grammar import ASCII_DECLINE_KEYS, DECLINE_KEYS, has_any
+from rewards.judging.lists import listed_items
 from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
 from rewards.judging.roles import QuestionRoles
 from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope
@@ -60,10 +61,15 @@ class Reading:
 
 
 def _may_name(text: str, golds: tuple[GoldAnswer, ...]) -> bool:
-    """Whether some gold answer (or a one-letter variant of it) may occur in ``text``."""
+    """Whether some gold answer (or a one-letter variant or another transliteration of it) may
+    occur in ``text``."""
     for g in golds:
         if not g.key or g.key in text or (len(g.key) >= 6 and (g.key[:4] in text or g.key[-4:] in text)):
             return True
+    keys = [sound_key(g.key) for g in golds if len(g.key) >= 6]
+    if keys:
+        sounded = sound_key(text)
+        return any(k[:4] in sounded or k[-4:] in sounded for k in keys)
     return False
 
 
@@ -99,7 +105,7 @@ def _candidates(p, golds, rivals, question, roles, unanswerable):
     last = bare_last_sentence(p, golds, roles) if len(p.clauses) > 1 else None
     if last:
         competing.append(last)
-    if numeric or unanswerable:
+    if numeric or (unanswerable and (roles.asks_year or roles.counted or not roles.tokens)):
         spans = {i for m in kept if m.start >= 0 for i in range(m.start, m.end)}
         years = numeric and all(3 <= len(g.tokens[0]) <= 4 for g in golds if g.tokens) and (
             roles.asks_year or not roles.tokens)

@@ -26,7 +26,7 @@ from rewards.judging.roles import QuestionRoles, event_of, is_known_event, stem
 from rewards.text import answer_tokens
 
 __all__ = ["COMMON_LIST_RE", "CUE_WORDS", "PREPOSITIONS", "TITLES", "asserted_names", "asserted_numbers",
-           "in_answer_position", "listed_items", "number_in_role"]
+           "in_answer_position", "number_in_role"]
 
 _NAME_RE = re.compile(
     r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:\s+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)\s+)?"
@@ -37,7 +37,7 @@ _NOT_NAMES = frozenset(
     yes no not sure sorry well however but and or so as in on at of for to by with from if when while although
     what which who whom whose where why how answer final maybe perhaps probably possibly likely actually also
     okay ok hmm note unfortunately honestly frankly based according let step first second third then finally
-    correction wait oops oh no nope
+    correction wait oops oh no nope nobody none noone neither nothing everyone someone
     is are was were do does did can could would should will has have had ai
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday bc ad ce bce""".split()
@@ -75,12 +75,26 @@ _PAST_FRAME_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|unt
 COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|or)\s+[a-z]")
 _PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
                              r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")
-_ITEM_SPLIT_RE = re.compile(r"\s*(?:,|、|;|\bor\b)\s*")
-_SENTENCE_RE = re.compile(r"[.!?。！？\n]+")
-_BULLET_RE = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+(.+)$", re.MULTILINE)
-_BARE_ITEM_RE = re.compile(r"^(?:[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,3}"
-                           r"|[a-z][\w'\u2019-]*(?:\s+[a-z][\w'\u2019-]*)?|\d[\d,.]*|[\u4e00-\u9fff]{1,8})$")
-_LIST_STOPWORDS = frozenset("it is was the a an and or but not to of in on at this that these very so".split())
+_AGENT_ENDINGS = ("er", "or", "ist", "ian")
+#: Words that put a name at another rank than the one asked ("the second largest", "the runner-up").
+_OTHER_RANK = frozenset("second third fourth fifth sixth seventh eighth ninth tenth next runner smaller smallest "
+                        "lesser".split())
+_PASSIVE_RE = re.compile(r"^(?:is|was|were|are|has\s+been|had\s+been)\s+(?:\w+\s+){0,2}by\b")
+
+
+def _other_rank(right: list[str], roles: QuestionRoles) -> bool:
+    """Whether the words after a name rank it elsewhere ("is the second largest", "is 2 largest")."""
+    for i, t in enumerate(right):
+        if t in roles.tokens:
+            continue
+        if t in _OTHER_RANK or (t.isdigit() and i + 1 < len(right) and stem(right[i + 1]) in roles.predicate):
+            return True
+    return False
+
+
+def _subject_of_next(p: ParsedResponse, k: int) -> bool:
+    """Whether clause ``k`` is an appositive that the next clause's passive verb takes as subject."""
+    return k + 1 < len(p.clauses) and _PASSIVE_RE.match(p.clauses[k + 1]) is not None
 
 
 def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, lenient: bool = False) -> bool:
@@ -98,14 +112,17 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return False
     if _PAST_FRAME_RE.search(p.clauses[p.clause_of[s]]):  # "Lagos used to be the capital": a former answer
         return False
-    if _PAST_FRAME_RE.search(p.clauses[p.clause_of[s]]):  # "Lagos used to be the capital": a former answer
-        return False
     if retraction_at(p.clauses[p.clause_of[s]])[0]:  # "on second thought Gray": the cue is no context
         left = [t for t in left if t not in _RETRACTION_WORDS]
     if left and left[-1] in PREPOSITIONS:
         return False
-    if right and stem(right[0]) in roles.predicate and event_of(right[0]) is None and not right[0].endswith("ed"):
-        return False  # "the Portuguese capital": a modifier of the asked noun, not the answer
+    if right and stem(right[0]) in roles.predicate and not right[0].endswith("ed") and (
+            event_of(right[0]) is None or right[0].endswith(_AGENT_ENDINGS)):
+        return False  # "the Portuguese capital", "an Italian composer": a modifier of the asked noun
+    if _other_rank(right, roles):
+        return False  # "Saturn is the second largest": another rank of the asked property
+    if not right and _subject_of_next(p, p.clause_of[s]):
+        return False  # "Hamlet, Prince of Denmark, was written by ...": an appositive of the subject
     if all(t in CUE_WORDS for t in left):  # at the clause's start: "Lyon.", "Lyon is the capital", "Z did it"
         return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right)
                 or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate))
@@ -135,6 +152,9 @@ def _sentence_initial_word(text: str, match: re.Match) -> bool:
             or (match.group(0).endswith("s") and _PLURAL_VERB_RE.match(text, match.end()) is not None))
 
 
+_INDEFINITE_RE = re.compile(r"(?<![\w'])(?:an?|one|another)\s+$", re.IGNORECASE)
+
+
 def _spans(p: ParsedResponse, tokens: tuple[str, ...], at: int):
     """The token span of a name found at character ``at`` of the raw response (nearest match)."""
     n = len(tokens)
@@ -157,7 +177,8 @@ def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[s
     """
     found = []
     for match in _NAME_RE.finditer(p.response):
-        if _sentence_initial_word(p.response, match):
+        if _sentence_initial_word(p.response, match) or _INDEFINITE_RE.search(
+                p.response[max(0, match.start() - 12):match.start()]):
             continue
         words, tokens = _name_tokens(match.group(0))
         if not tokens or set(tokens) <= roles.tokens or set(tokens) - TITLES - _GENERIC <= exclude:
@@ -183,6 +204,8 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
     if not roles.tokens:  # no question: nothing to tell the roles apart by
         return True
     lo, hi = p.clause_span(s)
+    if _compares(p, p.clause_of[s]) or _other_subject(p, lo, s, roles):
+        return False
     before = [t for t in p.tokens[max(lo, s - 6):s] if not t[:1].isdigit()]
     if roles.event:
         for t in reversed(before):
@@ -208,6 +231,30 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
     return True
 
 
+_COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+opposed\s+to|in\s+contrast\s+to|"
+                         r"while)\b|^(?:than|与|和)\b")
+_SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
+
+
+def _compares(p: ParsedResponse, k: int) -> bool:
+    """Whether clause ``k`` (or the clause it continues) sets another thing beside the answer:
+    "unlike insects, which have six"."""
+    return _COMPARE_RE.match(p.clauses[k]) is not None or (
+        k > 0 and p.clauses[k].startswith(("which ", "who ")) and _COMPARE_RE.match(p.clauses[k - 1]) is not None)
+
+
+def _other_subject(p: ParsedResponse, lo: int, s: int, roles: QuestionRoles) -> bool:
+    """Whether the clause gives its number to another subject than the question's: "(and) a baby
+    is born with about 270" for "How many bones are in the adult human body?"."""
+    i = lo + (p.tokens[lo] in ("and", "but", "while", "whereas") if lo < s else 0)
+    if i + 1 >= s or p.tokens[i + 1] not in _SUBJECT_VERBS:
+        return False
+    noun = p.tokens[i]
+    return (noun.isascii() and noun.isalpha() and noun not in _ROLE_FILLER and noun not in roles.tokens
+            and stem(noun) not in roles.stems and stem(noun) not in roles.predicate and event_of(noun) is None
+            and roles.counted is not None and stem(noun) != roles.counted)
+
+
 def _names_asked(word: str, roles: QuestionRoles) -> bool:
     return word in roles.tokens or stem(word) in roles.predicate or stem(word) in roles.stems
 
@@ -225,33 +272,3 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
             continue
         found.append((tok, p.clause_of[i]))
     return found
-
-
-def listed_items(response: str) -> list[list[str]]:
-    """The lists of bare candidates in ``response``: three or more in a sentence, or bullets.
-
-    >>> listed_items("Sydney, Melbourne, Canberra, Perth.")
-    [['Sydney', 'Melbourne', 'Canberra', 'Perth']]
-    >>> listed_items("Paris, France."), listed_items("Seoul/Busan")
-    ([], [['Seoul', 'Busan']])
-    """
-    if response.count(",") + response.count("、") + response.count("/") < 2 and "\n" not in response \
-            and "要么" not in response and "/" not in response:
-        return []
-    lists = []
-    for sentence in _SENTENCE_RE.split(response):
-        items = [i.strip(" '\"*-") for i in _ITEM_SPLIT_RE.split(sentence.strip())]
-        items = [i for i in items if i]
-        if len(items) >= 3 and all(_BARE_ITEM_RE.match(i) and not _LIST_STOPWORDS & set(i.lower().split())
-                                   for i in items):
-            lists.append(items)
-        either = re.findall(r"要么(?:是)?([\u4e00-\u9fff]{1,8})", sentence)
-        if len(either) >= 2:  # 要么是巴黎，要么是里昂
-            lists.append(either)
-        slashed = [i.strip() for i in sentence.split("/")]
-        if len(slashed) >= 2 and all(_BARE_ITEM_RE.match(i) and not i[:1].isdigit() for i in slashed):
-            lists.append(slashed)  # "Seoul/Busan"
-    bullets = [b.strip() for b in _BULLET_RE.findall(response)]
-    if len(bullets) >= 2 and all(_BARE_ITEM_RE.match(b) for b in bullets):
-        lists.append(bullets)
-    return lists

@@ -16,13 +16,13 @@ import re
 from rewards.judging.abstention import folded_clause_cues
 from rewards.judging.candidates import COMMON_LIST_RE, CUE_WORDS, PREPOSITIONS, TITLES
 from rewards.judging.gold import GoldAnswer
-from rewards.judging.grammar import COMMIT_RE
-from rewards.judging.mentions import NEGATORS, Mention, ParsedResponse
+from rewards.judging.grammar import COMMIT_RE, NEGATORS
+from rewards.judging.mentions import Mention, ParsedResponse
 from rewards.judging.roles import QuestionRoles
 from rewards.text import answer_tokens
 
 __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold", "offers_answer", "other_person",
-           "retracted_to", "transliterated"]
+           "retracted_to", "sound_key", "transliterated"]
 
 _NOT_BARE = NEGATORS | frozenset("january february march april may june july august september october "
                       "november december".split())
@@ -32,6 +32,23 @@ _RETRACTING = frozenset("no wait actually rather mean meant sorry oops correctio
 
 
 _SOUND_ALIKE = frozenset({("i", "y"), ("k", "c"), ("v", "w"), ("s", "z"), ("j", "y"), ("k", "q"), ("f", "v")})
+
+
+_SOUND_STEPS = (("tsch", "ch"), ("tch", "ch"), ("sch", "sh"), ("ph", "f"), ("ck", "k"), ("kh", "k"), ("w", "v"),
+                ("y", "i"), ("ie", "e"), ("ii", "i"), ("ou", "u"), ("j", "i"))
+
+
+def sound_key(word: str) -> str:
+    """``word`` spelled by sound, for names that reach English by several transliterations:
+    German "tsch" and "w", "y" for "i", doubled letters ("Tschaikowsky" and "Tchaikovsky" agree).
+
+    >>> sound_key("tschaikowsky") == sound_key("tchaikovsky"), sound_key("dostoievski") == sound_key("dostoevsky")
+    (True, True)
+    """
+    for old, new in _SOUND_STEPS:
+        if old in word:
+            word = word.replace(old, new)
+    return re.sub(r"(.)\1", r"\1", word)
 
 
 def transliterated(a: str, b: str) -> bool:
@@ -44,6 +61,9 @@ def transliterated(a: str, b: str) -> bool:
     """
     if a == b:
         return True
+    if len(b) >= 6 and a[:1] in b[:2] and sound_key(a) == sound_key(b):
+        return True
+    a, b = sound_key(a), sound_key(b)
     if abs(len(a) - len(b)) > 1:
         return False
     i = 0
@@ -65,7 +85,12 @@ def near_gold(name: str, golds: tuple[GoldAnswer, ...]) -> GoldAnswer | None:
     if not tokens or not "".join(tokens).isalpha():
         return None
     for g in golds:
-        if not g.tokens or not set(tokens[:-1]) <= set(g.tokens):
+        if not g.tokens:
+            continue
+        if not set(tokens[:-1]) <= set(g.tokens):
+            joined = "".join(g.tokens)
+            if len(joined) >= 6 and sound_key("".join(tokens)) == sound_key(joined):
+                return g  # "Qin Shihuang" for "Qin Shi Huang"
             continue
         last, target = tokens[-1], g.tokens[-1]
         if len(target) >= 6 and last[:1] == target[:1] and transliterated(last, target):
@@ -73,6 +98,8 @@ def near_gold(name: str, golds: tuple[GoldAnswer, ...]) -> GoldAnswer | None:
         joined = "".join(g.tokens)
         if len(tokens) == 1 and len(joined) >= 6 and last[:1] == joined[:1] and transliterated(last, joined):
             return g
+        if len(joined) >= 6 and sound_key("".join(tokens)) == sound_key(joined):
+            return g  # "Qin Shihuang" for "Qin Shi Huang"
     return None
 
 

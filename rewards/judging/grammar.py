@@ -77,6 +77,9 @@ _EN_DECLINE = rf"""
   | \b(?:rather\s+not|prefer\s+not\s+to|refuse\s+to|decline\s+to|won't|will\s+not)\s+(?:\w+\s+)?
         (?:answer|say|guess|speculate|comment)\b
   | \b(?:can't|cannot)\s+guess\b | \bnot\s+in\s+a\s+position\s+to\b
+  | \b(?:beyond|outside(?:\s+of)?)\s+what\s+(?:i|we)\s+(?:can|could|am\s+able\s+to)\b
+  | \b(?:i'll|i\s+will|i'd|i\s+would|let\s+me|i\s+have\s+to|i\s+must)\s+(?:\w+\s+)?pass\b
+  | \b(?:don't|do\s+not|would\s+not|wouldn't)\s+want\s+to\s+(?:give|risk|guess|mislead|provide|make)
   | \bnot\s+(?:something|a\s+\w+)\s+(?:that\s+)?(?:i|we)\s+(?:know|can\s+answer|recogni[sz]e|am\s+familiar\s+with)
 """
 
@@ -114,6 +117,12 @@ _EN_PREMISE = rf"""
   | \b(?:only\s+(?:ever\s+)?(?:won|had|received|wrote|got|held)\s+(?:one|a\s+single|once)|never\s+won)\b
   | \b(?:has|have|had)\s+never\s+(?:had|been|existed|held|won)\b | \bnever\s+(?:had|existed|held)\s+(?:a|an|any)\b
   | \bhas\s+no\s+(?:official\s+|known\s+)?(?:capital|atomic\s+number|symbol)\b
+  | \b(?:won|had|received|wrote|got|held|has|have|there\s+(?:is|was|are|were))\s+only\s+(?:ever\s+)?
+        (?:one|a\s+single|once|two|three)\b
+  | \b(?:no\s*one|nobody)\b(?!\s+(?:else|other)\b)
+  | \b(?:was|were|got|been)\s+(?:cancell?ed|called\s+off|never\s+held|not\s+held|abandoned)\b
+  | \bnever\s+(?:actually\s+|ever\s+)?(?:[a-z]+ed|wrote|won|went|made|built|did|had|was|were|became|took|ran|led|
+        saw|gave|came|began|fought|held|set\s+foot|flew|drew|sang|found|met|lost|ruled|reached)\b
 """
 _ZH_PREMISE = (r"^(?:它|这|该\S{0,4})?(?:并|也|根本)?没有|不存在|并不存在|"
                r"虚构|杜撰|编造|没有这样的|没有这个|没有这种|前提(?:是)?(?:错误|不成立|有误|不对)"
@@ -150,8 +159,9 @@ DECLINE_KEYS = (
     "unfamiliar", "unknown", "unclear", "undetermined", "cannot", "fiction", "imaginar", "made", "hypothet",
     "exist", "mythical", "mystery", "beyond", "outside", "never", "lack", "impossible", "hard", "difficult",
     "guess", "who knows", "beats", "refuse", "decline", "prefer", "wish", "position", "speculate", "premise",
-    "only", "has no", "have no", "had no", "little", "limited", "insufficient", "can't", "legend", "mytholog",
-    "folklor", "something i", "something we",
+    "only", "nobody", "no one", "cancel", "called off", "abandoned",
+    "has no", "have no", "had no", "little", "limited", "insufficient", "can't", "legend", "mytholog",
+    "folklor", "something i", "something we", "pass", "want to",
     "不", "无", "没", "未", "虚", "超出", "找", "暂", "奉告", "杜撰", "编造", "前提", "从未", "只", "难", "我的知识",
 )
 ASCII_DECLINE_KEYS = tuple(k for k in DECLINE_KEYS if k.isascii())
@@ -174,3 +184,10 @@ def has_any(text: str, keys: tuple[str, ...], ascii_keys: tuple[str, ...]) -> bo
         if key in text:
             return True
     return False
+
+
+#: Words that negate what follows them in a clause ("not Paris", "I doubt it is Paris").
+NEGATORS = frozenset(
+    "not no never neither nor isnt wasnt arent werent doesnt dont didnt cannot cant wont wouldnt couldnt "
+    "shouldnt aint hardly doubt doubtful unlikely rather instead except unlike 不 非 没".split()
+)

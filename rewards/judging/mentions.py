@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from rewards.judging.abstention import clause_cues, folded_clause_cues
+from rewards.judging.abstention import folded_clause_cues
 from rewards.judging.gold import GoldAnswer, question_pattern
-from rewards.text import answer_tokens, prepared_tokens, split_clauses
+from rewards.judging.grammar import NEGATORS
+from rewards.judging.symbols import symbol_clauses
+from rewards.text import prepared_tokens
 
 __all__ = ["NEGATORS", "Mention", "ParsedResponse", "asserted_mentions", "is_negated"]
 
-NEGATORS = frozenset(
-    "not no never neither nor isnt wasnt arent werent doesnt dont didnt cannot cant wont wouldnt couldnt "
-    "shouldnt aint hardly doubt doubtful unlikely rather instead except unlike 不 非 没".split()
-)
 _NEGATION_EXEMPT = frozenset("sure certain only just far until much quite doubt other".split())
 _POST_NEGATION = (("is", "not"), ("isnt",), ("was", "not"), ("wasnt",), ("is", "incorrect"), ("is", "wrong"),
                   ("are", "not"), ("is", "no", "longer"), ("不", "是"), ("is", "unlikely"), ("is", "false"),
@@ -43,8 +40,6 @@ _FUNCTION_WORDS = frozenset(
     "is was are of in what which who whom to for and on at by with its it s 的 是 什 么".split()
 )
 # Two-letter symbols that are also English words: not counted at the start of a sentence.
-_WORDLIKE_SYMBOLS = frozenset({"He", "Be", "No", "As", "In", "At", "Am", "Es", "Os", "Ho", "Po", "Mo", "Re", "Ti"})
-_SYMBOL_SENTENCE_RE = re.compile(r"\s+is\s+(?:the\s+|its\s+)?(?:chemical\s+|element\s+)?symbol")
 
 
 _WORD_START_RE = re.compile(r"\S+")
@@ -218,6 +213,19 @@ class Mention:
     alternative: str | None = None
 
 
+#: Nouns that make a possessive gold another person: "Picasso's friend", "Mary Shelley's husband".
+_RELATIONS = frozenset("""friend husband wife son daughter brother sister father mother parent child children student
+    pupil teacher mentor rival contemporary colleague assistant partner apprentice successor predecessor nephew niece
+    cousin uncle aunt grandson granddaughter grandfather grandmother widow widower biographer secretary protege
+    collaborator spouse fiance""".split())
+
+
+def _possessor(p: ParsedResponse, s: int, e: int) -> bool:
+    """Whether the span is a possessor of a relation noun ("Picasso's friend Georges Braque")."""
+    return e < len(p.tokens) and p.tokens[e] in _RELATIONS and re.search(
+        re.escape(p.tokens[e - 1]) + r"(?:'s|s'|')\s+" + p.tokens[e], p.text) is not None
+
+
 def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, why: str):
     """The occurrences of ``gold`` that are asserted, and the reason the others are not."""
     in_question = bool(question) and bool(gold.tokens) and gold.pattern in question_pattern(question)
@@ -233,6 +241,8 @@ def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, wh
                 why = why or f"mentions {gold.text!r} only while declining"
         elif is_negated(p, s, e):
             why = f"negates {gold.text!r}"
+        elif _possessor(p, s, e):
+            why = why or f"names {gold.text!r} only as someone else's {p.tokens[e]}"
         elif in_question and _subject_mention(p, s, e, question_pattern(question)):
             explained += 1
         else:
@@ -271,30 +281,6 @@ def asserted_mentions(p: ParsedResponse, golds: tuple[GoldAnswer, ...],
         free, why = _filter(p, gold, golds, question, why)
         found += [Mention(gold.text, s, e, p.clause_of[s], _competitor(p, s, e, golds)) for s, e in free]
         if gold.symbol is not None:
-            clauses, why = _find_symbol(p, gold, why)
+            clauses, why = symbol_clauses(p.response, len(p.clauses), gold, why)
             found += [Mention(gold.text, -1, -1, k) for k in clauses]
-    return found, why
-
-
-def _find_symbol(p: ParsedResponse, gold: GoldAnswer, why: str) -> tuple[list[int], str]:
-    """Case-sensitive search on the raw response's clauses (symbols lose their case when folded)."""
-    response = unicodedata.normalize("NFKC", p.response)
-    if gold.literal not in response:  # every match holds the symbol, and clauses are substrings
-        return [], why
-    found = []
-    for k, clause in enumerate(split_clauses(response)):
-        for m in gold.symbol.finditer(clause):
-            if gold.text in _WORDLIKE_SYMBOLS and m.start() == 0 and m.end() < len(clause) \
-                    and not _SYMBOL_SENTENCE_RE.match(clause, m.end()):
-                continue  # "No, ..." / "He was ..." at the start of a sentence
-            if clause_cues(clause)[0]:
-                why = why or f"mentions {gold.text!r} only while declining"
-                continue
-            before = answer_tokens(clause[: m.start()])[-5:]
-            if any(t in NEGATORS for t in before) or re.match(r"\s*(?:or|/)\s", clause[m.end():]) \
-                    or re.search(r"\bor\s*$", clause[: m.start()]):
-                why = f"negates or doubles {gold.text!r}"
-                continue
-            found.append(min(k, len(p.clauses) - 1))
-            break
     return found, why

@@ -17,12 +17,15 @@ __all__ = ["BELIEF_RE", "SHIFT_RE", "answer_scope"]
 
 _CONTRAST_RE = re.compile(r"(?:(?:but|now|today|actually|in\s+fact|currently)\s+)*(?:it'?s|it\s+is|the\s+answer\s+is|"
                           r"(?:the\s+)?(?:capital|answer)\s+is)\b|(?:现在|如今|其实)是")
-_PAST_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|originally|until|many\s+(?:think|believe|say)"
-                      r"|people\s+(?:think|believe|say))\b|曾经|以前|原来")
+_PAST_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|originally|until"
+                      r"|(?:many|some|most|people|others)\s+(?:\w+\s+)?(?:think|believe|say|guess|assume|claim|confuse)"
+                      r"|(?:often|commonly|sometimes|wrongly|mistakenly|widely)\s+(?:thought|believed|assumed|mistaken|"
+                      r"confused|guessed|said|credited|attributed)|common\s+(?:mistake|misconception|error))\b"
+                      r"|曾经|以前|原来|很多人(?:以为|认为)|常被误")
 #: Every retraction, belief or contrast cue holds one of these: text without any has one scope.
 SHIFT_RE = re.compile(r"wait|scratch|strike|right|correct|wrong|mistake|false|actual|mean|rather|thought|sorry|oops|"
                       r"precise|\bno\b|nope|not quite|first|initially|originally|but|however|yet|now|today|used to|"
-                      r"once|former|previous|until|many|people|不|错|更正|其实|说|准确|以为|一开始|起初|现在|如今|曾经|以前|原来")
+                      r"once|former|previous|until|many|people|some|most|others|often|common|widely|不|错|更正|其实|说|准确|以为|一开始|起初|现在|如今|曾经|以前|原来")
 #: A clause that states a belief the response then leaves ("At first I thought Lyon").
 BELIEF_RE = re.compile(r"^(?:at\s+first|initially|originally)\b|\bi\s+(?:first\s+|initially\s+|originally\s+)?"
                        r"thought\b|一开始|起初|我以为|本来以为")
@@ -31,9 +34,13 @@ BELIEF_RE = re.compile(r"^(?:at\s+first|initially|originally)\b|\bi\s+(?:first\s
 def _contrasts(p: ParsedResponse, k: int) -> bool:
     """Whether clause ``k`` sets a present answer against what came before ("..., but it's Canberra",
     "...; today it is Addis Ababa", "..., but now it is Abuja")."""
-    return _CONTRAST_RE.match(p.clauses[k]) is not None and (
-        _PAST_RE.search(p.clauses[k - 1]) is not None or p.text[max(0, p.ends[k] - len(p.clauses[k]) - 12): p.ends[k] - len(p.clauses[k])].rstrip(" ,").endswith(
-            ("but", "however", "yet", "但是", "但", "不过")))
+    start = p.ends[k] - len(p.clauses[k])
+    before = p.text[max(0, start - 12): start].rstrip(" ,")
+    turned = before.endswith(("but", "however", "yet", "但是", "但", "不过"))
+    past = _PAST_RE.search(p.clauses[k - 1]) is not None
+    if _CONTRAST_RE.match(p.clauses[k]) is None:
+        return turned and past  # "Many people guess Istanbul, but Ankara has been the capital since 1923"
+    return turned or past
 
 
 def answer_scope(p: ParsedResponse, clauses_with_answers: set[int]) -> tuple[int, bool]:

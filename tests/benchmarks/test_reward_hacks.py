@@ -1,6 +1,6 @@
 """The reward-hacking red team: every pattern generates cases, their deserved outcomes are consistent,
 generation is seeded, and the benchmark's over-earning count finds an over-crediting judge and
-clears an oracle, and no case earns more than it deserves under our reward.""" 
+clears an oracle, and no case earns more than it deserves under our reward."""
 
 from __future__ import annotations
 

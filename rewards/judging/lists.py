@@ -1,0 +1,47 @@
+"""Lists of bare candidates in a response ("Sydney, Melbourne, Canberra, Perth.", bullets,
+"Seoul/Busan", 要么是巴黎，要么是里昂): offering every candidate is not committing to one."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["listed_items"]
+
+_ITEM_SPLIT_RE = re.compile(r"\s*(?:,|、|;|\bor\b)\s*")
+_SENTENCE_RE = re.compile(r"[.!?。！？\n]+")
+_BULLET_RE = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+(.+)$", re.MULTILINE)
+_BARE_ITEM_RE = re.compile(r"^(?:[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,3}"
+                           r"|[a-z][\w'\u2019-]*(?:\s+[a-z][\w'\u2019-]*)?|\d[\d,.]*|[\u4e00-\u9fff]{1,8})$")
+_LIST_STOPWORDS = frozenset("it is was the a an and or but not to of in on at this that these very so".split())
+
+
+
+
+def listed_items(response: str) -> list[list[str]]:
+    """The lists of bare candidates in ``response``: three or more in a sentence, or bullets.
+
+    >>> listed_items("Sydney, Melbourne, Canberra, Perth.")
+    [['Sydney', 'Melbourne', 'Canberra', 'Perth']]
+    >>> listed_items("Paris, France."), listed_items("Seoul/Busan")
+    ([], [['Seoul', 'Busan']])
+    """
+    if response.count(",") + response.count("、") + response.count("/") < 2 and "\n" not in response \
+            and "要么" not in response and "/" not in response:
+        return []
+    lists = []
+    for sentence in _SENTENCE_RE.split(response):
+        items = [i.strip(" '\"*-") for i in _ITEM_SPLIT_RE.split(sentence.strip())]
+        items = [i for i in items if i]
+        if len(items) >= 3 and all(_BARE_ITEM_RE.match(i) and not _LIST_STOPWORDS & set(i.lower().split())
+                                   for i in items):
+            lists.append(items)
+        either = re.findall(r"要么(?:是)?([\u4e00-\u9fff]{1,8})", sentence)
+        if len(either) >= 2:  # 要么是巴黎，要么是里昂
+            lists.append(either)
+        slashed = [i.strip() for i in sentence.split("/")]
+        if len(slashed) >= 2 and all(_BARE_ITEM_RE.match(i) and not i[:1].isdigit() for i in slashed):
+            lists.append(slashed)  # "Seoul/Busan"
+    bullets = [b.strip() for b in _BULLET_RE.findall(response)]
+    if len(bullets) >= 2 and all(_BARE_ITEM_RE.match(b) for b in bullets):
+        lists.append(bullets)
+    return lists

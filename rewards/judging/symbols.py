@@ -1,0 +1,42 @@
+"""Chemical symbols asserted in a response ("Fe", "Au"): found on the raw text, by case."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rewards.judging.abstention import clause_cues
+from rewards.judging.gold import GoldAnswer
+from rewards.judging.grammar import NEGATORS
+from rewards.text import answer_tokens, split_clauses
+
+__all__ = ["symbol_clauses"]
+
+_WORDLIKE_SYMBOLS = frozenset({"He", "Be", "No", "As", "In", "At", "Am", "Es", "Os", "Ho", "Po", "Mo", "Re", "Ti"})
+_SYMBOL_SENTENCE_RE = re.compile(r"\s+is\s+(?:the\s+|its\s+)?(?:chemical\s+|element\s+)?symbol")
+
+
+def symbol_clauses(response: str, n_clauses: int, gold: GoldAnswer, why: str) -> tuple[list[int], str]:
+    """The clauses where ``response`` asserts the chemical symbol ``gold`` (``n_clauses``: how many
+    the folded response has), and why others are not: a case-sensitive search on the raw
+    response's clauses, since symbols lose their case when folded."""
+    response = unicodedata.normalize("NFKC", response)
+    if gold.literal not in response:  # every match holds the symbol, and clauses are substrings
+        return [], why
+    found = []
+    for k, clause in enumerate(split_clauses(response)):
+        for m in gold.symbol.finditer(clause):
+            if gold.text in _WORDLIKE_SYMBOLS and m.start() == 0 and m.end() < len(clause) \
+                    and not _SYMBOL_SENTENCE_RE.match(clause, m.end()):
+                continue  # "No, ..." / "He was ..." at the start of a sentence
+            if clause_cues(clause)[0]:
+                why = why or f"mentions {gold.text!r} only while declining"
+                continue
+            before = answer_tokens(clause[: m.start()])[-5:]
+            if any(t in NEGATORS for t in before) or re.match(r"\s*(?:or|/)\s", clause[m.end():]) \
+                    or re.search(r"\bor\s*$", clause[: m.start()]):
+                why = f"negates or doubles {gold.text!r}"
+                continue
+            found.append(min(k, n_clauses - 1))
+            break
+    return found, why
