@@ -71,8 +71,9 @@ def as_rows(dataset: Any) -> list[dict]:
     return rows
 
 
-def _judge_all(responses: list[str], answers: list[str], question: str):
-    return [judge(r, list(answers), question=question) for r in responses]
+def _judge_all(responses: list[str], answers: list[str], question: str, competitors=None):
+    rivals = list(competitors) if competitors is not None else None
+    return [judge(r, list(answers), question=question, competitors=rivals) for r in responses]
 
 
 def _record(row: dict, greedy, samples, k: int) -> dict:
@@ -87,7 +88,7 @@ def _record(row: dict, greedy, samples, k: int) -> dict:
     # the judge reads the question to ignore gold answers that are part of its subject; a
     # passage is not the subject (it holds the answer), so it is left out
     question = row["question"].replace(row.get("passage") or "\0", " ")
-    verdicts = _judge_all(texts, row["answers"], question)
+    verdicts = _judge_all(texts, row["answers"], question, row.get("competitors"))
     first = verdicts[0]
     record.update(outcome=first.outcome.value, hedged=bool(first.hedged), matched=first.matched, reason=first.reason)
     outcomes = [v.outcome.value for v in verdicts[1:]]

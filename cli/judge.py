@@ -42,6 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Column with the gold answers: a list, or in CSV a JSON list or '|'-separated string.")
     parser.add_argument("--response-column", default="response", help="Column with the model response.")
     parser.add_argument("--separator", default="|", help="Separator of answers in a CSV string cell (default: |).")
+    parser.add_argument("--competitors-column", default="competitors",
+                        help="Column with known wrong answers of the same kind (optional; used when present).")
     parser.add_argument("--by", default=None, metavar="COLUMN", help="Also print rates per value of this column.")
 
 
@@ -158,7 +160,10 @@ def judge_file(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str]:
                                   f"got {response!r}, {question!r}.")
         answers = parse_answers(row[args.answers_column], row=number, column=args.answers_column,
                                 separator=args.separator)
-        verdict = judge(response, answers, question=question)
+        rivals = row.get(args.competitors_column)
+        competitors = None if rivals is None else parse_answers(rivals, row=number, column=args.competitors_column,
+                                                                separator=args.separator)
+        verdict = judge(response, answers, question=question, competitors=competitors)
         unanswerable += not answers
         records.append({**row, "outcome": verdict.outcome.value, "hedged": verdict.hedged,
                         "matched": verdict.matched, "reason": verdict.reason})

@@ -21,9 +21,11 @@ from benchmarks.data.geography import city_questions, country_questions, state_q
 from benchmarks.data.grounded import creative_prompts, grounded_questions
 from benchmarks.data.schema import COLUMNS, DEFAULT_SYSTEM_PROMPT, chat_prompt
 from benchmarks.data.unanswerable import unanswerable_questions
+from rewards.text import normalize_answer
 
 logger = logging.getLogger(__name__)
 _CONTENT_SEED = 1234  # fixed: the questions are the same whatever the split seed
+COMPETITORS_PER_ROW = 12
 
 
 def all_rows(*, min_city_population: int = 200_000) -> list[dict]:
@@ -41,7 +43,28 @@ def all_rows(*, min_city_population: int = 200_000) -> list[dict]:
         out.append(row)
     _merge_groups(out)
     _add_popularity_pct(out)
+    add_competitors(out)
     return out
+
+
+def add_competitors(rows: list[dict], *, k: int = COMPETITORS_PER_ROW) -> None:
+    """Give each answerable row ``competitors``: the ``k`` best-known answers of other rows of its
+    relation (other capitals for a capital question), the wrong answers a model most often gives,
+    so the judge can tell them exactly (``judge(..., competitors=...)``). Rows with no true answer
+    or no relation pool get ``[]``.
+
+    >>> rows = [{"relation": "capital", "answers": [a], "popularity": p} for a, p in (("Paris", 3), ("Lyon", 2))]
+    >>> add_competitors(rows); [r["competitors"] for r in rows]
+    [['Lyon'], ['Paris']]
+    """
+    by_relation = defaultdict(list)
+    for row in sorted(rows, key=lambda r: -(r.get("popularity") or 0.0)):
+        if row["answers"]:
+            by_relation[row["relation"]].append(row["answers"][0])
+    for row in rows:
+        own = {normalize_answer(a) for a in row["answers"]}
+        pool = [a for a in dict.fromkeys(by_relation[row["relation"]]) if normalize_answer(a) not in own]
+        row["competitors"] = pool[:k] if row["answers"] else []
 
 
 def _merge_groups(rows: list[dict]) -> None:
@@ -123,6 +146,7 @@ def build_benchmark(out_dir: str | Path | None = None, *, seed: int = 0, eval_fr
         "question": Value("string"), "answers": Sequence(Value("string")), "query_type": Value("string"),
         "relation": Value("string"), "entity": Value("string"), "popularity": Value("float64"),
         "popularity_pct": Value("float64"), "passage": Value("string"), "group": Value("string"),
+        "competitors": Sequence(Value("string")),
     })
     dd = DatasetDict()
     for name, members in split_rows(rows, eval_fraction=eval_fraction, seed=seed).items():

@@ -23,7 +23,7 @@ QUERY_TYPES = (KNOWLEDGE, GROUNDED, CREATIVE)
 # is the row's popularity as a percentile within its relation (0 = least known), or None.
 COLUMNS = (
     "id", "prompt", "question", "answers", "query_type", "relation", "entity",
-    "popularity", "popularity_pct", "passage", "group",
+    "popularity", "popularity_pct", "passage", "group", "competitors",
 )
 # What evaluation needs from a dataset (prompt is rebuilt from question when absent).
 REQUIRED_COLUMNS = ("id", "question", "answers", "query_type")

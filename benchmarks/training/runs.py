@@ -18,7 +18,8 @@ import pandas as pd
 from benchmarks.training.config import DemoConfig, is_done, quick
 from benchmarks.training.rows import load_rows
 from benchmarks.training.stages import demo_reward, evaluate, load_labels, save_run, train_rl
-from rewards import Outcome, Reward, completion_text, judge, query_text
+from rewards import Outcome, Reward
+from rewards.judging import judge_completion
 
 logger = logging.getLogger("bench_training")
 RUNS = ("ppo-rm", "ppo-binary", "ppo-shaped", "ppo-shaped-selected")
@@ -42,7 +43,7 @@ class BinaryCorrectReward(Reward):
     name = "binary_correct"
 
     def score(self, prompt, completion, **row):
-        verdict = judge(completion_text(completion), row["answers"], question=query_text(prompt))
+        verdict = judge_completion(prompt, completion, row["answers"], row.get("competitors"))
         return 1.0 if verdict.outcome == Outcome.CORRECT else 0.0
 
 

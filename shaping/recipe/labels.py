@@ -15,8 +15,8 @@ from typing import Any, Mapping, Sequence
 
 from transformers import TrainerCallback
 
-from rewards import Outcome, query_text
-from rewards.judging import judge
+from rewards import Outcome
+from rewards.judging import judge_completion
 from rewards.knowledge import KnowledgeLabels
 from rewards.outcome import outcome_rates
 from shaping.generation import generate
@@ -70,7 +70,7 @@ def sample_outcomes(
             raise KeyError(f"Row {i} needs 'prompt' and 'answers' columns; it has {sorted(row)}.")
     responses = generate_responses(model, tokenizer, [r["prompt"] for r in rows], k=k, do_sample=do_sample, **kwargs)
     return [
-        [judge(text, row["answers"], question=query_text(row["prompt"])).outcome for text in texts]
+        [judge_completion(row["prompt"], text, row["answers"], row.get("competitors")).outcome for text in texts]
         for row, texts in zip(rows, responses)
     ]
 

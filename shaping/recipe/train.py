@@ -153,7 +153,8 @@ def balance_by_knowledge(rows: Sequence[dict], labels: KnowledgeLabels, *, key: 
 
 
 def training_dataset(rows: Sequence[dict]):
-    """The RL training set: the prompt plus the columns rewards read, nothing else."""
+    """The RL training set: the prompt plus the columns rewards read (``competitors`` when every
+    row has it), nothing else."""
     from datasets import Dataset
 
     if not rows:
@@ -161,7 +162,8 @@ def training_dataset(rows: Sequence[dict]):
     missing = [c for c in _COLUMNS if c not in rows[0]]
     if missing:
         raise KeyError(f"Training rows need the columns {missing}; they have {sorted(rows[0])}.")
-    return Dataset.from_list([{c: r[c] for c in _COLUMNS} for r in rows])
+    columns = _COLUMNS + (("competitors",) if all("competitors" in r for r in rows) else ())
+    return Dataset.from_list([{c: r[c] for c in columns} for r in rows])
 
 
 def train_policy(
