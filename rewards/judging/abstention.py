@@ -27,6 +27,7 @@ from rewards.judging.grammar import (
     HEDGE_KEYS,
     HEDGE_RE,
     PREMISE_RE,
+    WORLD_UNKNOWN_RE,
     has_any,
 )
 from rewards.text import fold, split_clauses
@@ -42,6 +43,7 @@ __all__ = [
     "is_abstention",
     "is_degenerate",
     "is_hedged",
+    "denies_an_answer",
     "rejects_premise",
 ]
 
@@ -84,6 +86,18 @@ def rejects_premise(clause: str) -> bool:
     (True, False)
     """
     return has_any(clause, DECLINE_KEYS, ASCII_DECLINE_KEYS) and PREMISE_RE.search(clause) is not None
+
+
+def denies_an_answer(clause: str) -> bool:
+    """Whether a folded clause claims the question has no answer: its premise is false, or the
+    answer is unknown to the world ("The author is unknown.", "No one knows.", "unknown to
+    history"), not to the speaker ("unknown to me" is a decline). On a question that has an
+    answer such a claim is false, so it is a wrong answer, not an abstention.
+
+    >>> denies_an_answer("the author is unknown"), denies_an_answer("the author is unknown to me")
+    (True, False)
+    """
+    return rejects_premise(clause) or WORLD_UNKNOWN_RE.search(clause) is not None
 
 
 @lru_cache(maxsize=65536)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rewards.judging.abstention import hedged_in
+from rewards.judging.abstention import denies_an_answer, hedged_in
 from rewards.judging.candidates import (
     asserted_names,
     asserted_numbers,
@@ -50,6 +50,8 @@ class Reading:
         hedged: it voices doubt (or declines) and still commits to an answer.
         unanswerable: the question has no true answer.
         why: why no gold answer counted, when none did.
+        denies: some clause claims the question has no answer (a premise rejection, "the
+            author is unknown").
     """
 
     matched: str | None
@@ -58,6 +60,7 @@ class Reading:
     hedged: bool
     unanswerable: bool
     why: str = ""
+    denies: bool = False
 
 
 def _may_name(text: str, golds: tuple[GoldAnswer, ...]) -> bool:
@@ -120,6 +123,22 @@ def _candidates(p, golds, rivals, question, roles, unanswerable):
     return kept, competing, why
 
 
+def _cut_off(final: str) -> bool:
+    """Whether the response stops mid-sentence (a generation cut at its token limit)."""
+    return not final.rstrip().endswith((".", "!", "?", "。", "！", "？", ")", '"', "'", "”", "」"))
+
+
+def _begins_gold(name: str, golds: tuple[GoldAnswer, ...]) -> bool:
+    """Whether ``name`` ends on the cut-off start of a gold answer ("held in 189" for 1896, "H 2 O" for H2O2)."""
+    tokens = answer_tokens(name)
+    keys = ["".join(g.tokens) for g in golds if g.tokens]
+    for k in range(1, min(3, len(tokens)) + 1):
+        tail = "".join(tokens[-k:])
+        if any(len(tail) < len(key) and key.startswith(tail) for key in keys):
+            return True
+    return False
+
+
 def _listed(final: str, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:
     """A non-gold item of a list that also holds a gold answer ("Sydney, Canberra, Perth.")."""
     patterns = [g.pattern for g in golds if g.tokens]
@@ -151,6 +170,8 @@ def read_response(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: 
         competing.append((listed, 0))
     start, retracted = answer_scope(p, {m.clause for m in found} | {c for _, c in competing})
     found = [m for m in found if m.clause >= start]
+    if found and competing and _cut_off(final):
+        competing = [(name, c) for name, c in competing if not _begins_gold(name, golds)]
     competing = [(name, c) for name, c in competing if c >= start or (name == listed and found)]
     declined = any(p.declines(k) for k in range(start, len(p.clauses)))
     if not found and not competing and (declined or unanswerable):
@@ -160,5 +181,6 @@ def read_response(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: 
     hedged = bool(found or competing) and (declined or hedged_in(scope_text))
     if retracted and not found and not competing:
         why = "takes its answer back"
+    denies = declined and any(denies_an_answer(p.clauses[k]) for k in range(start, len(p.clauses)))
     return Reading(found[0].text if found else None, competing[0][0] if competing else None, declined, hedged,
-                   unanswerable, why)
+                   unanswerable, why, denies)

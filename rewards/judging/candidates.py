@@ -82,6 +82,18 @@ _OTHER_RANK = frozenset("second third fourth fifth sixth seventh eighth ninth te
 _PASSIVE_RE = re.compile(r"^(?:is|was|were|are|has\s+been|had\s+been)\s+(?:\w+\s+){0,2}by\b")
 
 
+_AGENT_NOUNS = frozenset("artist author writer poet novelist composer painter director sculptor architect inventor "
+                         "scientist physicist chemist playwright filmmaker founder entrepreneur".split())
+
+
+def _after_by(left: list[str]) -> bool:
+    """Whether a name follows "by" (or "by the artist"): the agent of a passive or of a work."""
+    while left and left[-1] in _AGENT_NOUNS | {"famous", "great", "american", "english", "french", "german"}:
+        left = left[:-1]
+    # "based on the novel by Peter Benchley": the author of another work
+    return bool(left) and left[-1] == "by" and not (PREPOSITIONS | {"based", "adapted", "inspired"}) & set(left[-4:-1])
+
+
 def _other_rank(right: list[str], roles: QuestionRoles) -> bool:
     """Whether the words after a name rank it elsewhere ("is the second largest", "is 2 largest")."""
     for i, t in enumerate(right):
@@ -114,6 +126,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return False
     if retraction_at(p.clauses[p.clause_of[s]])[0]:  # "on second thought Gray": the cue is no context
         left = [t for t in left if t not in _RETRACTION_WORDS]
+    if roles.event and _after_by(left):
+        return True  # "The novel by Robert Morrey", "painted by the artist Pablo Picasso": the agent
     if left and left[-1] in PREPOSITIONS:
         return False
     if right and stem(right[0]) in roles.predicate and not right[0].endswith("ed") and (
@@ -212,6 +226,10 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
             event = event_of(t)
             if event:  # an event other than the question's puts the number in another role
                 return event == roles.event or stem(t) in roles.predicate or not is_known_event(roles.event)
+        for t in p.tokens[e:min(hi, e + 6)]:
+            event = event_of(t)
+            if event and is_known_event(event):  # "In 1492, Columbus was born"
+                return event == roles.event or stem(t) in roles.predicate or not is_known_event(roles.event)
     if roles.counted and e < hi:
         nxt = p.tokens[e]
         if nxt.isalpha() and nxt not in _ROLE_FILLER and stem(nxt) != roles.counted:
@@ -268,6 +286,8 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
             continue
         if years_only and not (3 <= len(tok) <= 4 and tok.isdigit()):
             continue
+        if i + 1 < len(p.tokens) and p.tokens[i + 1][:1].isdigit() and p.clause_of[i + 1] == p.clause_of[i]:
+            continue  # "the first 5 stripes": an ordinal before the count
         if p.declines(p.clause_of[i]) or is_negated(p, i, i + 1) or not number_in_role(p, i, i + 1, roles):
             continue
         found.append((tok, p.clause_of[i]))

@@ -90,6 +90,8 @@ def _decide(reading: Reading) -> Verdict:
         return _verdict(Outcome.CORRECT, r.hedged, r.matched, f"commits to {r.matched!r}")
     if r.competing:
         return _verdict(Outcome.WRONG, r.hedged, None, f"commits to {r.competing!r}, not a gold answer")
+    if r.denies:
+        return _verdict(Outcome.WRONG, False, None, "claims the question has no answer (it has one)")
     if r.declined:
         return _verdict(Outcome.ABSTAIN, False, None, "declines to answer")
     return _verdict(Outcome.WRONG, r.hedged, None, r.why or "names none of the gold answers")

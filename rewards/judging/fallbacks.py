@@ -63,7 +63,11 @@ def transliterated(a: str, b: str) -> bool:
         return True
     if len(b) >= 6 and a[:1] in b[:2] and sound_key(a) == sound_key(b):
         return True
-    a, b = sound_key(a), sound_key(b)
+    return _one_step(a, b) or _one_step(sound_key(a), sound_key(b))
+
+
+def _one_step(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one doubled, dropped or sound-alike letter."""
     if abs(len(a) - len(b)) > 1:
         return False
     i = 0

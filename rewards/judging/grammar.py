@@ -69,7 +69,8 @@ _EN_DECLINE = rf"""
         undetermined|a\s+mystery|not\s+(?:clear|available|documented|recorded))\b(?!\s+(?:for|as)\b)
   | \bmystery\s+to\s+me\b | \b(?:it's|it\s+is)\s+not\s+clear\b
   | \bcan(?:'t|not|\s+not)\s+be\s+(?:determined|answered|known|verified|confirmed)\b
-  | \b(?:impossible|hard|difficult)\s+(?:for\s+me\s+)?to\s+(?:say|tell|know|determine|answer|verify)\b
+  | \b(?:impossible|hard|difficult)\s+(?:for\s+me\s+)?to\s+(?:say|tell|know|determine|answer|verify|give|provide|
+        pinpoint|name|specify)\b
   | \bthere(?:'s|\s+is|\s+are)\s+no\s+(?:reliable\s+|available\s+|known\s+|definitive\s+|clear\s+|verified\s+|
         such\s+|official\s+|public\s+)*(?:answer|information|data|records?|evidence|consensus|way\s+to\s+(?:know|tell))
   | \bno\s+(?:reliable\s+|available\s+|specific\s+|verified\s+)?(?:information|data|records?)\s+(?:is\s+|are\s+)?
@@ -119,7 +120,7 @@ _EN_PREMISE = rf"""
   | \bhas\s+no\s+(?:official\s+|known\s+)?(?:capital|atomic\s+number|symbol)\b
   | \b(?:won|had|received|wrote|got|held|has|have|there\s+(?:is|was|are|were))\s+only\s+(?:ever\s+)?
         (?:one|a\s+single|once|two|three)\b
-  | \b(?:no\s*one|nobody)\b(?!\s+(?:else|other)\b)
+  | \b(?:no\s*one|nobody)\b(?!\s+(?:else|other|knows|really\s+knows|can\s+(?:say|tell|know))\b)
   | \b(?:was|were|got|been)\s+(?:cancell?ed|called\s+off|never\s+held|not\s+held|abandoned)\b
   | \bnever\s+(?:actually\s+|ever\s+)?(?:[a-z]+ed|wrote|won|went|made|built|did|had|was|were|became|took|ran|led|
         saw|gave|came|began|fought|held|set\s+foot|flew|drew|sang|found|met|lost|ruled|reached)\b
@@ -151,6 +152,9 @@ _HEDGE_ZH = r"不确定|可能|也许|大概|或许|我认为|我觉得|估计|�
 DECLINE_RE = re.compile(_apostrophe_optional(_EN_DECLINE) + "|" + _ZH_DECLINE, re.VERBOSE)
 PREMISE_RE = re.compile(_apostrophe_optional(_EN_PREMISE) + "|" + _ZH_PREMISE, re.VERBOSE)
 COMMIT_RE = re.compile(_apostrophe_optional(_EN_COMMIT) + "|" + _ZH_COMMIT, re.VERBOSE)
+WORLD_UNKNOWN_RE = re.compile(
+    r"\b(?:is|are|was|were|remains?|has\s+been)\s+(?:currently\s+|still\s+|largely\s+|simply\s+)?"
+    r"(?:unknown|not\s+known)\b(?!\s+to\s+(?:me|us|this)\b)")
 HEDGE_RE = re.compile(_apostrophe_optional(_HEDGE_EN) + "|" + _HEDGE_ZH, re.VERBOSE)
 
 #: Every decline or premise pattern holds one of these: text without any skips the regexes.
