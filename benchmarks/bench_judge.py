@@ -31,6 +31,7 @@ from rewards import judge
 DATA = Path(__file__).resolve().parents[1] / "tests" / "rewards" / "data"
 #: (file, field to group by): the labelled sets, in the order they are printed.
 SETS = (("judge_real_random.jsonl", "category"), ("judge_real_hard.jsonl", "category"),
+        ("judge_real_dev.jsonl", "category"),
         ("judge_synthetic.jsonl", "category"), ("judge_synthetic_holdout.jsonl", "category"),
         ("labelled_responses.jsonl", "origin"))
 

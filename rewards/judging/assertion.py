@@ -168,10 +168,10 @@ def read_response(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: 
     listed = _listed(final, golds, roles) if found else None
     if listed:
         competing.append((listed, 0))
-    start, retracted = answer_scope(p, {m.clause for m in found} | {c for _, c in competing})
-    found = [m for m in found if m.clause >= start]
     if found and competing and _cut_off(final):
         competing = [(name, c) for name, c in competing if not _begins_gold(name, golds)]
+    start, retracted = answer_scope(p, {m.clause for m in found} | {c for _, c in competing})
+    found = [m for m in found if m.clause >= start]
     competing = [(name, c) for name, c in competing if c >= start or (name == listed and found)]
     declined = any(p.declines(k) for k in range(start, len(p.clauses)))
     if not found and not competing and (declined or unanswerable):

@@ -226,10 +226,12 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
             event = event_of(t)
             if event:  # an event other than the question's puts the number in another role
                 return event == roles.event or stem(t) in roles.predicate or not is_known_event(roles.event)
-        for t in p.tokens[e:min(hi, e + 6)]:
+        # "In 1492, Columbus was born": an opening "in <year>" clause dates the next one
+        end = min(hi, e + 6) if e < hi or hi - lo > 2 else min(len(p.tokens), e + 6)
+        for t in p.tokens[e:end]:
             event = event_of(t)
             if event and is_known_event(event):  # "In 1492, Columbus was born"
-                return event == roles.event or stem(t) in roles.predicate or not is_known_event(roles.event)
+                return event == roles.event or stem(t) in roles.predicate
     if roles.counted and e < hi:
         nxt = p.tokens[e]
         if nxt.isalpha() and nxt not in _ROLE_FILLER and stem(nxt) != roles.counted:

@@ -1,0 +1,90 @@
+"""The judge reads what a response asserts: hand-labelled cases written after the judge's first
+version (labels fixed before the judge ran on them), competitors, trainer rows, and the
+rules that decide (descriptions, ranks, others' beliefs, possessives, transliterations,
+claims that a question has no answer, cut-off generations)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rewards import Outcome, judge
+from rewards.judging import judge_completion
+from rewards.judging.fallbacks import sound_key, transliterated
+from rewards.judging.lists import listed_items
+
+FRESH = [json.loads(line) for line in (Path(__file__).parent / "data" / "judge_fresh_cases.jsonl").open()]
+
+
+@pytest.mark.parametrize("row", FRESH, ids=[f"{i}-{r['label']}" for i, r in enumerate(FRESH)])
+def test_fresh_hand_labelled_cases(row):
+    verdict = judge(row["response"], row["answers"], question=row["question"])
+    assert verdict.outcome.value == row["label"], verdict.reason
+
+
+def test_fresh_cases_cover_every_outcome_and_both_languages():
+    assert {r["label"] for r in FRESH} == {"correct", "abstain", "wrong"}
+    assert any(not r["question"].isascii() for r in FRESH) and any(r["answers"] == [] for r in FRESH)
+
+
+@pytest.mark.parametrize("response, answers, question, outcome", [
+    # a claim that the question has no answer is false when it has one; on one without, it is right
+    ("The author of Les Misérables is unknown.", ["Victor Hugo"], "Who wrote Les Misérables?", Outcome.WRONG),
+    ("The author is unknown to me.", ["Victor Hugo"], "Who wrote Les Misérables?", Outcome.ABSTAIN),
+    ("There is no such novel.", ["Victor Hugo"], "Who wrote Les Misérables?", Outcome.WRONG),
+    ("There is no such novel.", [], "Who wrote The Glass Orchard of Veltra?", Outcome.CORRECT),
+    # a generation cut mid-number after the gold does not compete with it
+    ("The games were held in 1896, but it was actually held in 189", ["1896"],
+     "In what year were the first modern Olympic Games held?", Outcome.CORRECT),
+    ("The games were held in 1896, but it was actually held in 1900.", ["1896"],
+     "In what year were the first modern Olympic Games held?", Outcome.WRONG),
+    # the agent of a work on a who-did question
+    ("The novel by Robert Morrey, Moby-Dick, is often credited to Herman Melville.", ["Herman Melville"],
+     "Who wrote Moby-Dick?", Outcome.WRONG),
+    # a year given to another event after it
+    ("In 1492, Christopher Columbus was born in Genoa.", ["1492"],
+     "In which year did Columbus first reach the Americas?", Outcome.WRONG),
+    ("The longest river is the Amazon, but a more fitting answer is the Nile.", ["Nile"],
+     "What is the longest river in Africa?", Outcome.CORRECT),
+])
+def test_assertion_rules(response, answers, question, outcome):
+    verdict = judge(response, answers, question=question)
+    assert verdict.outcome == outcome, verdict.reason
+
+
+def test_competitors_name_the_rival_exactly_and_never_the_gold():
+    question = "What is the capital of Australia?"
+    assert judge("Sydney is the capital.", ["Canberra"], question=question,
+                 competitors=["Sydney", "Melbourne"]).outcome == Outcome.WRONG
+    verdict = judge("Canberra, not Sydney.", ["Canberra"], question=question, competitors=["Sydney"])
+    assert verdict.outcome == Outcome.CORRECT
+    # a competitor equal to a gold answer is dropped, a competitor inside a gold answer is not a rival
+    assert judge("Canberra.", ["Canberra"], question=question, competitors=["Canberra"]).outcome == Outcome.CORRECT
+    assert judge("West Virginia.", ["West Virginia"], question="Which state is Charleston the capital of?",
+                 competitors=["Virginia"]).outcome == Outcome.CORRECT
+    with pytest.raises(TypeError, match="competitors"):
+        judge("Canberra.", ["Canberra"], competitors=[1, 2])
+
+
+def test_judge_completion_reads_trainer_rows_with_numpy_columns():
+    prompt = [{"role": "system", "content": "Answer briefly."}, {"role": "user", "content": "Capital of France?"}]
+    completion = [{"role": "assistant", "content": "Lyon, I think."}]
+    verdict = judge_completion(prompt, completion, np.array(["Paris"]), np.array(["Lyon", "Nice"]))
+    assert verdict.outcome == Outcome.WRONG and verdict.hedged
+    assert judge_completion("Capital of France?", "Paris.", ("Paris",)).outcome == Outcome.CORRECT
+    with pytest.raises(TypeError, match="answers"):
+        judge_completion("Capital of France?", "Paris.", 3)
+
+
+def test_transliterations_by_sound_but_not_other_names():
+    assert sound_key("tschaikowsky") == sound_key("tchaikovsky")
+    assert transliterated("khruschev", "khrushchev") and transliterated("dostoievski", "dostoevsky")
+    assert not transliterated("bratislana", "bratislava") and not transliterated("tolstoy", "dostoevsky")
+
+
+def test_lists_of_bare_candidates():
+    assert listed_items("Sydney, Melbourne, Canberra, Perth.") == [["Sydney", "Melbourne", "Canberra", "Perth"]]
+    assert listed_items("Paris is the capital of France, on the Seine.") == []
