@@ -48,6 +48,10 @@ __all__ = [
 ]
 
 _WORD_RE = re.compile(r"\w", re.UNICODE)
+#: A decline quoted as a phrase, not said: 'options such as "I don't know"', '"I don't know" is a common phrase'.
+_MENTIONED_RE = re.compile(r'(?:such\s+as|like|the\s+(?:phrase|words?|text|answer\s+is\s+not)|options?|is\s+not)'
+                           r'\s+"[^"]{1,60}"?'
+                           r'(?:,?\s+(?:or|and)\s+"[^"]{1,60}"?)*|"[^"]{1,60}"\s+(?:is|was|are)\s+(?:a|an|the|not)\b')
 _SENTENCE_END_RE = re.compile(r"[.!?。！？\n]+")
 _BARE_WORD_RE = re.compile(r"[\w']+")
 # Short clauses made only of these are politeness or filler, not a candidate answer.
@@ -75,6 +79,8 @@ def declines_in(clause: str) -> bool:
     """
     if not has_any(clause, DECLINE_KEYS, ASCII_DECLINE_KEYS):
         return False
+    if '"' in clause:
+        clause = _MENTIONED_RE.sub(" ", clause)
     return DECLINE_RE.search(clause) is not None or PREMISE_RE.search(clause) is not None
 
 

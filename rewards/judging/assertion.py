@@ -11,12 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rewards.judging.abstention import denies_an_answer, hedged_in
-from rewards.judging.candidates import (
-    asserted_names,
-    asserted_numbers,
-    in_answer_position,
-    number_in_role,
-)
+from rewards.judging.candidates import asserted_names, in_answer_position
 from rewards.judging.fallbacks import (
     bare_first_sentence,
     bare_last_sentence,
@@ -32,6 +27,7 @@ from rewards.judging.gold import GoldAnswer
 from rewards.judging.grammar import ASCII_DECLINE_KEYS, DECLINE_KEYS, has_any
 from rewards.judging.lists import listed_items
 from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
+from rewards.judging.numbers import asserted_numbers, number_in_role
 from rewards.judging.roles import QuestionRoles
 from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope
 from rewards.text import answer_tokens, split_clauses
@@ -176,7 +172,9 @@ def read_response(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: 
     declined = any(p.declines(k) for k in range(start, len(p.clauses)))
     if not found and not competing and (declined or unanswerable):
         offers = (offers_answer(p, k, roles) for k in range(start, len(p.clauses)) if not p.declines(k))
-        competing = [(o, 0) for o in offers if o]
+        numeric = bool(golds) and all(g.tokens[:1] and g.tokens[0][:1].isdigit() for g in golds)
+        # a number asked: only an offer with a number answers it ("Mandarin. I don't know." declines)
+        competing = [(o, 0) for o in offers if o and (not numeric or any(ch.isdigit() for ch in o))]
     scope_text = " ".join(p.clauses[start:])
     hedged = bool(found or competing) and (declined or hedged_in(scope_text))
     if retracted and not found and not competing:

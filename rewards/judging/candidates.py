@@ -6,12 +6,13 @@ ones that are:
 - *names* (capitalized words) in the answer position of a clause: at its start ("Lyon.",
   "It's Lyon", "Lyon is the capital", "Z wrote the novel") or after a copula at its end
   ("The capital is Lyon", "written by Z"), next to the question's predicate; a name after a
-  preposition ("on the Seine", "in Africa") is context, not an answer;
-- *numbers and years* in the question's role: a year attached to another event ("born in
-  1809" for a death year) or a number counting something else ("2 body parts" for legs) is
-  in another role;
-- *lists* of three or more bare candidates ("Sydney, Melbourne, Canberra, Perth.") or a
-  bulleted list.
+  preposition ("on the Seine", "in Africa") is context, not an answer, and so is a
+  description ("an Italian composer"), another rank ("Saturn is the second largest"), an
+  appositive of the subject or of someone in another role ("his assistant, Boris");
+- the agent after "by" on a who-did question ("The novel by Robert Morrey").
+
+Numbers and years in the question's role are :mod:`rewards.judging.numbers`; lists of bare
+candidates are :mod:`rewards.judging.lists`.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from functools import lru_cache
 
 from rewards.judging.final import retraction_at
 from rewards.judging.mentions import ParsedResponse, is_negated
-from rewards.judging.roles import QuestionRoles, event_of, is_known_event, stem
+from rewards.judging.roles import RELATION_NOUNS, QuestionRoles, event_of, stem
 from rewards.text import answer_tokens
 
-__all__ = ["COMMON_LIST_RE", "CUE_WORDS", "PREPOSITIONS", "TITLES", "asserted_names", "asserted_numbers",
-           "in_answer_position", "number_in_role"]
+__all__ = ["COMMON_LIST_RE", "COPULAS", "CUE_WORDS", "PREPOSITIONS", "TITLES", "asserted_names",
+           "in_answer_position"]
 
 _NAME_RE = re.compile(
     r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:\s+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)\s+)?"
@@ -54,23 +55,12 @@ _RETRACTION_WORDS = frozenset("on 2 second thought i mean actually rather wait o
 #: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.
 _GENERIC = frozenset("city town village capital province state county island islands mount mountain river lake sea "
                      "ocean republic kingdom empire desert".split())
-_COPULAS = frozenset("is was be are were by named called 是 为".split())
+COPULAS = frozenset("is was be are were by named called 是 为".split())
 PREPOSITIONS = frozenset(
     "in on at near from of to into for with about across over under between around within beside behind "
     "along through after before during since like than outside inside upon via".split()
 )
-_ROLE_FILLER = CUE_WORDS | _COPULAS | PREPOSITIONS | frozenset(
-    "has have had about around approximately roughly nearly almost exactly only just total and its their his her "
-    "he she they which who that this these there some no not 是 为 有 约 大约 ad bc ce bce year years "
-    "than other anything something else exactly precisely been being can cant could would will must have "
-    "was were do does did it total number answer value figure count "
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
-_NUMBER_FILLER = frozenset(
-    "about around approximately roughly nearly almost exactly only just some over under ad bc ce bce circa ca "
-    "january february march april may june july august september october november december 约 大约".split())
 #: Nouns a number only points with ("page 3", "chapter 12"): never the quantity asked.
-_REFERENCES = frozenset("page pages chapter section verse line figure table volume edition footnote item step".split())
 _PAST_FRAME_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|until|no\s+longer)\b|曾经|以前|原来")
 COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|or)\s+[a-z]")
 _PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
@@ -86,12 +76,15 @@ _AGENT_NOUNS = frozenset("artist author writer poet novelist composer painter di
                          "scientist physicist chemist playwright filmmaker founder entrepreneur".split())
 
 
-def _after_by(left: list[str]) -> bool:
+def _after_by(left: list[str], roles: QuestionRoles) -> bool:
     """Whether a name follows "by" (or "by the artist"): the agent of a passive or of a work."""
     while left and left[-1] in _AGENT_NOUNS | {"famous", "great", "american", "english", "french", "german"}:
         left = left[:-1]
     # "based on the novel by Peter Benchley": the author of another work
-    return bool(left) and left[-1] == "by" and not (PREPOSITIONS | {"based", "adapted", "inspired"}) & set(left[-4:-1])
+    if not left or left[-1] != "by" or (PREPOSITIONS | {"based", "adapted", "inspired"}) & set(left[-4:-1]):
+        return False
+    verb = left[-2] if len(left) >= 2 else ""  # "commissioned by Pope Leo": the agent of another act
+    return not verb.endswith("ed") or stem(verb) in roles.predicate or event_of(verb) == roles.event
 
 
 def _other_rank(right: list[str], roles: QuestionRoles) -> bool:
@@ -126,7 +119,7 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return False
     if retraction_at(p.clauses[p.clause_of[s]])[0]:  # "on second thought Gray": the cue is no context
         left = [t for t in left if t not in _RETRACTION_WORDS]
-    if roles.event and _after_by(left):
+    if roles.event and _after_by(left, roles):
         return True  # "The novel by Robert Morrey", "painted by the artist Pablo Picasso": the agent
     if left and left[-1] in PREPOSITIONS:
         return False
@@ -137,13 +130,16 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return False  # "Saturn is the second largest": another rank of the asked property
     if not right and _subject_of_next(p, p.clause_of[s]):
         return False  # "Hamlet, Prince of Denmark, was written by ...": an appositive of the subject
+    k = p.clause_of[s]
+    if not left and k > 0 and p.clause_tokens(k - 1)[-1:] and p.clause_tokens(k - 1)[-1] in RELATION_NOUNS:
+        return False  # "to his assistant, Boris Pododder": the name of someone in another role
     if all(t in CUE_WORDS for t in left):  # at the clause's start: "Lyon.", "Lyon is the capital", "Z did it"
         return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right)
                 or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate))
                 or (len(right) <= 2 and right[-1:] in (["it"], ["this"], ["that"], right[:1])))
-    if left[-1] in _COPULAS and all(t in CUE_WORDS for t in right):  # at its end: "the capital is Lyon"
+    if left[-1] in COPULAS and all(t in CUE_WORDS for t in right):  # at its end: "the capital is Lyon"
         return (lenient or bool({stem(t) for t in left} & roles.predicate)
-                or all(t in CUE_WORDS or t in _COPULAS for t in left))
+                or all(t in CUE_WORDS or t in COPULAS for t in left))
     return False
 
 
@@ -201,96 +197,4 @@ def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[s
             if in_answer_position(p, s, e, roles, lenient=lenient):
                 found.append((" ".join(words), p.clause_of[s]))
                 break
-    return found
-
-
-def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> bool:
-    """Whether the number at [s, e) answers the question's role (not another event or noun).
-
-    >>> from rewards.judging.roles import question_roles
-    >>> from rewards.text import prepare, split_clauses
-    >>> text = prepare("He was born in 1809 and died in 1865.")
-    >>> p = ParsedResponse(text, text, split_clauses(text))
-    >>> roles = question_roles("When did Lincoln die?")
-    >>> number_in_role(p, 4, 5, roles), number_in_role(p, 8, 9, roles)
-    (False, True)
-    """
-    if not roles.tokens:  # no question: nothing to tell the roles apart by
-        return True
-    lo, hi = p.clause_span(s)
-    if _compares(p, p.clause_of[s]) or _other_subject(p, lo, s, roles):
-        return False
-    before = [t for t in p.tokens[max(lo, s - 6):s] if not t[:1].isdigit()]
-    if roles.event:
-        for t in reversed(before):
-            event = event_of(t)
-            if event:  # an event other than the question's puts the number in another role
-                return event == roles.event or stem(t) in roles.predicate or not is_known_event(roles.event)
-        # "In 1492, Columbus was born": an opening "in <year>" clause dates the next one
-        end = min(hi, e + 6) if e < hi or hi - lo > 2 else min(len(p.tokens), e + 6)
-        for t in p.tokens[e:end]:
-            event = event_of(t)
-            if event and is_known_event(event):  # "In 1492, Columbus was born"
-                return event == roles.event or stem(t) in roles.predicate
-    if roles.counted and e < hi:
-        nxt = p.tokens[e]
-        if nxt.isalpha() and nxt not in _ROLE_FILLER and stem(nxt) != roles.counted:
-            return False
-    # "its atomic mass is (about) 16": the noun before the copula names what the number measures
-    rest = list(before)
-    while rest and rest[-1] in _NUMBER_FILLER:
-        rest.pop()
-    copula = len(rest) >= 2 and rest[-1] in _COPULAS | {"of"}
-    noun = rest[-2] if copula else rest[-1] if rest and (roles.asks_year or rest[-1] in _REFERENCES) else ""
-    if noun.isascii() and noun.isalpha() and noun not in _ROLE_FILLER and event_of(noun) is None:
-        return _names_asked(noun, roles)
-    after = p.tokens[e:hi]
-    if after[:1] and after[0] in _COPULAS:  # "(12 is its mass number)"
-        nouns = [t for t in after[1:] if t.isascii() and t.isalpha() and t not in _ROLE_FILLER]
-        return not nouns or any(_names_asked(t, roles) for t in nouns)
-    return True
-
-
-_COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+opposed\s+to|in\s+contrast\s+to|"
-                         r"while)\b|^(?:than|与|和)\b")
-_SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
-
-
-def _compares(p: ParsedResponse, k: int) -> bool:
-    """Whether clause ``k`` (or the clause it continues) sets another thing beside the answer:
-    "unlike insects, which have six"."""
-    return _COMPARE_RE.match(p.clauses[k]) is not None or (
-        k > 0 and p.clauses[k].startswith(("which ", "who ")) and _COMPARE_RE.match(p.clauses[k - 1]) is not None)
-
-
-def _other_subject(p: ParsedResponse, lo: int, s: int, roles: QuestionRoles) -> bool:
-    """Whether the clause gives its number to another subject than the question's: "(and) a baby
-    is born with about 270" for "How many bones are in the adult human body?"."""
-    i = lo + (p.tokens[lo] in ("and", "but", "while", "whereas") if lo < s else 0)
-    if i + 1 >= s or p.tokens[i + 1] not in _SUBJECT_VERBS:
-        return False
-    noun = p.tokens[i]
-    return (noun.isascii() and noun.isalpha() and noun not in _ROLE_FILLER and noun not in roles.tokens
-            and stem(noun) not in roles.stems and stem(noun) not in roles.predicate and event_of(noun) is None
-            and roles.counted is not None and stem(noun) != roles.counted)
-
-
-def _names_asked(word: str, roles: QuestionRoles) -> bool:
-    return word in roles.tokens or stem(word) in roles.predicate or stem(word) in roles.stems
-
-
-def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[int], *,
-                     years_only: bool) -> list[tuple[str, int]]:
-    """``[(number, clause)]`` for the numbers the response gives in the question's role."""
-    found = []
-    for i, tok in enumerate(p.tokens):
-        if i in gold_spans or not tok[:1].isdigit() or tok in roles.tokens:
-            continue
-        if years_only and not (3 <= len(tok) <= 4 and tok.isdigit()):
-            continue
-        if i + 1 < len(p.tokens) and p.tokens[i + 1][:1].isdigit() and p.clause_of[i + 1] == p.clause_of[i]:
-            continue  # "the first 5 stripes": an ordinal before the count
-        if p.declines(p.clause_of[i]) or is_negated(p, i, i + 1) or not number_in_role(p, i, i + 1, roles):
-            continue
-        found.append((tok, p.clause_of[i]))
     return found

@@ -137,7 +137,7 @@ def offers_answer(p: ParsedResponse, k: int, roles: QuestionRoles) -> str | None
     while words and words[0] in CUE_WORDS:
         words = words[1:]
     longest = 12 if not clause.isascii() else 6  # Chinese characters are a token each
-    if not words or len(words) > longest or words[0] in PREPOSITIONS or all(
+    if not words or len(words) > longest or words[0] in PREPOSITIONS or words[0] in NEGATORS or all(
             w in roles.tokens or w in CUE_WORDS for w in words):
         return None
     return clause

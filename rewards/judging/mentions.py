@@ -19,6 +19,7 @@ from typing import Iterable
 from rewards.judging.abstention import folded_clause_cues
 from rewards.judging.gold import GoldAnswer, question_pattern
 from rewards.judging.grammar import NEGATORS
+from rewards.judging.roles import RELATION_NOUNS
 from rewards.judging.symbols import symbol_clauses
 from rewards.text import prepared_tokens
 
@@ -134,9 +135,10 @@ def is_negated(p: ParsedResponse, s: int, e: int) -> bool:
                 corrects = p.tokens[i] == "rather" and nxt != "than"  # "or rather Homer" is no negation
                 if nxt not in _NEGATION_EXEMPT and prev not in ("no", "without") and not opening and not corrects:
                     return True
-    after = tuple(p.tokens[e:e + 3])
-    return (after[:1] in _POST_NEGATION_SETS[0] or after[:2] in _POST_NEGATION_SETS[1]
-            or after[:3] in _POST_NEGATION_SETS[2]) and p.clause_of[min(e, len(p.tokens) - 1)] == k
+    after = tuple(p.tokens[e:e + 4])
+    n = next((n for n in (1, 2, 3) if after[:n] in _POST_NEGATION_SETS[n - 1]), 0)
+    # "Einstein was not the only one who ...": still his
+    return bool(n) and p.clause_of[min(e, len(p.tokens) - 1)] == k and after[n:n + 1] != ("only",)
 
 
 def _competitor(p: ParsedResponse, s: int, e: int, golds: tuple[GoldAnswer, ...]) -> str | None:
@@ -213,16 +215,9 @@ class Mention:
     alternative: str | None = None
 
 
-#: Nouns that make a possessive gold another person: "Picasso's friend", "Mary Shelley's husband".
-_RELATIONS = frozenset("""friend husband wife son daughter brother sister father mother parent child children student
-    pupil teacher mentor rival contemporary colleague assistant partner apprentice successor predecessor nephew niece
-    cousin uncle aunt grandson granddaughter grandfather grandmother widow widower biographer secretary protege
-    collaborator spouse fiance""".split())
-
-
 def _possessor(p: ParsedResponse, s: int, e: int) -> bool:
     """Whether the span is a possessor of a relation noun ("Picasso's friend Georges Braque")."""
-    return e < len(p.tokens) and p.tokens[e] in _RELATIONS and re.search(
+    return e < len(p.tokens) and p.tokens[e] in RELATION_NOUNS and re.search(
         re.escape(p.tokens[e - 1]) + r"(?:'s|s'|')\s+" + p.tokens[e], p.text) is not None
 
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from rewards.text import answer_tokens
 
-__all__ = ["QuestionRoles", "event_of", "is_known_event", "question_roles", "stem"]
+__all__ = ["RELATION_NOUNS", "QuestionRoles", "event_of", "is_known_event", "question_roles", "stem"]
 
 _FUNCTION = frozenset(
     """what which who whom whose when where why how is was are were be been being do does did has have had
@@ -68,6 +68,14 @@ def stem(word: str) -> str:
     if word.endswith("e") and len(word) > 4:
         word = word[:-1]
     return word[:6]
+
+
+#: Nouns that put a person in another role than the answer's ("Picasso's friend", "his assistant, Boris").
+RELATION_NOUNS = frozenset("""friend husband wife son daughter brother sister father mother parent child children
+    student
+    pupil teacher mentor rival contemporary colleague assistant partner apprentice successor predecessor nephew niece
+    cousin uncle aunt grandson granddaughter grandfather grandmother widow widower biographer secretary protege
+    collaborator spouse fiance patron""".split())
 
 
 def is_known_event(event: str) -> bool:

@@ -1,0 +1,120 @@
+"""Numbers and years a response gives in the question's role, not another event's or noun's.
+
+"He was born in 1809 and died in 1865" gives 1865 for "When did Lincoln die?"; "A spider has
+eight legs, unlike insects, which have six" gives eight for "How many legs ..."; "its atomic
+mass is 16" measures something else than the atomic number asked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rewards.judging.candidates import COPULAS, CUE_WORDS, PREPOSITIONS
+from rewards.judging.mentions import ParsedResponse, is_negated
+from rewards.judging.roles import QuestionRoles, event_of, is_known_event, stem
+
+__all__ = ["asserted_numbers", "number_in_role"]
+
+_ROLE_FILLER = CUE_WORDS | COPULAS | PREPOSITIONS | frozenset(
+    "has have had about around approximately roughly nearly almost exactly only just total and its their his her "
+    "he she they which who that this these there some no not 是 为 有 约 大约 ad bc ce bce year years "
+    "than other anything something else exactly precisely been being can cant could would will must have "
+    "was were do does did it total number answer value figure count "
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_NUMBER_FILLER = frozenset(
+    "about around approximately roughly nearly almost exactly only just some over under ad bc ce bce circa ca "
+    "january february march april may june july august september october november december 约 大约".split())
+_REFERENCES = frozenset("page pages chapter section verse line figure table volume edition footnote item step".split())
+
+
+def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> bool:
+    """Whether the number at [s, e) answers the question's role (not another event or noun).
+
+    >>> from rewards.judging.roles import question_roles
+    >>> from rewards.text import prepare, split_clauses
+    >>> text = prepare("He was born in 1809 and died in 1865.")
+    >>> p = ParsedResponse(text, text, split_clauses(text))
+    >>> roles = question_roles("When did Lincoln die?")
+    >>> number_in_role(p, 4, 5, roles), number_in_role(p, 8, 9, roles)
+    (False, True)
+    """
+    if not roles.tokens:  # no question: nothing to tell the roles apart by
+        return True
+    lo, hi = p.clause_span(s)
+    if _compares(p, p.clause_of[s]) or _other_subject(p, lo, s, roles):
+        return False
+    before = [t for t in p.tokens[max(lo, s - 6):s] if not t[:1].isdigit()]
+    if roles.event:
+        for t in reversed(before):
+            event = event_of(t)
+            if event:  # an event other than the question's puts the number in another role
+                return event == roles.event or stem(t) in roles.predicate or not is_known_event(roles.event)
+        # "In 1492, Columbus was born": an opening "in <year>" clause dates the next one
+        end = min(hi, e + 6) if e < hi or hi - lo > 2 else min(len(p.tokens), e + 6)
+        for t in p.tokens[e:end]:
+            event = event_of(t)
+            if event and is_known_event(event):  # "In 1492, Columbus was born"
+                return event == roles.event or stem(t) in roles.predicate
+    if roles.counted and e < hi:
+        nxt = p.tokens[e]
+        if nxt.isalpha() and nxt not in _ROLE_FILLER and stem(nxt) != roles.counted:
+            return False
+    # "its atomic mass is (about) 16": the noun before the copula names what the number measures
+    rest = list(before)
+    while rest and rest[-1] in _NUMBER_FILLER:
+        rest.pop()
+    copula = len(rest) >= 2 and rest[-1] in COPULAS | {"of"}
+    noun = rest[-2] if copula else rest[-1] if rest and (roles.asks_year or rest[-1] in _REFERENCES) else ""
+    if noun.isascii() and noun.isalpha() and noun not in _ROLE_FILLER and event_of(noun) is None:
+        return _names_asked(noun, roles)
+    after = p.tokens[e:hi]
+    if after[:1] and after[0] in COPULAS:  # "(12 is its mass number)"
+        nouns = [t for t in after[1:] if t.isascii() and t.isalpha() and t not in _ROLE_FILLER]
+        return not nouns or any(_names_asked(t, roles) for t in nouns)
+    return True
+
+
+_COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+opposed\s+to|in\s+contrast\s+to|"
+                         r"while)\b|^(?:than|与|和)\b")
+_SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
+
+
+def _compares(p: ParsedResponse, k: int) -> bool:
+    """Whether clause ``k`` (or the clause it continues) sets another thing beside the answer:
+    "unlike insects, which have six"."""
+    return _COMPARE_RE.match(p.clauses[k]) is not None or (
+        k > 0 and p.clauses[k].startswith(("which ", "who ")) and _COMPARE_RE.match(p.clauses[k - 1]) is not None)
+
+
+def _other_subject(p: ParsedResponse, lo: int, s: int, roles: QuestionRoles) -> bool:
+    """Whether the clause gives its number to another subject than the question's: "(and) a baby
+    is born with about 270" for "How many bones are in the adult human body?"."""
+    i = lo + (p.tokens[lo] in ("and", "but", "while", "whereas") if lo < s else 0)
+    if i + 1 >= s or p.tokens[i + 1] not in _SUBJECT_VERBS:
+        return False
+    noun = p.tokens[i]
+    return (noun.isascii() and noun.isalpha() and noun not in _ROLE_FILLER and noun not in roles.tokens
+            and stem(noun) not in roles.stems and stem(noun) not in roles.predicate and event_of(noun) is None
+            and roles.counted is not None and stem(noun) != roles.counted)
+
+
+def _names_asked(word: str, roles: QuestionRoles) -> bool:
+    return word in roles.tokens or stem(word) in roles.predicate or stem(word) in roles.stems
+
+
+def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[int], *,
+                     years_only: bool) -> list[tuple[str, int]]:
+    """``[(number, clause)]`` for the numbers the response gives in the question's role."""
+    found = []
+    for i, tok in enumerate(p.tokens):
+        if i in gold_spans or not tok[:1].isdigit() or tok in roles.tokens:
+            continue
+        if years_only and not (3 <= len(tok) <= 4 and tok.isdigit()):
+            continue
+        if i + 1 < len(p.tokens) and p.tokens[i + 1][:1].isdigit() and p.clause_of[i + 1] == p.clause_of[i]:
+            continue  # "the first 5 stripes": an ordinal before the count
+        if p.declines(p.clause_of[i]) or is_negated(p, i, i + 1) or not number_in_role(p, i, i + 1, roles):
+            continue
+        found.append((tok, p.clause_of[i]))
+    return found
