@@ -38,7 +38,8 @@ _NOT_NAMES = frozenset(
     yes no not sure sorry well however but and or so as in on at of for to by with from if when while although
     what which who whom whose where why how answer final maybe perhaps probably possibly likely actually also
     okay ok hmm note unfortunately honestly frankly based according let step first second third then finally
-    correction wait oops oh no nope nobody none noone neither nothing everyone someone
+    correction wait oops oh no nope nobody none noone neither nothing everyone someone currently i've ive i'll i'd
+    we're we've you're they're he's she's that's there's
     is are was were do does did can could would should will has have had ai
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday bc ad ce bce""".split()
@@ -48,7 +49,7 @@ CUE_WORDS = frozenset(
     """it its is was the answer i think believe guess maybe perhaps probably possibly likely my best would be
     say that must might could should definitely certainly surely me seems like hmm well ok okay so yes
     final correct im am d s guessing pretty sure fairly quite answered called named either or just
-    believed thought thats actually rather wait oh mean meant sorry oops correction no nope did does do done
+    believed thought thats actually rather wait oh mean meant sorry oops correction no nope did does do done currently
     many some people others say says said claim claims suggest suggests thinks believes id ill ive""".split()
 ) | TITLES
 _RETRACTION_WORDS = frozenset("on 2 second thought i mean actually rather wait oh sorry oops correction no".split())
@@ -126,6 +127,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if right and stem(right[0]) in roles.predicate and not right[0].endswith("ed") and (
             event_of(right[0]) is None or right[0].endswith(_AGENT_ENDINGS)):
         return False  # "the Portuguese capital", "an Italian composer": a modifier of the asked noun
+    if right and (right[0] in _AGENT_NOUNS or right[0] in RELATION_NOUNS):
+        return False  # "the Italian poet Dante": a description of the person, not a name
     if _other_rank(right, roles):
         return False  # "Saturn is the second largest": another rank of the asked property
     if not right and _subject_of_next(p, p.clause_of[s]):

@@ -116,7 +116,10 @@ def other_person(p: ParsedResponse, mention: Mention, golds: tuple[GoldAnswer, .
     gold_words = frozenset(t for g in golds for t in g.tokens)
     others = []
     for m in re.finditer(rf"(?i)(?<![\w'])({re.escape(tokens[0])})(?![\w'])", p.response):
-        before = re.search(r"([A-Z][\w'\u2019-]*)\s+$", p.response[:m.start()])
+        run = re.search(r"((?:[A-Z][\w'\u2019-]*\s+){1,3})$", p.response[max(0, m.start() - 60):m.start()])
+        if run and any(w.lower() in gold_words for w in run.group(1).split()[:-1]):
+            return None  # "Neil Aldabraffus Armstrong": the gold's given name, a middle name between
+        before = re.search(r"([A-Z][\w'\u2019-]*)\s+$", p.response[max(0, m.start() - 60):m.start()])
         after = re.match(r"\s+([A-Z][\w'\u2019-]*)", p.response[m.end():])
         for side in (before, after):
             word = side.group(1).lower() if side else ""
@@ -131,7 +134,7 @@ def other_person(p: ParsedResponse, mention: Mention, golds: tuple[GoldAnswer, .
 def offers_answer(p: ParsedResponse, k: int, roles: QuestionRoles) -> str | None:
     """The clause, when it guesses or asserts some content ("maybe lyon"), for lack of a typed candidate."""
     clause = p.clauses[k]
-    if not folded_clause_cues(clause)[1] or (COMMIT_RE.search(clause) is None and len(p.tokens) > 12):
+    if p.asks(k) or not folded_clause_cues(clause)[1] or (COMMIT_RE.search(clause) is None and len(p.tokens) > 12):
         return None  # in a long text only a guess or assertion cue offers an answer, not a bare phrase
     words = p.clause_tokens(k)
     while words and words[0] in CUE_WORDS:

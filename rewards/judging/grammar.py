@@ -78,6 +78,8 @@ _EN_DECLINE = rf"""
   | \b(?:rather\s+not|prefer\s+not\s+to|refuse\s+to|decline\s+to|won't|will\s+not)\s+(?:\w+\s+)?
         (?:answer|say|guess|speculate|comment)\b
   | \b(?:can't|cannot)\s+guess\b | \bnot\s+in\s+a\s+position\s+to\b
+  | \b(?:is|are|was|were)\s+not\s+(?:explicitly\s+|specifically\s+|clearly\s+)?(?:mentioned|stated|provided|given|
+        specified)\s+(?:in|by)\b | \banswer\s+(?:to\s+this\s+question\s+)?is\s+not\s+(?:provided|given|available)\b
   | \b(?:beyond|outside(?:\s+of)?)\s+what\s+(?:i|we)\s+(?:can|could|am\s+able\s+to)\b
   | \b(?:i'll|i\s+will|i'd|i\s+would|let\s+me|i\s+have\s+to|i\s+must)\s+(?:\w+\s+)?pass\b
   | \b(?:don't|do\s+not|would\s+not|wouldn't)\s+want\s+to\s+(?:give|risk|guess|mislead|provide|make)
@@ -103,10 +105,12 @@ _ZH_DECLINE = (
 _THING = (r"(?:country|nation|state|element|city|capital|place|person|people|book|novel|treaty|record|event|war|"
           r"battle|company|planet|film|movie|song|painting|island|river|language|king|queen|president|prize|award)")
 _EN_PREMISE = rf"""
-    \b(?:fictional|fictitious|imaginary|made[-\s]up(?!\s+of)|hypothetical|non-?existent|mythical|legendary|
+    \b(?:fictional|fictitious|imaginary|made[-\s]up(?!\s+of)|hypothetical|non-?existent|mythical|
         mythological|folkloric)\b
-  | \b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:actually\s+|really\s+)?(?:exist|have\s+(?:a|an|any)\s+\w+)
-  | \bno\s+such\s+\w+ | \bnot\s+(?:a\s+)?(?:real|recogni[sz]ed|existing|actual)\s+\w+
+  | \blegendary\s+(?:island|city|kingdom|land|place|country|continent|creature|realm|empire)\b
+  | \brealm\s+of\s+(?:mythology|myth|legend|fiction|fantasy)\b | \b(?:a|an)\s+myth\b
+  | (?<!i\s)(?<!we\s)\b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:actually\s+|really\s+)?(?:exist|have\s+(?:a|an|any)\s+\w+)
+  | \bno\s+such\s+\w+ | \bnot\s+(?:a\s+(?:real|recogni[sz]ed|existing|actual)|real)\s+\w+
   | \b(?:is|are|was|were)\s*(?:n't|\s+not)\s+(?:a\s+)?(?:real|recogni[sz]ed|existing|actual)\b
   | \bthere\s+(?:(?:is|are|was|were|'s)\s+(?:no|not\s+(?:a|an|any))|(?:isn't|aren't|wasn't|weren't)\s+(?:a|an|any))
         \s+(?:such\s+|known\s+|official\s+|real\s+|
@@ -154,7 +158,7 @@ PREMISE_RE = re.compile(_apostrophe_optional(_EN_PREMISE) + "|" + _ZH_PREMISE, r
 COMMIT_RE = re.compile(_apostrophe_optional(_EN_COMMIT) + "|" + _ZH_COMMIT, re.VERBOSE)
 WORLD_UNKNOWN_RE = re.compile(
     r"\b(?:is|are|was|were|remains?|has\s+been)\s+(?:currently\s+|still\s+|largely\s+|simply\s+)?"
-    r"(?:unknown|not\s+known)\b(?!\s+to\s+(?:me|us|this)\b)")
+    r"(?:unknown|not\s+known)\b(?!\s+(?:to\s+(?:me|us|this|have|be)|for|as)\b)")
 HEDGE_RE = re.compile(_apostrophe_optional(_HEDGE_EN) + "|" + _HEDGE_ZH, re.VERBOSE)
 
 #: Every decline or premise pattern holds one of these: text without any skips the regexes.
@@ -165,7 +169,7 @@ DECLINE_KEYS = (
     "guess", "who knows", "beats", "refuse", "decline", "prefer", "wish", "position", "speculate", "premise",
     "only", "nobody", "no one", "cancel", "called off", "abandoned",
     "has no", "have no", "had no", "little", "limited", "insufficient", "can't", "legend", "mytholog",
-    "folklor", "something i", "something we", "pass", "want to",
+    "folklor", "something i", "something we", "pass", "want to", "realm", "myth",
     "不", "无", "没", "未", "虚", "超出", "找", "暂", "奉告", "杜撰", "编造", "前提", "从未", "只", "难", "我的知识",
 )
 ASCII_DECLINE_KEYS = tuple(k for k in DECLINE_KEYS if k.isascii())

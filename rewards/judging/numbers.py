@@ -56,6 +56,8 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
             event = event_of(t)
             if event and is_known_event(event):  # "In 1492, Columbus was born"
                 return event == roles.event or stem(t) in roles.predicate
+    if roles.asks_year and e < hi and p.tokens[e] in ("year", "years", "yr", "yrs"):
+        return False  # "a 192 year discrepancy": a duration, not a year
     if roles.counted and e < hi:
         nxt = p.tokens[e]
         if nxt.isalpha() and nxt not in _ROLE_FILLER and stem(nxt) != roles.counted:
