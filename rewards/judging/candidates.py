@@ -120,6 +120,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return False
     if retraction_at(p.clauses[p.clause_of[s]])[0]:  # "on second thought Gray": the cue is no context
         left = [t for t in left if t not in _RETRACTION_WORDS]
+    if right and (right[0] in _AGENT_NOUNS or right[0] in RELATION_NOUNS):
+        return False  # "the Italian poet Dante": a description of the person, not a name
     if roles.event and _after_by(left, roles):
         return True  # "The novel by Robert Morrey", "painted by the artist Pablo Picasso": the agent
     if left and left[-1] in PREPOSITIONS:
@@ -127,8 +129,6 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if right and stem(right[0]) in roles.predicate and not right[0].endswith("ed") and (
             event_of(right[0]) is None or right[0].endswith(_AGENT_ENDINGS)):
         return False  # "the Portuguese capital", "an Italian composer": a modifier of the asked noun
-    if right and (right[0] in _AGENT_NOUNS or right[0] in RELATION_NOUNS):
-        return False  # "the Italian poet Dante": a description of the person, not a name
     if _other_rank(right, roles):
         return False  # "Saturn is the second largest": another rank of the asked property
     if not right and _subject_of_next(p, p.clause_of[s]):

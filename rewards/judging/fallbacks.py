@@ -191,4 +191,6 @@ def retracted_to(p: ParsedResponse, k: int, golds: tuple[GoldAnswer, ...], roles
     text = " " + " ".join(words) + " "
     if not words or len(words) > 3 or any(g.pattern in text for g in golds) or set(words) <= roles.tokens:
         return None
+    if any(w in PREPOSITIONS for w in words[1:]):
+        return None  # "but it's actually a mountain in Nepal": a description, not another answer
     return " ".join(words)
