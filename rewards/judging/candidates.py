@@ -39,7 +39,7 @@ _NOT_NAMES = frozenset(
     what which who whom whose where why how answer final maybe perhaps probably possibly likely actually also
     okay ok hmm note unfortunately honestly frankly based according let step first second third then finally
     correction wait oops oh no nope nobody none noone neither nothing everyone someone currently i've ive i'll i'd
-    we're we've you're they're he's she's that's there's
+    we're we've you're they're he's she's that's there's before after during since until
     is are was were do does did can could would should will has have had ai
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday bc ad ce bce""".split()
@@ -62,7 +62,8 @@ PREPOSITIONS = frozenset(
     "along through after before during since like than outside inside upon via".split()
 )
 #: Nouns a number only points with ("page 3", "chapter 12"): never the quantity asked.
-_PAST_FRAME_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|until|no\s+longer)\b|曾经|以前|原来")
+_PAST_FRAME_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|until|no\s+longer|before\s+\d{3,4}|"
+                            r"historically|in\s+the\s+past)\b|曾经|以前|原来")
 COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|or)\s+[a-z]")
 _PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
                              r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")
@@ -89,18 +90,29 @@ def _after_by(left: list[str], roles: QuestionRoles) -> bool:
 
 
 def _other_rank(right: list[str], roles: QuestionRoles) -> bool:
-    """Whether the words after a name rank it elsewhere ("is the second largest", "is 2 largest")."""
+    """Whether the words after a name rank it elsewhere ("is the second largest", "is 2 largest")
+    or in a narrower kind ("the Sahara is the largest hot desert" for the largest desert)."""
     for i, t in enumerate(right):
         if t in roles.tokens:
+            if t.endswith("est") and i + 2 < len(right) and right[i + 1] not in roles.tokens \
+                    and stem(right[i + 2]) in roles.predicate:
+                return True
             continue
         if t in _OTHER_RANK or (t.isdigit() and i + 1 < len(right) and stem(right[i + 1]) in roles.predicate):
             return True
     return False
 
 
-def _subject_of_next(p: ParsedResponse, k: int) -> bool:
-    """Whether clause ``k`` is an appositive that the next clause's passive verb takes as subject."""
-    return k + 1 < len(p.clauses) and _PASSIVE_RE.match(p.clauses[k + 1]) is not None
+def _subject_of_next(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
+    """Whether clause ``k`` is an appositive that the next clause's passive verb takes as subject,
+    or the subject of a later clause of its sentence that ranks it elsewhere ("Alexandria,
+    founded by Alexander, is the second city")."""
+    if k + 1 < len(p.clauses) and _PASSIVE_RE.match(p.clauses[k + 1]) is not None:
+        return True
+    for j in range(k + 1, min(k + 3, len(p.clauses))):
+        if p.clauses[j].startswith(("is ", "was ", "are ", "were ")):
+            return _other_rank(p.clause_tokens(j), roles) or bool(_OTHER_RANK & set(p.clauses[j].split()))
+    return False
 
 
 def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, lenient: bool = False) -> bool:
@@ -131,7 +143,7 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return False  # "the Portuguese capital", "an Italian composer": a modifier of the asked noun
     if _other_rank(right, roles):
         return False  # "Saturn is the second largest": another rank of the asked property
-    if not right and _subject_of_next(p, p.clause_of[s]):
+    if not right and _subject_of_next(p, p.clause_of[s], roles):
         return False  # "Hamlet, Prince of Denmark, was written by ...": an appositive of the subject
     k = p.clause_of[s]
     if not left and k > 0 and p.clause_tokens(k - 1)[-1:] and p.clause_tokens(k - 1)[-1] in RELATION_NOUNS:

@@ -78,6 +78,7 @@ _EN_DECLINE = rf"""
   | \b(?:rather\s+not|prefer\s+not\s+to|refuse\s+to|decline\s+to|won't|will\s+not)\s+(?:\w+\s+)?
         (?:answer|say|guess|speculate|comment)\b
   | \b(?:can't|cannot)\s+guess\b | \bnot\s+in\s+a\s+position\s+to\b
+  | \bdraw(?:ing|n)?\s+a\s+blank\b | \bmy\s+mind\s+(?:is|goes|went)\s+blank\b | \bno\s+recollection\b
   | \b(?:is|are|was|were)\s+not\s+(?:explicitly\s+|specifically\s+|clearly\s+)?(?:mentioned|stated|provided|given|
         specified)\s+(?:in|by)\b | \banswer\s+(?:to\s+this\s+question\s+)?is\s+not\s+(?:provided|given|available)\b
   | \b(?:beyond|outside(?:\s+of)?)\s+what\s+(?:i|we)\s+(?:can|could|am\s+able\s+to)\b
@@ -98,7 +99,7 @@ _ZH_DECLINE = (
     r"|找不到|没有找到|未知|暂无|不详"
     # a potential complement: 回答不了, 答不上来, 记不清, 想不起来, 说不准
     r"|(?:回答|答|说|记|想|确定|判断|认)不(?:了|上来|出来|清|准|得|起来)"
-    r"|没(?:有)?(?:把握|头绪|概念|印象|听说过|听过)|(?:就|还是|我)?不(?:回答|作答)了?"
+    r"|一无所知|毫无头绪|没(?:有)?(?:把握|头绪|概念|印象|听说过|听过)|(?:就|还是|我)?不(?:回答|作答)了?"
 )
 
 # --- Premise rejections -------------------------------------------------------------------------
@@ -170,6 +171,7 @@ DECLINE_KEYS = (
     "only", "nobody", "no one", "cancel", "called off", "abandoned",
     "has no", "have no", "had no", "little", "limited", "insufficient", "can't", "legend", "mytholog",
     "folklor", "something i", "something we", "pass", "want to", "realm", "myth",
+    "blank", "recollection", "一无所知", "毫无",
     "不", "无", "没", "未", "虚", "超出", "找", "暂", "奉告", "杜撰", "编造", "前提", "从未", "只", "难", "我的知识",
 )
 ASCII_DECLINE_KEYS = tuple(k for k in DECLINE_KEYS if k.isascii())

@@ -44,6 +44,9 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
     lo, hi = p.clause_span(s)
     if _compares(p, p.clause_of[s]) or _other_subject(p, lo, s, roles):
         return False
+    units = [t for t in p.tokens[e:min(hi, e + 3)] if t in _UNITS]
+    if units and units[0] not in roles.tokens and _UNITS & roles.tokens:
+        return False  # "100 degrees Celsius, which is 212 degrees Fahrenheit": another unit
     before = [t for t in p.tokens[max(lo, s - 6):s] if not t[:1].isdigit()]
     if roles.event:
         for t in reversed(before):
@@ -80,6 +83,11 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
 _COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+opposed\s+to|in\s+contrast\s+to|"
                          r"while)\b|^(?:than|与|和)\b")
 _SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
+_MODALS = frozenset("can may could will would usually often typically normally".split())
+#: Units: a number in another unit than the question's names another quantity ("212 degrees Fahrenheit").
+_UNITS = frozenset("""celsius fahrenheit kelvin metres meters metre meter feet foot ft miles mile kilometres kilometers
+    km kilograms kg pounds lbs grams ounces litres liters gallons seconds minutes hours days weeks months mph kmh
+    percent""".split())
 
 
 def _compares(p: ParsedResponse, k: int) -> bool:
@@ -93,7 +101,8 @@ def _other_subject(p: ParsedResponse, lo: int, s: int, roles: QuestionRoles) -> 
     """Whether the clause gives its number to another subject than the question's: "(and) a baby
     is born with about 270" for "How many bones are in the adult human body?"."""
     i = lo + (p.tokens[lo] in ("and", "but", "while", "whereas") if lo < s else 0)
-    if i + 1 >= s or p.tokens[i + 1] not in _SUBJECT_VERBS:
+    verb = i + 1 + (i + 2 < s and p.tokens[i + 1] in _MODALS)  # "a roster can have up to 12"
+    if verb >= s or p.tokens[verb] not in _SUBJECT_VERBS:
         return False
     noun = p.tokens[i]
     return (noun.isascii() and noun.isalpha() and noun not in _ROLE_FILLER and noun not in roles.tokens
