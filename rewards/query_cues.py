@@ -29,13 +29,13 @@ _POINTED_NOUN = (
 
 # "Context: ...", "Passage:", "the following text", "文章：" -- a passage is present or meant.
 PASSAGE_MARKER = re.compile(
-    rf"""(?:^|\n|[.?!]\s|[(\[])\s*(?:passage|text|context|article|document|paragraph|excerpt|extract|story
+    rf"""(?:^|\n|[.?!]\s|[(\[])[ \t]*(?:passage|text|context|article|document|paragraph|excerpt|extract|story
             |background|reference|source|transcript|abstract|snippet|input|email|review|material|knowledge|facts)
             \s*\d*\s*[:：]\s*\S
       | \b(?:the\s+)?(?:following|below|above|preceding|given|provided|attached|supplied|retrieved|searched)
             \s+{_TEXT_NOUN}
       | \b(?:search\s+results|retrieved\s+\w+|knowledge\s+base)\b
-      | (?:^|\n)\s*\[\d+\]\s+\S
+      | (?:^|\n)[ \t]*\[\d+\]\s+\S
       | (?:(?:^|\n)[ \t]*(?!(?:user|assistant|human|ai|bot|system|model|q|a|question|answer|input|output)\s*:)
             [a-z][\w ]{{0,24}}:[ \t]+\S[^\n]*){{2,}}
       | (?:(?:^|\n)[ \t]*\|[^\n]*\|[^\n]*){{2,}}
@@ -127,7 +127,7 @@ IMPERATIVE_PREFIX = re.compile(
 # (a passage that mentions "write a poem" does not make its question creative).
 SUPPLIED_SPAN = re.compile(
     r"""```.*?(?:```|$)
-      | (?:^|(?<=\n)|(?<=[.?!]\s))\s*
+      | (?:^|(?<=\n)|(?<=[.?!]\s))[ \t]*
         (?:passage|text|context|article|document|paragraph|excerpt|extract|background|reference|source|transcript
            |abstract|snippet|input|email|review|material|story)
         \s*\d*\s*:.*?(?=\b(?:question|q|task|instruction)\s*\d*\s*:|$)

@@ -207,6 +207,7 @@ def classify_query(prompt: str | Sequence[dict[str, Any]]) -> QueryType:
             f"classify_query got a {type(prompt).__name__}: {prompt!r}; pass a string or a "
             "list of {'role', 'content'} messages."
         )
+    query, system, users = _clip(query), [_clip(s) for s in system], [_clip(u) for u in users]
     if users and (_is_follow_up(query) or _answers_a_clarifying_question(prompt, query)):
         user_turns = [i for i, m in enumerate(prompt) if m.get("role") == "user"]
         return classify_query(list(prompt[:user_turns[-2] + 1]))
@@ -220,6 +221,20 @@ def classify_query(prompt: str | Sequence[dict[str, Any]]) -> QueryType:
     if context_passage:
         return QueryType.TEXT_GROUNDED
     return QueryType.KNOWLEDGE_SEEKING
+
+
+#: Longer texts are read as their first and last MAX_READ // 2 characters: the cues of a query
+#: (an instruction, a "Passage:" marker, the question) sit at its ends, and reading every
+#: character of a megabyte would let one prompt stall a training step.
+MAX_READ = 32_000
+
+
+def _clip(text: str) -> str:
+    """``text``, or its two ends when it is longer than :data:`MAX_READ` characters."""
+    if len(text) <= MAX_READ:
+        return text
+    half = MAX_READ // 2
+    return text[:half] + "\n" + text[-half:]
 
 
 def _asks_something(query: str) -> bool:

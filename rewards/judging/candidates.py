@@ -68,6 +68,7 @@ COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|
 _PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
                              r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")
 _AGENT_ENDINGS = ("er", "or", "ist", "ian")
+_WINDOW, _FAR = 12, "\u2026"
 #: Words that put a name at another rank than the one asked ("the second largest", "the runner-up").
 _OTHER_RANK = frozenset("second third fourth fifth sixth seventh eighth ninth tenth next runner smaller smallest "
                         "lesser".split())
@@ -87,6 +88,11 @@ def _after_by(left: list[str], roles: QuestionRoles) -> bool:
         return False
     verb = left[-2] if len(left) >= 2 else ""  # "commissioned by Pope Leo": the agent of another act
     return not verb.endswith("ed") or stem(verb) in roles.predicate or event_of(verb) == roles.event
+
+
+@lru_cache(maxsize=4096)
+def _past_frame(clause: str) -> bool:
+    return _PAST_FRAME_RE.search(clause) is not None
 
 
 def _other_rank(right: list[str], roles: QuestionRoles) -> bool:
@@ -125,10 +131,12 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     True
     """
     lo, hi = p.clause_span(s)
-    left, right = p.tokens[lo:s], p.tokens[e:hi]
+    # at most _WINDOW words each side (a longer side stands for "not at the clause's edge"): linear time
+    left = ([_FAR] if s - lo > _WINDOW else []) + p.tokens[max(lo, s - _WINDOW):s]
+    right = p.tokens[e:min(hi, e + _WINDOW)] + ([_FAR] if hi - e > _WINDOW else [])
     if p.declines(p.clause_of[s]) or p.asks(p.clause_of[s]) or is_negated(p, s, e):
         return False
-    if _PAST_FRAME_RE.search(p.clauses[p.clause_of[s]]):  # "Lagos used to be the capital": a former answer
+    if _past_frame(p.clauses[p.clause_of[s]]):  # "Lagos used to be the capital": a former answer
         return False
     if retraction_at(p.clauses[p.clause_of[s]])[0]:  # "on second thought Gray": the cue is no context
         left = [t for t in left if t not in _RETRACTION_WORDS]

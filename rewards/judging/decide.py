@@ -36,6 +36,13 @@ from rewards.text import prepare
 __all__ = ["Verdict", "judge", "judge_completion"]
 
 
+#: A final answer longer than this is WRONG, unread: no answer to a knowledge question needs
+#: it, and it bounds the time one response can take (see ``benchmarks/bench_text_rules.py``).
+MAX_ANSWER_CHARS = 16_000
+#: Of a longer question only the end is read (where a prompt puts its question).
+MAX_QUESTION_CHARS = 4_000
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What a response did, and why.
@@ -128,6 +135,8 @@ def judge(response: str, answers: Iterable[str] | str, *, question: str | None =
         raise TypeError("judge needs the gold answers as a list of strings, got None; use [] for none.")
     answers = _strings(answers, "gold answers")
     rivals = tuple(c for c in _strings(competitors, "competitors") if c not in answers)
+    if question is not None and len(question) > MAX_QUESTION_CHARS:
+        question = question[-MAX_QUESTION_CHARS:]
     return _judge(response, answers, question, rivals)
 
 
@@ -137,6 +146,9 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
     same short answer several times in one group)."""
     golds = gold_answers(answers) if answers else ()
     final = final_part(response)
+    if len(final) > MAX_ANSWER_CHARS:
+        return _verdict(Outcome.WRONG, False, None, f"the final answer is {len(final):,} characters long; the judge "
+                        f"reads at most {MAX_ANSWER_CHARS:,} (an answer is a sentence or two)")
     if is_degenerate(final):
         why = "reasons without a final answer" if final != response else "empty or degenerate response"
         return _verdict(Outcome.WRONG, False, None, why)

@@ -80,6 +80,7 @@ def final_part(response: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def retraction_at(clause: str) -> tuple[bool, bool]:
     """Return (retracts, hard) for a folded clause: whether it takes an earlier answer back.
 

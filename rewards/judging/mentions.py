@@ -57,7 +57,8 @@ class ParsedResponse:
         clauses: ``text`` cut by :func:`~rewards.text.split_clauses`.
     """
 
-    __slots__ = ("response", "text", "clauses", "tokens", "clause_of", "ends", "starts", "_where", "_words")
+    __slots__ = ("response", "text", "clauses", "tokens", "clause_of", "ends", "starts", "_where", "_words",
+                 "_clause_words")
 
     def __init__(self, response: str, text: str, clauses: list[str]) -> None:
         self.response, self.text, self.clauses = response, text, clauses
@@ -76,6 +77,7 @@ class ParsedResponse:
             self.ends.append(at)
         self._where: dict[str, list[int]] | None = None
         self._words: list[int] | None = None
+        self._clause_words: dict[int, frozenset[str]] | None = None
 
     def clause_tokens(self, k: int) -> list[str]:
         """The tokens of clause ``k``."""
@@ -105,6 +107,14 @@ class ParsedResponse:
         a clause of two or more words before a question mark, which asserts nothing."""
         return (self.text[self.ends[k]:self.ends[k] + 1] in ("?", "？") and " " in self.clauses[k].strip()
                 and _ASKING_RE.match(self.clauses[k]) is not None)
+
+    def clause_words(self, k: int) -> frozenset[str]:
+        """The set of clause ``k``'s tokens (computed once)."""
+        if self._clause_words is None:
+            self._clause_words = {}
+        if k not in self._clause_words:
+            self._clause_words[k] = frozenset(self.clause_tokens(k))
+        return self._clause_words[k]
 
     def declines(self, k: int) -> bool:
         """Whether clause ``k`` declines to answer ("I'm not sure it's Paris")."""
@@ -147,7 +157,7 @@ def _competitor(p: ParsedResponse, s: int, e: int, golds: tuple[GoldAnswer, ...]
     toks, k = p.tokens, p.clause_of[s]
     window = toks[max(0, s - 6):e + 6]
     alternatives = _OR_WORDS
-    clause = p.clause_tokens(k)
+    clause = p.clause_words(k)
     if "both" in clause or "candidates" in clause:  # "Mercury and Mars are both candidates"
         alternatives = _OR_WORDS | _AND_WORDS
     if s > 0 and toks[s - 1] in _MAYBE_WORDS and sum(t in _MAYBE_WORDS for t in window) >= 2:
