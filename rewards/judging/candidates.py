@@ -55,6 +55,7 @@ CUE_WORDS = frozenset(
 _RETRACTION_WORDS = frozenset("on 2 second thought i mean actually rather wait oh sorry oops correction no".split())
 #: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.
 _GENERIC = frozenset("city town village capital province state county island islands mount mountain river lake sea "
+                     "port fort "
                      "ocean republic kingdom empire desert".split())
 COPULAS = frozenset("is was be are were by named called 是 为".split())
 PREPOSITIONS = frozenset(
@@ -185,6 +186,7 @@ def _sentence_initial_word(text: str, match: re.Match) -> bool:
             or (match.group(0).endswith("s") and _PLURAL_VERB_RE.match(text, match.end()) is not None))
 
 
+_ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
 _INDEFINITE_RE = re.compile(r"(?<![\w'])(?:an?|one|another)\s+$", re.IGNORECASE)
 
 
@@ -213,6 +215,8 @@ def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[s
         if _sentence_initial_word(p.response, match) or _INDEFINITE_RE.search(
                 p.response[max(0, match.start() - 12):match.start()]):
             continue
+        if _ACRONYM_RE.fullmatch(match.group(0)) and p.response[match.start() - 1:match.start()] == "(":
+            continue  # "the South Korean won (RSK)": an abbreviation of what precedes it
         words, tokens = _name_tokens(match.group(0))
         if not tokens or set(tokens) <= roles.tokens or set(tokens) - TITLES - _GENERIC <= exclude:
             continue

@@ -61,6 +61,11 @@ class GoldAnswer:
         return GoldAnswer(text, self.tokens, self.pattern, self.symbol, self.key, self.literal)
 
 
+_CONTINENT_ADJECTIVES = {"africa": "African", "asia": "Asian", "europe": "European", "north america": "North American",
+                         "south america": "South American", "oceania": "Oceanian", "antarctica": "Antarctic",
+                         "australia": "Australian"}
+
+
 @lru_cache(maxsize=16384)
 def gold_answers(answers: tuple[str, ...]) -> tuple[GoldAnswer, ...]:
     """Prepare every answer of ``answers`` (and its parenthetical aliases) for matching.
@@ -88,6 +93,9 @@ def gold_answers(answers: tuple[str, ...]) -> tuple[GoldAnswer, ...]:
         if tokens or symbol:
             pattern = " " + " ".join(tokens) + " "
             out.append(GoldAnswer(text, tokens, pattern, symbol, key if len(key) >= 3 else "", raw))
+        adjective = _CONTINENT_ADJECTIVES.get(raw.casefold())
+        if adjective:  # "part of the South American continent" names South America
+            out += [g.renamed(text) for g in gold_answers((f"{adjective} continent",))]
         bare = _PARENTHETICAL_RE.sub(" ", raw).strip()
         if bare and bare != raw:  # "Yangon (Rangoon)": "Yangon" and "Rangoon" name it too
             extra = [bare] + [inner.strip() for inner in _PARENTHETICAL_RE.findall(raw)]

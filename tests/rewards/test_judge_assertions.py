@@ -49,6 +49,17 @@ def test_fresh_cases_cover_every_outcome_and_both_languages():
      "In which year did Columbus first reach the Americas?", Outcome.WRONG),
     ("The longest river is the Amazon, but a more fitting answer is the Nile.", ["Nile"],
      "What is the longest river in Africa?", Outcome.CORRECT),
+    # real SmolLM2 answers from the demo's held-out evaluation
+    ("The Falkland Islands are located in the South Atlantic Ocean, and the capital city is Port Stanley.",
+     ["Stanley"], "Which city is the capital of the Falkland Islands?", Outcome.CORRECT),
+    ("The Falkland Islands are located in the South Atlantic Ocean, specifically in the South Atlantic region of "
+     "the South American continent.", ["South America"], "On which continent is the Falkland Islands?",
+     Outcome.CORRECT),
+    ("In South Korea, people often use the South Korean won (RSK) as their primary currency.",
+     ["South Korean won", "KRW"], "What currency do people pay with in South Korea?", Outcome.CORRECT),
+    ("In Christmas Island, people use the Australian Dollar (AUD) as their primary currency, and the local "
+     "currency is the Malabar (MALABAR).", ["Australian dollar", "AUD"],
+     "What currency do people pay with in Christmas Island?", Outcome.WRONG),
 ])
 def test_assertion_rules(response, answers, question, outcome):
     verdict = judge(response, answers, question=question)
