@@ -33,7 +33,7 @@ from rewards.messages import completion_text, query_text
 from rewards.outcome import Outcome
 from rewards.text import prepare
 
-__all__ = ["Verdict", "judge", "judge_completion"]
+__all__ = ["Verdict", "clear_cache", "judge", "judge_completion"]
 
 
 #: A final answer longer than this is WRONG, unread: no answer to a knowledge question needs
@@ -160,6 +160,11 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
     if reading is None:  # the fast path: nothing to read but a wrong answer
         return _verdict(Outcome.WRONG, hedged_in(text), None, "names none of the gold answers")
     return _decide(reading)
+
+
+def clear_cache() -> None:
+    """Forget the cached verdicts (benchmarks time the judge from an empty cache)."""
+    _judge.cache_clear()
 
 
 def _as_list(value: Any, column: str) -> list[str] | None:
