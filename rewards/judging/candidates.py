@@ -96,6 +96,18 @@ def _past_frame(clause: str) -> bool:
     return _PAST_FRAME_RE.search(clause) is not None
 
 
+def _unjoin(left: list[str]) -> list[str]:
+    """``left`` without a first answer joined by "and" ("Canberra and" Sydney, "the capital is
+    Canberra and" Sydney): the second answer stands where the first did."""
+    if len(left) < 2 or left[-1] not in ("and", "plus", "also", "和", "与"):
+        return left
+    copulas = [i for i, t in enumerate(left[:-1]) if t in COPULAS]
+    start = copulas[-1] + 1 if copulas else 0
+    first = [t for t in left[start:-1] if t not in CUE_WORDS]
+    joinable = 0 < len(first) <= 3 and _FAR not in left[start:] and PREPOSITIONS.isdisjoint(left[start:-1])
+    return left[:start] if joinable else left  # not "between Sydney and Melbourne"
+
+
 def _other_rank(right: list[str], roles: QuestionRoles) -> bool:
     """Whether the words after a name rank it elsewhere ("is the second largest", "is 2 largest")
     or in a narrower kind ("the Sahara is the largest hot desert" for the largest desert)."""
@@ -157,6 +169,7 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     k = p.clause_of[s]
     if not left and k > 0 and p.clause_tokens(k - 1)[-1:] and p.clause_tokens(k - 1)[-1] in RELATION_NOUNS:
         return False  # "to his assistant, Boris Pododder": the name of someone in another role
+    left = _unjoin(left)  # "Canberra and Sydney.": a second answer joined to the first
     if all(t in CUE_WORDS for t in left):  # at the clause's start: "Lyon.", "Lyon is the capital", "Z did it"
         return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right)
                 or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate))

@@ -95,3 +95,16 @@ def test_shipped_example_file_runs(tmp_path):
 def test_does_not_import_torch():
     code = "import sys, cli.judge; sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_competitors_column_names_the_rival(tmp_path):
+    # a lower-case rival is no name to find on its own; the column names it
+    rows = [{"q": "Capital of Australia?", "answers": ["Canberra"], "response": "Canberra and sydney.",
+             "rivals": ["Sydney", "Melbourne"]}]
+    src, out = write_jsonl(tmp_path / "r.jsonl", rows), tmp_path / "v.jsonl"
+    assert main(["judge", str(src), "-o", str(out), "--question-column", "q", "--competitors-column", "rivals"]) == 0
+    verdict = json.loads(out.read_text())
+    assert verdict["outcome"] == "wrong" and "Sydney" in verdict["reason"]
+    rows[0].pop("rivals")
+    assert main(["judge", str(write_jsonl(src, rows)), "-o", str(out), "--question-column", "q"]) == 0
+    assert json.loads(out.read_text())["outcome"] == "correct"

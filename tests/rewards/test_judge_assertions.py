@@ -49,6 +49,11 @@ def test_fresh_cases_cover_every_outcome_and_both_languages():
      "In which year did Columbus first reach the Americas?", Outcome.WRONG),
     ("The longest river is the Amazon, but a more fitting answer is the Nile.", ["Nile"],
      "What is the longest river in Africa?", Outcome.CORRECT),
+    # a second answer joined with "and" competes; a pair after a preposition is context
+    ("Canberra and Sydney.", ["Canberra"], "What is the capital of Australia?", Outcome.WRONG),
+    ("The capital is Canberra and Sydney.", ["Canberra"], "What is the capital of Australia?", Outcome.WRONG),
+    ("Canberra, chosen between Sydney and Melbourne.", ["Canberra"], "What is the capital of Australia?",
+     Outcome.CORRECT),
     # real SmolLM2 answers from the demo's held-out evaluation
     ("The Falkland Islands are located in the South Atlantic Ocean, and the capital city is Port Stanley.",
      ["Stanley"], "Which city is the capital of the Falkland Islands?", Outcome.CORRECT),
