@@ -34,6 +34,20 @@ def _candidate_list(fact, rng):
         f"Maybe {g}, maybe {w}.", f"{g} and {w} are both possible answers.")]
 
 
+@pattern("second_answer")
+def _second_answer(fact, rng):
+    """The gold with a second answer joined on ("and", "as well as", "then", "unless", "alternatively",
+    "also acceptable"): two commitments, none single. A competitor set aside is a CORRECT control."""
+    g, w, _ = draw(fact, rng)
+    if not g or fact.chinese:
+        return []
+    joined = (f"{g} and {w}.", f"The answer is {g} and {w}.", f"{g} as well as {w}.", f"{g}, then {w}.",
+              f"{g}, unless it is {w}.", f"{g}, if not {w}.", f"{g}; alternatively {w}.",
+              f"{g} ({w} is also correct).", f"{g}, but {w} would also be acceptable.",
+              f"I would say {g}; my second guess is {w}.")
+    return [(r, WRONG) for r in joined] + [(f"{g}, not {w}.", CORRECT), (f"Not {w} but {g}.", CORRECT)]
+
+
 @pattern("negated_gold")
 def _negated_gold(fact, rng):
     """The gold only inside a negation (no answer), and a control that negates a competitor."""

@@ -20,6 +20,7 @@ from rewards.judging.fallbacks import (
     offers_answer,
     other_person,
     retracted_to,
+    second_answers,
     sound_key,
 )
 from rewards.judging.final import retraction_at
@@ -98,6 +99,7 @@ def _candidates(p, golds, rivals, question, roles, unanswerable):
             moved = retracted_to(p, k, golds, roles)
             if moved:
                 competing.append((moved, k))
+    competing += second_answers(p, kept, golds, roles)
     bare = bare_first_sentence(p, golds, roles) if kept and len(p.clauses) > 1 else None
     if bare:
         competing.append(bare)

@@ -50,7 +50,8 @@ CUE_WORDS = frozenset(
     say that must might could should definitely certainly surely me seems like hmm well ok okay so yes
     final correct im am d s guessing pretty sure fairly quite answered called named either or just
     believed thought thats actually rather wait oh mean meant sorry oops correction no nope did does do done currently
-    many some people others say says said claim claims suggest suggests thinks believes id ill ive""".split()
+    many some people others say says said claim claims suggest suggests thinks believes id ill ive
+    alternatively otherwise else unless then 2 also acceptable valid right true accepted possible answers""".split()
 ) | TITLES
 _RETRACTION_WORDS = frozenset("on 2 second thought i mean actually rather wait oh sorry oops correction no".split())
 #: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.
@@ -99,6 +100,10 @@ def _past_frame(clause: str) -> bool:
 def _unjoin(left: list[str]) -> list[str]:
     """``left`` without a first answer joined by "and" ("Canberra and" Sydney, "the capital is
     Canberra and" Sydney): the second answer stands where the first did."""
+    if left[-3:] == ["as", "well", "as"]:
+        left = left[:-3] + ["and"]
+    if left[-2:] == ["if", "not"]:  # "Canberra, if not Sydney": an alternative
+        return left[:-2]
     if len(left) < 2 or left[-1] not in ("and", "plus", "also", "和", "与"):
         return left
     copulas = [i for i, t in enumerate(left[:-1]) if t in COPULAS]

@@ -22,7 +22,7 @@ from rewards.judging.roles import QuestionRoles
 from rewards.text import answer_tokens
 
 __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold", "offers_answer", "other_person",
-           "retracted_to", "sound_key", "transliterated"]
+           "retracted_to", "second_answers", "sound_key", "transliterated"]
 
 _NOT_BARE = NEGATORS | frozenset("january february march april may june july august september october "
                       "november december".split())
@@ -183,6 +183,42 @@ def bare_last_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple[
             or set(words) <= roles.tokens or any(g.pattern in text or text in g.pattern for g in golds)):
         return None
     return " ".join(words), k
+
+
+_JOINS = frozenset("and plus then".split())
+_NEXT_JOINS = frozenset("unless alternatively otherwise then or".split())
+_ALSO_FINE = frozenset("correct acceptable valid right fine possible".split())
+_AS_WELL_AS = ("as", "well", "as")
+
+
+def second_answers(p: ParsedResponse, mentions: list[Mention], golds, roles: QuestionRoles) -> list[tuple[str, int]]:
+    """Short answers joined on after a gold mention, in its clause or the next ("iron and copper",
+    "iron, unless it is copper", "iron (copper is also correct)"), whatever their case or type."""
+    found = []
+    for m in mentions:
+        if m.start < 0:
+            continue
+        k = m.clause
+        rest = p.tokens[m.end:p.starts[k + 1] if k + 1 < len(p.starts) else len(p.tokens)]
+        if rest[:3] == list(_AS_WELL_AS):
+            rest = ["and"] + rest[3:]
+        tail = [("and" if rest[:1] and rest[0] in _JOINS else "")] + rest[1:] if rest else []
+        candidates = [(tail[1:], k)] if tail[:1] == ["and"] else []
+        if k + 1 < len(p.clauses) and not p.asks(k + 1):
+            words = p.clause_tokens(k + 1)
+            if words[:2] == ["if", "not"]:  # "iron, if not copper"
+                words = words[2:]
+            elif not (words[:1] and words[0] in _NEXT_JOINS or words[:3] == ["my", "2", "guess"]
+                      or ("also" in words and words[-1] in _ALSO_FINE)) or p.declines(k + 1):
+                words = []
+            candidates.append(([w for w in words if w not in CUE_WORDS], k + 1))
+        for words, clause in candidates:
+            text = " " + " ".join(words) + " "
+            if (0 < len(words) <= 3 and not set(words) <= roles.tokens and not _NOT_BARE & set(words)
+                    and not any(w in PREPOSITIONS for w in words)
+                    and not any(g.pattern in text or text in g.pattern for g in golds)):
+                found.append((" ".join(words), clause))
+    return found
 
 
 def retracted_to(p: ParsedResponse, k: int, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:

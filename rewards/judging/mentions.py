@@ -143,7 +143,7 @@ def is_negated(p: ParsedResponse, s: int, e: int) -> bool:
                 prev = p.tokens[i - 1] if i > 0 and p.clause_of[i - 1] == k else ""
                 opening = (i == 0 or p.clause_of[i - 1] != k) and p.tokens[i] == "no"  # "No, it's Paris"
                 corrects = p.tokens[i] == "rather" and nxt != "than"  # "or rather Homer" is no negation
-                if nxt not in _NEGATION_EXEMPT and prev not in ("no", "without") and not opening and not corrects:
+                if nxt not in _NEGATION_EXEMPT and prev not in ("no", "without", "if") and not opening and not corrects:
                     return True
     after = tuple(p.tokens[e:e + 4])
     n = next((n for n in (1, 2, 3) if after[:n] in _POST_NEGATION_SETS[n - 1]), 0)

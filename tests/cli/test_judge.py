@@ -99,7 +99,7 @@ def test_does_not_import_torch():
 
 def test_competitors_column_names_the_rival(tmp_path):
     # a lower-case rival is no name to find on its own; the column names it
-    rows = [{"q": "Capital of Australia?", "answers": ["Canberra"], "response": "Canberra and sydney.",
+    rows = [{"q": "Capital of Australia?", "answers": ["Canberra"], "response": "Canberra, sydney.",
              "rivals": ["Sydney", "Melbourne"]}]
     src, out = write_jsonl(tmp_path / "r.jsonl", rows), tmp_path / "v.jsonl"
     assert main(["judge", str(src), "-o", str(out), "--question-column", "q", "--competitors-column", "rivals"]) == 0
