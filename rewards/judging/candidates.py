@@ -81,10 +81,15 @@ _AGENT_NOUNS = frozenset("artist author writer poet novelist composer painter di
                          "scientist physicist chemist playwright filmmaker founder entrepreneur".split())
 
 
+_AGENT_MODIFIERS = frozenset("famous great american english french german italian her his their its own".split())
+
+
 def _after_by(left: list[str], roles: QuestionRoles) -> bool:
     """Whether a name follows "by" (or "by the artist"): the agent of a passive or of a work."""
-    while left and left[-1] in _AGENT_NOUNS | {"famous", "great", "american", "english", "french", "german"}:
-        left = left[:-1]
+    while left and (left[-1] in _AGENT_NOUNS or left[-1] in RELATION_NOUNS or left[-1] in _AGENT_MODIFIERS):
+        left = left[:-1]  # "by the artist Pablo Picasso", "written by her sister Emily"
+    if left[-2:] in (["attributed", "to"], ["credited", "to"], ["ascribed", "to"]):
+        return True  # "is often credited to Antonio Salieri": an attribution names the agent
     # "based on the novel by Peter Benchley": the author of another work
     if not left or left[-1] != "by" or (PREPOSITIONS | {"based", "adapted", "inspired"}) & set(left[-4:-1]):
         return False

@@ -227,8 +227,15 @@ class Mention:
 
 def _possessor(p: ParsedResponse, s: int, e: int) -> bool:
     """Whether the span is a possessor of a relation noun ("Picasso's friend Georges Braque")."""
-    return e < len(p.tokens) and p.tokens[e] in RELATION_NOUNS and re.search(
-        re.escape(p.tokens[e - 1]) + r"(?:'s|s'|')\s+" + p.tokens[e], p.text) is not None
+    noun = next((i for i in range(e, min(e + 4, len(p.tokens))) if p.tokens[i] in RELATION_NOUNS), None)
+    if noun is None or p.clause_of[noun] != p.clause_of[s]:
+        return False  # "Picasso's friend", "Leonardo da Vinci's famous student"
+    for owner in range(e - 1, noun):  # the word that takes the "'s": the gold's last, or a word of its name
+        if owner >= e and (p.tokens[owner] in _FUNCTION_WORDS or p.tokens[owner].endswith("ed")):
+            return False
+        if re.search(re.escape(p.tokens[owner]) + r"(?:'s|s'|')\s+(?:\w+\s+)?" + p.tokens[noun] + r"\b", p.text):
+            return True
+    return False
 
 
 def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, why: str):
@@ -247,7 +254,7 @@ def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, wh
         elif is_negated(p, s, e):
             why = f"negates {gold.text!r}"
         elif _possessor(p, s, e):
-            why = why or f"names {gold.text!r} only as someone else's {p.tokens[e]}"
+            why = why or f"names {gold.text!r} only as someone else's relative or associate"
         elif in_question and _subject_mention(p, s, e, question_pattern(question)):
             explained += 1
         else:
