@@ -78,6 +78,7 @@ _EN_DECLINE = rf"""
   | \b(?:rather\s+not|prefer\s+not\s+to|refuse\s+to|decline\s+to|won't|will\s+not)\s+(?:\w+\s+)?
         (?:answer|say|guess|speculate|comment)\b
   | \b(?:can't|cannot)\s+guess\b | \bnot\s+in\s+a\s+position\s+to\b
+  | \b(?:need|have|would\s+have)\s+to\s+(?:look\s+(?:it|that|this)\s+up|check|verify|research)\b
   | \bdraw(?:ing|n)?\s+a\s+blank\b | \bmy\s+mind\s+(?:is|goes|went)\s+blank\b | \bno\s+recollection\b
   | \b(?:is|are|was|were)\s+not\s+(?:explicitly\s+|specifically\s+|clearly\s+)?(?:mentioned|stated|provided|given|
         specified)\s+(?:in|by)\b | \banswer\s+(?:to\s+this\s+question\s+)?is\s+not\s+(?:provided|given|available)\b
@@ -171,7 +172,7 @@ DECLINE_KEYS = (
     "only", "nobody", "no one", "cancel", "called off", "abandoned",
     "has no", "have no", "had no", "little", "limited", "insufficient", "can't", "legend", "mytholog",
     "folklor", "something i", "something we", "pass", "want to", "realm", "myth",
-    "blank", "recollection", "一无所知", "毫无",
+    "blank", "recollection", "look", "check", "verify", "research", "一无所知", "毫无",
     "不", "无", "没", "未", "虚", "超出", "找", "暂", "奉告", "杜撰", "编造", "前提", "从未", "只", "难", "我的知识",
 )
 ASCII_DECLINE_KEYS = tuple(k for k in DECLINE_KEYS if k.isascii())

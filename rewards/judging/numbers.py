@@ -54,10 +54,11 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
             if event:  # an event other than the question's puts the number in another role
                 return event == roles.event or stem(t) in roles.predicate or not is_known_event(roles.event)
         # "In 1492, Columbus was born": an opening "in <year>" clause dates the next one
-        end = min(hi, e + 6) if e < hi or hi - lo > 2 else min(len(p.tokens), e + 6)
+        opening = e == hi and hi - lo == 2 and p.tokens[lo] == "in"
+        end = min(len(p.tokens), e + 6) if opening else min(hi, e + 6)
         for t in p.tokens[e:end]:
-            event = event_of(t)
-            if event and is_known_event(event):  # "In 1492, Columbus was born"
+            event = event_of(t) or (stem(t) if t.endswith("ed") and len(t) > 4 and t not in _NOT_EVENTS else None)
+            if event and (is_known_event(event) or opening):  # "In 1492, Columbus was born"; "In 1564, he moved"
                 return event == roles.event or stem(t) in roles.predicate
     if roles.asks_year and e < hi and p.tokens[e] in ("year", "years", "yr", "yrs"):
         return False  # "a 192 year discrepancy": a duration, not a year
@@ -83,6 +84,7 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
 _COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+opposed\s+to|in\s+contrast\s+to|"
                          r"while)\b|^(?:than|与|和)\b")
 _SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
+_NOT_EVENTS = frozenset("based named called used known located situated considered regarded".split())
 _MODALS = frozenset("can may could will would usually often typically normally".split())
 #: Units: a number in another unit than the question's names another quantity ("212 degrees Fahrenheit").
 _UNITS = frozenset("""celsius fahrenheit kelvin metres meters metre meter feet foot ft miles mile kilometres kilometers
