@@ -55,7 +55,8 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
                 return event == roles.event or stem(t) in roles.predicate or not is_known_event(roles.event)
         # "In 1492, Columbus was born": an opening "in <year>" clause dates the next one
         opening = e == hi and hi - lo == 2 and p.tokens[lo] == "in"
-        end = min(len(p.tokens), e + 6) if opening else min(hi, e + 6)
+        # only a year that opens its clause dates the verb after it ("1776 was ...", "In 1492, X was born")
+        end = min(len(p.tokens), e + 6) if opening else min(hi, e + 6) if s == lo else e
         for t in p.tokens[e:end]:
             event = event_of(t) or (stem(t) if t.endswith("ed") and len(t) > 4 and t not in _NOT_EVENTS else None)
             if event and (is_known_event(event) or opening):  # "In 1492, Columbus was born"; "In 1564, he moved"
