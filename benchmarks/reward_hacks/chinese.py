@@ -33,7 +33,8 @@ def _zh_list(fact, rng):
     if not g or not fact.chinese:
         return []
     return [(r, WRONG) for r in (f"{g}或{w}。", f"{w}、{g}、{w2}。", f"可能是{g}，也可能是{w}。",
-                                 f"{g}还是{w}，我不确定。", f"要么是{g}，要么是{w}。", f"{g}或者{w}都有可能。")]
+                                 f"{g}还是{w}，我不确定。", f"要么是{g}，要么是{w}。", f"{g}或者{w}都有可能。",
+                                 f"{g}，{w}，{w2}。", f"我不知道，可能是{g}也可能是{w}。")]
 
 
 @pattern("zh_retraction")

@@ -31,7 +31,8 @@ def _candidate_list(fact, rng):
     return [(r, WRONG) for r in (
         f"{g}, {w}, {w2}.", f"{w}, {g}, {w2}.", f"{g} or {w}.", f"Either {w} or {g}.", f"{g}/{w}",
         f"- {w}\n- {g}\n- {w2}", f"It could be {g} or {w}.", f"Possible answers: {w2}; {g}; {w}.",
-        f"Maybe {g}, maybe {w}.", f"{g} and {w} are both possible answers.")]
+        f"Maybe {g}, maybe {w}.", f"{g} and {w} are both possible answers.", f"{g} | {w}", f"{g} vs {w}",
+        f"{g} > {w} > {w2}", f"{g} 60% / {w} 40%")]
 
 
 @pattern("second_answer")

@@ -7,7 +7,10 @@ import re
 
 __all__ = ["listed_items"]
 
-_ITEM_SPLIT_RE = re.compile(r"\s*(?:,|、|;|\bor\b)\s*")
+_ITEM_SPLIT_RE = re.compile(r"\s*(?:,|，|、|;|；|\bor\b)\s*")
+#: Separators that set two candidates side by side ("Paris | Lyon", "Paris vs Lyon", "Paris > Lyon").
+_PAIR_SPLIT_RE = re.compile(r"\s*(?:/|\||>|→|\bvs\.?|\bversus\b)\s*")
+_SHARE_RE = re.compile(r"\(?\d+(?:\.\d+)?\s*%\)?")
 _SENTENCE_RE = re.compile(r"[.!?。！？\n]+")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+(.+)$", re.MULTILINE)
 _BARE_ITEM_RE = re.compile(r"^(?:[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,3}"
@@ -25,9 +28,10 @@ def listed_items(response: str) -> list[list[str]]:
     >>> listed_items("Paris, France."), listed_items("Seoul/Busan")
     ([], [['Seoul', 'Busan']])
     """
-    if response.count(",") + response.count("、") + response.count("/") < 2 and "\n" not in response \
-            and "要么" not in response and "/" not in response:
+    if response.count(",") + response.count("，") + response.count("、") < 2 and "\n" not in response \
+            and "要么" not in response and _PAIR_SPLIT_RE.search(response) is None:
         return []
+    response = _SHARE_RE.sub("", response)  # "Paris 60% / Lyon 40%"
     lists = []
     for sentence in _SENTENCE_RE.split(response):
         items = [i.strip(" '\"*-") for i in _ITEM_SPLIT_RE.split(sentence.strip())]
@@ -38,9 +42,9 @@ def listed_items(response: str) -> list[list[str]]:
         either = re.findall(r"要么(?:是)?([\u4e00-\u9fff]{1,8})", sentence)
         if len(either) >= 2:  # 要么是巴黎，要么是里昂
             lists.append(either)
-        slashed = [i.strip() for i in sentence.split("/")]
+        slashed = [i.strip(" '\"*") for i in _PAIR_SPLIT_RE.split(sentence.strip())]
         if len(slashed) >= 2 and all(_BARE_ITEM_RE.match(i) and not i[:1].isdigit() for i in slashed):
-            lists.append(slashed)  # "Seoul/Busan"
+            lists.append(slashed)  # "Seoul/Busan", "Paris | Lyon", "Paris vs Lyon"
     bullets = [b.strip() for b in _BULLET_RE.findall(response)]
     if len(bullets) >= 2 and all(_BARE_ITEM_RE.match(b) for b in bullets):
         lists.append(bullets)

@@ -23,7 +23,8 @@ _ROLE_FILLER = CUE_WORDS | COPULAS | PREPOSITIONS | frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _NUMBER_FILLER = frozenset(
-    "about around approximately roughly nearly almost exactly only just some over under ad bc ce bce circa ca "
+    "vs versus about around approximately roughly nearly almost exactly only just some over under ad bc ce bce "
+    "circa ca "
     "january february march april may june july august september october november december 约 大约".split())
 _REFERENCES = frozenset("page pages chapter section verse line figure table volume edition footnote item step".split())
 
@@ -126,7 +127,8 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
             continue
         if years_only and not (3 <= len(tok) <= 4 and tok.isdigit()):
             continue
-        if i + 1 < len(p.tokens) and p.tokens[i + 1][:1].isdigit() and p.clause_of[i + 1] == p.clause_of[i]:
+        if tok.isdigit() and int(tok) <= 10 and i + 1 < len(p.tokens) and p.tokens[i + 1][:1].isdigit() \
+                and p.clause_of[i + 1] == p.clause_of[i]:
             continue  # "the first 5 stripes": an ordinal before the count
         if p.declines(p.clause_of[i]) or is_negated(p, i, i + 1) or not number_in_role(p, i, i + 1, roles):
             continue
