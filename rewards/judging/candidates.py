@@ -51,7 +51,8 @@ CUE_WORDS = frozenset(
     final correct im am d s guessing pretty sure fairly quite answered called named either or just
     believed thought thats actually rather wait oh mean meant sorry oops correction no nope did does do done currently
     many some people others say says said claim claims suggest suggests thinks believes id ill ive
-    alternatively otherwise else unless then 2 also acceptable valid right true accepted possible answers""".split()
+    alternatively otherwise else unless then 2 also acceptable valid right true accepted possible answers
+    been have""".split()
 ) | TITLES
 _RETRACTION_WORDS = frozenset("on 2 second thought i mean actually rather wait oh sorry oops correction no".split())
 #: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.

@@ -46,7 +46,8 @@ _KNOWING = (
     r"(?:know|recall|remember|say|tell|answer|determine|provide|give|confirm|verify|identify|find|access|help|"
     r"comment|speculate|guess|offer|share|pinpoint|specify|name|be\s+(?:sure|certain)|browse|look\s+up)"
 )
-_INFO = r"(?:information|info|data|knowledge|details?|answers?|idea|clue|access|records?|facts?|sources?|evidence)"
+_INFO = (r"(?:information|info|data|knowledge|details?|answers?|idea|clue|access|records?|facts?|sources?|evidence"
+         r"|context)")
 _HAVE_INFO = rf"have\s+(?:(?:any|an|a|the|enough|sufficient|reliable|accurate|specific|much|current|up-to-date|" \
              rf"real-time|verified|definitive|concrete|clear|that|this|such|access\s+to)\s+)*(?:[\w-]+\s+)?{_INFO}"
 _STATE = r"(?:sure|certain|aware|familiar|confident|equipped|able|qualified|knowledgeable|positive|in\s+a\s+position)"
@@ -100,7 +101,7 @@ _ZH_DECLINE = (
     r"|找不到|没有找到|未知|暂无|不详"
     # a potential complement: 回答不了, 答不上来, 记不清, 想不起来, 说不准
     r"|(?:回答|答|说|记|想|确定|判断|认)不(?:了|上来|出来|清|准|得|起来)"
-    r"|一无所知|毫无头绪|没(?:有)?(?:把握|头绪|概念|印象|听说过|听过)|(?:就|还是|我)?不(?:回答|作答)了?"
+    r"|我(?:也|真的|实在)?不会$|一无所知|毫无头绪|没(?:有)?(?:把握|头绪|概念|印象|听说过|听过)|(?:就|还是|我)?不(?:回答|作答)了?"
 )
 
 # --- Premise rejections -------------------------------------------------------------------------
@@ -139,7 +140,7 @@ _ZH_PREMISE = (r"^(?:它|这|该\S{0,4})?(?:并|也|根本)?没有|不存在|并
 _EN_COMMIT = r"""
     \b(?:i\s+(?:think|believe|guess|suppose|suspect|reckon|recall)|i'd\s+(?:say|guess)|i\s+would\s+(?:say|guess)
        |my\s+(?:best\s+)?guess|best\s+guess|probably|perhaps|maybe|possibly|likely|presumably
-       |(?:might|may|could|should|would|must)\s+be|(?:it's|it\s+is|it\s+was)(?!\s+an?\s)|that\s+(?:is|would\s+be)
+       |(?:might|may|could|should|would|must)\s+(?:have\s+)?be(?:en)?|(?:it's|it\s+is|it\s+was)(?!\s+an?\s)|that\s+(?:is|would\s+be)
        |the\s+answer\s+(?:is|would\s+be|might\s+be)|the\s+(?:capital|answer|number|symbol)\s+(?:of\s+[\w\s-]{1,60}?\s+)?is
        |if\s+i\s+(?:had\s+to|were\s+to)\s+guess|as\s+far\s+as\s+i\s+know|if\s+i\s+recall)\b
   | \bthe\s+[\w-]+(?:\s+of\s+[\w\s-]{1,60}?)?\s+(?:is|was|would\s+be)\s+\w
