@@ -85,6 +85,16 @@ _AGENT_NOUNS = frozenset("artist author writer poet novelist composer painter di
 _AGENT_MODIFIERS = frozenset("famous great american english french german italian her his their its own".split())
 
 
+_PLACE_KINDS = frozenset("region prefecture province state area district county valley peninsula island islands "
+                         "mountains river coast city town part".split())
+
+
+def _asked_place(left: list[str], right: list[str], roles: QuestionRoles) -> bool:
+    """Whether a name follows "is in" (or "a city in") where the question asks "... in?"."""
+    return (len(left) >= 2 and left[-1] in ("in", "on", "from", "at") and left[-1] in roles.tokens
+            and (left[-2] in COPULAS or left[-2] in _GENERIC) and not (right[:1] and right[0] in _PLACE_KINDS))
+
+
 def _after_by(left: list[str], roles: QuestionRoles) -> bool:
     """Whether a name follows "by" (or "by the artist"): the agent of a passive or of a work."""
     while left and (left[-1] in _AGENT_NOUNS or left[-1] in RELATION_NOUNS or left[-1] in _AGENT_MODIFIERS):
@@ -168,6 +178,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return False  # "the Italian poet Dante": a description of the person, not a name
     if roles.event and _after_by(left, roles):
         return True  # "The novel by Robert Morrey", "painted by the artist Pablo Picasso": the agent
+    if _asked_place(left, right, roles):
+        return True  # "Which country is Kyoto in?" - "Kyoto is in China": the question's own preposition
     if left and left[-1] in PREPOSITIONS:
         return False
     if right and stem(right[0]) in roles.predicate and not right[0].endswith("ed") and (
