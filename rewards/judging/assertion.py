@@ -101,10 +101,10 @@ def _candidates(p, golds, rivals, question, roles, unanswerable):
                 competing.append((moved, k))
     competing += second_answers(p, kept, golds, roles)
     bare = bare_first_sentence(p, golds, roles) if kept and len(p.clauses) > 1 else None
-    if bare:
+    if bare and (not numeric or any(ch.isdigit() for ch in bare[0])):  # a year asked: a name is no rival
         competing.append(bare)
     last = bare_last_sentence(p, golds, roles) if len(p.clauses) > 1 else None
-    if last:
+    if last and (not numeric or any(ch.isdigit() for ch in last[0])):
         competing.append(last)
     if numeric or (unanswerable and (roles.asks_year or roles.counted or not roles.tokens)):
         spans = {i for m in kept if m.start >= 0 for i in range(m.start, m.end)}
