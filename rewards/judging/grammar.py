@@ -35,7 +35,7 @@ def _apostrophe_optional(pattern: str) -> str:
 
 # --- English declines ------------------------------------------------------------------------
 _ADV = r"(?:(?:really|honestly|actually|simply|genuinely|truly|unfortunately|currently|personally|just|still|even|" \
-       r"fully|quite|afraid|sorry|so)\s+)*"
+       r"fully|quite|afraid|sorry|so|reliably|accurately|confidently|definitively|precisely|correctly)\s+)*"
 _SUBJECT = r"(?:i|we|this\s+(?:assistant|model|ai)|the\s+model|my\s+(?:system|model))"
 _NEGATED = (
     r"(?:do\s+not|don't|did\s+not|didn't|does\s+not|doesn't|can\s*not|can't|could\s+not|couldn't|will\s+not|won't|"
@@ -48,7 +48,8 @@ _KNOWING = (
 )
 _INFO = (r"(?:information|info|data|knowledge|details?|answers?|idea|clue|access|records?|facts?|sources?|evidence"
          r"|context)")
-_HAVE_INFO = rf"have\s+(?:(?:any|an|a|the|enough|sufficient|reliable|accurate|specific|much|current|up-to-date|" \
+_HAVE_INFO = rf"(?:have|possess|hold)\s+(?:(?:any|an|a|the|enough|sufficient|reliable|accurate|specific|much|current|" \
+             rf"up-to-date|" \
              rf"real-time|verified|definitive|concrete|clear|that|this|such|access\s+to)\s+)*(?:[\w-]+\s+)?{_INFO}"
 _STATE = r"(?:sure|certain|aware|familiar|confident|equipped|able|qualified|knowledgeable|positive|in\s+a\s+position)"
 _EN_DECLINE = rf"""
@@ -97,7 +98,8 @@ _ZH_DECLINE = (
     rf"我们?(?:也|真的|实在|确实|恐怕|还|就|其实|目前|暂时|并)*{_ZH_NEG}(?:太|很|是很|能|会|敢)?{_ZH_KNOW}"
     rf"|{_ZH_NEG}{_ZH_KNOW}|说不准|说不上来|不得而知|无从得知|没人知道|无人知道|无人知晓|没有人知道|无可奉告|不予回答"
     r"|超出(?:了)?(?:我的)?(?:知识|认知|能力)|我的知识(?:范围|库)?(?:里|中|内)?(?:没有|不包括|不涉及)"
-    r"|没有(?:找到)?(?:任何)?(?:相关|关于.{0,20}?的?|这方面的?|足够的?|可靠的?|确切的?)(?:信息|资料|数据|记录|答案)"
+    r"|不便(?:回答|作答|透露|评论)|不方便回答|不予置评"
+    r"|没有(?:找到)?(?:任何)?(?:相关的?|关于.{0,20}?的?|这方面的?|足够的?|可靠的?|确切的?)(?:信息|资料|数据|记录|答案)"
     r"|找不到|没有找到|未知|暂无|不详"
     # a potential complement: 回答不了, 答不上来, 记不清, 想不起来, 说不准
     r"|(?:回答|答|说|记|想|确定|判断|认)不(?:了|上来|出来|清|准|得|起来)"
