@@ -7,6 +7,7 @@ their outputs already exist (every stage writes a ``DONE`` marker last).
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -118,6 +119,17 @@ def quick(config: DemoConfig) -> DemoConfig:
 def validate(config: DemoConfig, out_dir: str | Path) -> None:
     """Raise ``ValueError`` naming the bad setting before any long work starts."""
     c = config
+    for spec in fields(c):  # NaN and inf pass every comparison below: reject them first
+        value = getattr(c, spec.name)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{spec.name}={value!r} must be a finite number.")
+    for name in ("rm_epochs", "warm_epochs", "max_completion_length", "max_prompt_length"):
+        if not getattr(c, name) > 0:
+            raise ValueError(f"{name}={getattr(c, name)!r} must be > 0.")
+    model = str(c.model)
+    if model.startswith(("/", ".", "~")) and not Path(model).expanduser().exists():
+        raise ValueError(f"model={model!r} is a path that does not exist; pass a model folder or a known name "
+                         "such as 'smollm2'.")
     for name in ("n_train", "n_val", "n_eval", "steps", "val_every", "prompts_per_step", "warm_per_class", "rm_pairs"):
         if getattr(c, name) < 1:
             raise ValueError(f"{name}={getattr(c, name)} must be >= 1.")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import math
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from shaping.ppo.core import KL_ESTIMATORS
@@ -119,6 +120,11 @@ class PPOConfig:
         return self.per_device_train_batch_size * self.num_generations
 
     def __post_init__(self) -> None:
+        for spec in fields(self):  # NaN and inf pass every comparison below: reject them first
+            value = getattr(self, spec.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{spec.name}={value!r} must be a finite number; NaN or inf would turn the "
+                                 "weights into NaN after the first update.")
         positive = ("learning_rate", "per_device_train_batch_size", "num_generations",
                     "max_completion_length", "max_steps", "logging_steps", "num_ppo_epochs",
                     "num_mini_batches", "temperature")
@@ -149,6 +155,12 @@ class PPOConfig:
         for name in ("save_steps", "eval_steps"):
             if getattr(self, name) is not None and getattr(self, name) <= 0:
                 raise ValueError(f"{name}={getattr(self, name)!r} must be a positive number of steps or None.")
+        if self.save_total_limit is not None and self.save_total_limit < 1:
+            raise ValueError(f"save_total_limit={self.save_total_limit!r} would delete every checkpoint as it is "
+                             "written; use a positive number or None to keep them all.")
+        if self.max_grad_norm <= 0 or self.adam_epsilon <= 0:
+            raise ValueError(f"max_grad_norm={self.max_grad_norm!r} and adam_epsilon={self.adam_epsilon!r} "
+                             "must be > 0.")
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as a plain dict (for logs and checkpoints)."""

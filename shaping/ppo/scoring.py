@@ -95,6 +95,8 @@ class RewardSet:
         self.funcs, self.processing_classes = funcs, classes
         self.names = [reward_name(f) for f in funcs]
         weights = [1.0] * len(funcs) if reward_weights is None else [float(w) for w in reward_weights]
+        if not all(math.isfinite(w) for w in weights):
+            raise ValueError(f"reward_weights={weights} must be finite numbers; NaN would train on a reward of 0.")
         if len(weights) != len(funcs):
             raise ValueError(f"Got {len(weights)} reward_weights for {len(funcs)} rewards; pass one weight per reward.")
         self.weights = torch.tensor(weights, dtype=torch.float32)

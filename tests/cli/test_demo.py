@@ -35,11 +35,18 @@ def test_defaults_quick_and_flags(tmp_path):
     (["--warm-answers", "best"], "warm_answers='best'"),
     (["--rm-band", "1.0"], "rm_band=1.0"),
     (["--temperature", "0"], "temperature=0"),
+    (["--kl-coef", "nan"], "kl_coef=nan must be a finite number"),
+    (["--learning-rate", "inf"], "learning_rate=inf must be a finite number"),
+    (["--warm-epochs", "nan"], "warm_epochs=nan"),
+    (["--rm-epochs", "-1"], r"rm_epochs=-1.0 must be > 0"),
+    (["--max-completion-length", "0"], "max_completion_length=0 must be > 0"),
+    (["--model", "/nonexistent/model"], "model='/nonexistent/model' is a path that does not exist"),
 ])
 def test_bad_settings_fail_before_any_work(tmp_path, argv, match, caplog):
     with pytest.raises(ValueError, match=match):
         config_from_args(parse(*argv, "--out", str(tmp_path / "o")))
     assert run(parse(*argv, "--out", str(tmp_path / "o"))) == 2
+    assert run(parse(*argv, "--plan", "--out", str(tmp_path / "o"))) == 2  # --plan checks the same way
     assert match.split("=")[0] in caplog.text and not (tmp_path / "o").exists()
 
 
