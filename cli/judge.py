@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import sys
 import tempfile
@@ -51,12 +52,22 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (row number, row) from a JSONL or CSV file; row numbers count from 1."""
     if not path.exists():
         raise JudgeInputError(f"Input file {str(path)!r} does not exist; pass a JSONL or CSV file of responses.")
+    if path.is_dir():
+        raise JudgeInputError(f"Input {str(path)!r} is a directory; pass a JSONL or CSV file of responses.")
+    try:
+        yield from _rows(path)
+    except UnicodeDecodeError as exc:
+        raise JudgeInputError(f"{str(path)!r} is not UTF-8 text (byte {exc.start}: {exc.reason}); save it as "
+                              "UTF-8 (Excel: 'CSV UTF-8') and try again.") from exc
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open(newline="", encoding="utf-8") as fh:
+        with path.open(newline="", encoding="utf-8-sig") as fh:  # -sig: Excel's UTF-8 CSVs start with a BOM
             yield from enumerate(csv.DictReader(fh), start=1)
     elif suffix in (".jsonl", ".json", ".ndjson"):
-        with path.open(encoding="utf-8") as fh:
+        with path.open(encoding="utf-8-sig") as fh:
             number = 0
             for line in fh:
                 if not line.strip():
@@ -85,6 +96,9 @@ def parse_answers(value: Any, *, row: int, column: str, separator: str = "|") ->
     """
     if isinstance(value, str):
         text = value.strip()
+        if text.lower() in ("nan", "none", "null"):  # what pandas and spreadsheets write for a missing value
+            raise JudgeInputError(f"Row {row}: column {column!r} holds {value!r}, a missing value, not an answer; "
+                                  "leave the cell empty (or write []) for a question with no true answer.")
         if text.startswith("["):
             try:
                 value = json.loads(text)
@@ -93,6 +107,9 @@ def parse_answers(value: Any, *, row: int, column: str, separator: str = "|") ->
                                       f"JSON ({exc.msg}).") from exc
         else:
             return [part.strip() for part in text.split(separator) if part.strip()] if text else []
+    if isinstance(value, float) and not math.isfinite(value):
+        raise JudgeInputError(f"Row {row}: column {column!r} holds {value!r}, a missing value, not an answer; "
+                              "use [] for a question with no true answer.")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return [str(value)]
     if not isinstance(value, list) or not all(isinstance(a, (str, int, float)) for a in value):
@@ -192,7 +209,10 @@ def run(args: argparse.Namespace) -> int:
         if output.suffix.lower() not in (".jsonl", ".csv"):  # fail before judging anything
             raise JudgeInputError(f"Cannot write {str(output)!r}: the output must end in .jsonl or .csv.")
         records, text = judge_file(args)
-        _write(output, records)
+        try:
+            _write(output, records)
+        except OSError as exc:  # an unwritable folder, a full disk: nothing half-written stays behind
+            raise JudgeInputError(f"Cannot write {str(output)!r} ({exc.strerror}); pass a writable --output.") from exc
     except JudgeInputError as exc:
         print(f"shaping judge: error: {exc}", file=sys.stderr)
         return 2

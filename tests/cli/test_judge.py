@@ -108,3 +108,35 @@ def test_competitors_column_names_the_rival(tmp_path):
     rows[0].pop("rivals")
     assert main(["judge", str(write_jsonl(src, rows)), "-o", str(out), "--question-column", "q"]) == 0
     assert json.loads(out.read_text())["outcome"] == "correct"
+
+
+def test_excel_utf8_bom_csv_reads_its_first_column(tmp_path):
+    src = tmp_path / "r.csv"
+    src.write_bytes("\ufeffquestion,answers,response\nCapital of France?,Paris,Paris.\n".encode("utf-8"))
+    out = tmp_path / "v.jsonl"
+    assert main(["judge", str(src), "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["outcome"] == "correct"
+
+
+def test_unreadable_inputs_and_outputs_get_one_line_errors(tmp_path, capsys):
+    assert main(["judge", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
+    utf16 = tmp_path / "r.csv"
+    utf16.write_text("question,answers,response\nQ?,Paris,Paris\n", encoding="utf-16")
+    assert main(["judge", str(utf16), "-o", str(tmp_path / "v.jsonl")]) == 2
+    assert "is not UTF-8 text" in capsys.readouterr().err
+    src = write_jsonl(tmp_path / "r.jsonl", ROWS)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["judge", str(src), "-o", str(blocker / "v.jsonl")]) == 2
+    assert "Cannot write" in capsys.readouterr().err and not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_a_missing_answers_cell_is_not_the_gold_string_nan(tmp_path, capsys):
+    src = tmp_path / "r.csv"
+    src.write_text("question,answers,response\nCapital of France?,NaN,nan\n")
+    assert main(["judge", str(src), "-o", str(tmp_path / "v.jsonl")]) == 2
+    assert "a missing value, not an answer" in capsys.readouterr().err
+    rows = [{"question": "Q?", "answers": float("nan"), "response": "nan"}]
+    (tmp_path / "r.jsonl").write_text(json.dumps(rows[0]) + "\n")  # json writes NaN, which json reads back
+    assert main(["judge", str(tmp_path / "r.jsonl"), "-o", str(tmp_path / "v.jsonl")]) == 2
