@@ -39,7 +39,8 @@ _NOT_NAMES = frozenset(
     what which who whom whose where why how answer final maybe perhaps probably possibly likely actually also
     okay ok hmm note unfortunately honestly frankly based according let step first second third then finally
     correction wait oops oh no nope nobody none noone neither nothing everyone someone currently i've ive i'll i'd
-    we're we've you're they're he's she's that's there's before after during since until
+    we're we've you're they're he's she's that's there's before after during since until among amongst like
+    unlike between within without beside besides despite
     is are was were do does did can could would should will has have had ai
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday bc ad ce bce""".split()
@@ -52,7 +53,7 @@ CUE_WORDS = frozenset(
     believed thought thats actually rather wait oh mean meant sorry oops correction no nope did does do done currently
     many some people others say says said claim claims suggest suggests thinks believes id ill ive
     alternatively otherwise else unless then 2 also acceptable valid right true accepted possible answers
-    been have""".split()
+    been have credited attributed considered regarded usually generally commonly often widely""".split()
 ) | TITLES
 _RETRACTION_WORDS = frozenset("on 2 second thought i mean actually rather wait oh sorry oops correction no".split())
 #: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.
@@ -150,9 +151,36 @@ def _subject_of_next(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
     if k + 1 < len(p.clauses) and _PASSIVE_RE.match(p.clauses[k + 1]) is not None:
         return True
     for j in range(k + 1, min(k + 3, len(p.clauses))):
-        if p.clauses[j].startswith(("is ", "was ", "are ", "were ")):
-            return _other_rank(p.clause_tokens(j), roles) or bool(_OTHER_RANK & set(p.clauses[j].split()))
+        between = p.text[p.ends[k]:p.ends[j] - len(p.clauses[j])]
+        if any(mark in between for mark in ".!?。！？"):
+            break  # only the clauses of its own sentence
+        tokens = p.clause_tokens(j)
+        copula = next((i for i, t in enumerate(tokens) if t in ("is", "was", "are", "were")), None)
+        # "Potassium, just below it, is K": described, not offered as the answer
+        if copula is not None and all(t in CUE_WORDS or t in _PRONOUNS for t in tokens[:copula]):
+            said = tokens[copula + 1:]
+            return (_other_rank(said, roles) or bool(_OTHER_RANK & set(p.clauses[j].split())) or "other" in said
+                    or not {stem(t) for t in said} & roles.predicate)
     return False
+
+
+def _asks_agent(roles: QuestionRoles) -> bool:
+    """Whether the question asks who did something (so "Z did it" answers it)."""
+    return roles.event is not None or "who" in roles.tokens
+
+
+def _described_subject(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
+    """Whether clause ``k`` continues a sentence whose subject is another thing than the question's
+    ("Potassium, just below it in the same group, is K" for the symbol of sodium)."""
+    j = k
+    while j > 0 and not any(mark in p.text[p.ends[j - 1]:p.ends[j] - len(p.clauses[j])] for mark in ".!?。！？"):
+        j -= 1
+    first = p.clause_tokens(j)[:1] if j < k else []
+    return bool(first) and first[0].isalpha() and first[0] not in roles.tokens and first[0] not in CUE_WORDS \
+        and first[0] not in _PRONOUNS and stem(first[0]) not in roles.predicate
+
+
+_PRONOUNS = frozenset("he she they we you it its his her their this that these those which who one".split())
 
 
 def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, lenient: bool = False) -> bool:
@@ -174,7 +202,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return False
     if retraction_at(p.clauses[p.clause_of[s]])[0]:  # "on second thought Gray": the cue is no context
         left = [t for t in left if t not in _RETRACTION_WORDS]
-    if right and (right[0] in _AGENT_NOUNS or right[0] in RELATION_NOUNS):
+    if right and (right[0] in _AGENT_NOUNS or right[0].removesuffix("s") in _AGENT_NOUNS
+                  or right[0] in RELATION_NOUNS):
         return False  # "the Italian poet Dante": a description of the person, not a name
     if roles.event and _after_by(left, roles):
         return True  # "The novel by Robert Morrey", "painted by the artist Pablo Picasso": the agent
@@ -196,7 +225,9 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if all(t in CUE_WORDS for t in left):  # at the clause's start: "Lyon.", "Lyon is the capital", "Z did it"
         return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right)
                 or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate))
-                or (len(right) <= 2 and right[-1:] in (["it"], ["this"], ["that"], right[:1])))
+                or (_asks_agent(roles) and len(right) <= 2 and right[-1:] in (["it"], ["this"], ["that"], right[:1])))
+    if left and all(t in COPULAS or t in CUE_WORDS for t in left) and _described_subject(p, k, roles):
+        return False  # "Potassium, just below it, is K": the predicate of another subject
     if left[-1] in COPULAS and all(t in CUE_WORDS for t in right):  # at its end: "the capital is Lyon"
         return (lenient or bool({stem(t) for t in left} & roles.predicate)
                 or all(t in CUE_WORDS or t in COPULAS for t in left))

@@ -74,6 +74,10 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
         rest.pop()
     copula = len(rest) >= 2 and rest[-1] in COPULAS | {"of"}
     noun = rest[-2] if copula else rest[-1] if rest and (roles.asks_year or rest[-1] in _REFERENCES) else ""
+    modifier = rest[-3] if copula and len(rest) >= 3 else ""
+    if noun in roles.tokens and modifier.isalpha() and modifier.isascii() and modifier not in _ROLE_FILLER \
+            and modifier not in roles.tokens and event_of(modifier) is None:
+        return False  # "a mass number of 12" when the atomic number is asked
     if noun.isascii() and noun.isalpha() and noun not in _ROLE_FILLER and event_of(noun) is None:
         return _names_asked(noun, roles)
     after = p.tokens[e:hi]
@@ -85,6 +89,7 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
 
 _COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+opposed\s+to|in\s+contrast\s+to|"
                          r"while)\b|^(?:than|与|和)\b")
+_BY_COMPARISON_RE = re.compile(r"^(?:by|in)\s+(?:comparison|contrast)\b|^(?:相比之下|相比|对比之下)")
 _SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
 _NOT_EVENTS = frozenset("based named called used known located situated considered regarded".split())
 _MODALS = frozenset("can may could will would usually often typically normally".split())
@@ -98,7 +103,8 @@ def _compares(p: ParsedResponse, k: int) -> bool:
     """Whether clause ``k`` (or the clause it continues) sets another thing beside the answer:
     "unlike insects, which have six"."""
     return _COMPARE_RE.match(p.clauses[k]) is not None or (
-        k > 0 and p.clauses[k].startswith(("which ", "who ")) and _COMPARE_RE.match(p.clauses[k - 1]) is not None)
+        k > 0 and p.clauses[k].startswith(("which ", "who ")) and _COMPARE_RE.match(p.clauses[k - 1]) is not None) or (
+        k > 0 and _BY_COMPARISON_RE.match(p.clauses[k - 1]) is not None)  # "Insects, by comparison, have 6"
 
 
 def _other_subject(p: ParsedResponse, lo: int, s: int, roles: QuestionRoles) -> bool:
