@@ -27,6 +27,8 @@ __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold
 _NOT_BARE = NEGATORS | frozenset("january february march april may june july august september october "
                       "november december".split())
 _CJK_OFFER_RE = re.compile(r"(?:可能|应该|也许|大概|或许|估计|其实|要么|或者|还是|就|确实)是([\u4e00-\u9fff]{1,8})$")
+#: A Chinese agent offered as the answer: "是施耐庵写的", "施耐庵写的".
+_CJK_AGENT_RE = re.compile(r"^(?:是|由)?([\u4e00-\u9fff]{2,4}?)(?:所)?(?:写|画|创作|发明|发现|设计|建立|创立|作)的")
 #: Several offers in one clause: "可能是巴黎也可能是里昂".
 _CJK_OFFERS_RE = re.compile(r"(?:可能|也许|大概|或许|估计|要么|或者|还是)是?([\u4e00-\u9fff]{1,6}?)(?=也|或|还|要么|$)")
 _RETRACTING = frozenset("no wait actually rather mean meant sorry oops correction on 2 second thought scratch that "
@@ -155,7 +157,7 @@ def cjk_offers(p: ParsedResponse, golds: tuple[GoldAnswer, ...]) -> list[tuple[s
         if p.declines(k):
             continue
         offers = _CJK_OFFERS_RE.findall(clause) if clause.count("是") >= 2 else []
-        m = _CJK_OFFER_RE.search(clause)
+        m = _CJK_OFFER_RE.search(clause) or _CJK_AGENT_RE.search(clause)
         for offer in (offers if len(offers) >= 2 else [m.group(1)] if m else []):
             if not any(g.text in offer or offer in g.text for g in golds):
                 found.append((offer, k))
