@@ -66,7 +66,9 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
         return False  # "a 192 year discrepancy": a duration, not a year
     if roles.counted and e < hi:
         nxt = p.tokens[e]
-        if nxt.isalpha() and nxt not in _ROLE_FILLER and stem(nxt) != roles.counted:
+        if not nxt.isascii() and roles.counted.isascii():
+            pass  # "六条边" for "How many sides ...": a Chinese classifier, not another noun
+        elif nxt.isalpha() and nxt not in _ROLE_FILLER and stem(nxt) != roles.counted:
             return False
     # "its atomic mass is (about) 16": the noun before the copula names what the number measures
     rest = list(before)

@@ -138,6 +138,8 @@ def question_roles(question: str | None) -> QuestionRoles:
         at = tokens.index(after_many[0])
         nouns = [t for t in tokens[at:] if t not in _FUNCTION and t not in names]
         counted = stem(nouns[0]) if nouns else None
+    if "几" in tokens[:-1]:  # "有几名球员": the classifier after 几 is what is counted
+        counted = tokens[tokens.index("几") + 1]
     low = question.lower()
     asks_year = "year" in tokens or "when" in tokens or "年" in question or "哪一年" in low
     if asks_year and not events:  # "When did the Soviet Union dissolve?": the last verb is the event
