@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,16 @@ def read_results(path: str | Path) -> list[dict]:
     path, records = Path(path), []
     if not path.exists():
         return records
-    lines = path.read_text(encoding="utf-8").splitlines()
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:  # a crash cut the last line inside a character: drop that line only
+        if exc.start < data.rfind(b"\n"):
+            raise ValueError(f"{path} is not UTF-8 at byte {exc.start}; fix or delete the file, or run without "
+                             "--resume.") from exc
+        text = data[:data.rfind(b"\n") + 1].decode("utf-8")
+        logger.warning("Dropping a half-written last line of %s", path)
+    lines = text.splitlines()
     for n, line in enumerate(lines):
         try:
             records.append(json.loads(line))
@@ -138,7 +148,7 @@ def read_results(path: str | Path) -> list[dict]:
     return records
 
 
-def _open_results(out_path: Path, done: list[dict], k: int, fingerprint: str):
+def _open_results(out_path: Path, done: list[dict], k: int, fingerprint: str, settings: dict):
     stale = [r for r in done if r.get("k", k) != k]
     if stale:
         raise ValueError(f"{out_path} holds results with k={stale[0].get('k')} samples, but k={k} was asked. "
@@ -148,11 +158,24 @@ def _open_results(out_path: Path, done: list[dict], k: int, fingerprint: str):
         raise ValueError(f"{out_path} holds answers of another model (fingerprint {other[0]['model_fingerprint']}, "
                          f"this one is {fingerprint}); resuming would mix the two. Pass another --out, or "
                          "resume=False / --no-resume to start over.")
+    for r in done:
+        changed = {name: (r["generation"][name], value) for name, value in settings.items()
+                   if "generation" in r and r["generation"].get(name, value) != value}
+        if changed:
+            name, (was, now) = next(iter(changed.items()))
+            raise ValueError(f"{out_path} holds answers made with {name}={was!r}, but {name}={now!r} was asked; "
+                             "resuming would mix the two. Pass the same settings, another --out, or "
+                             "resume=False / --no-resume to start over.")
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    # rewrite the finished records (drops a half-written line), then append batch by batch
-    with out_path.open("w", encoding="utf-8") as fh:
+    # rewrite the finished records (drops a half-written line) to a temporary file and rename it into place, so a
+    # kill during the rewrite loses nothing; then append batch by batch
+    tmp = out_path.with_name(f".{out_path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
         for r in done:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, out_path)
     return out_path.open("a", encoding="utf-8")
 
 
@@ -179,6 +202,7 @@ def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: i
         raise ValueError(f"k={k} must be >= 0 (0 = greedy only, no knowledge boundary).")
     rows = as_rows(dataset)
     fingerprint = model_fingerprint(model)
+    settings = {"temperature": temperature, "top_p": top_p, "seed": seed, "max_new_tokens": max_new_tokens}
     done: dict[str, dict] = {}
     fh = None
     if out_path is not None:
@@ -186,7 +210,7 @@ def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: i
         previous = read_results(out_path) if resume else []
         wanted = {str(r["id"]) for r in rows}
         done = {str(r["id"]): r for r in previous if str(r["id"]) in wanted}
-        fh = _open_results(out_path, previous, k, fingerprint)
+        fh = _open_results(out_path, previous, k, fingerprint, settings)
         if done:
             logger.info("Resuming: %d of %d questions already in %s", len(done), len(rows), out_path)
     pending = [r for r in rows if str(r["id"]) not in done]
@@ -213,6 +237,7 @@ def evaluate_policy(model, tokenizer, dataset: Any, *, k: int = 4, batch_size: i
                 gens = outs[str(row["id"])]  # greedy first, then the samples (none for greedy-only rows)
                 record = _record(row, gens[0], gens[1:], k)
                 record["model_fingerprint"] = fingerprint
+                record["generation"] = settings
                 done[str(row["id"])] = record
                 if fh is not None:
                     fh.write(json.dumps(record, ensure_ascii=False) + "\n")

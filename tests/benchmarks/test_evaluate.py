@@ -136,3 +136,40 @@ def test_grounded_answer_found_in_the_passage_is_correct():
            "answers": ["1895"], "query_type": "text-grounded", "passage": passage}
     rec = ev._record(row, Generation("It was first identified in 1895.", -1.0, 8), [], 0)
     assert rec["outcome"] == "correct"
+
+
+def test_resuming_with_other_generation_settings_raises(lm, tmp_path):
+    out = tmp_path / "results.jsonl"
+    _run(lm, question_rows(3), k=1, out_path=out, temperature=1.0)
+    for changed, match in ((dict(temperature=0.5), "temperature=1.0, but temperature=0.5"),
+                           (dict(seed=3), "seed=0, but seed=3")):
+        with pytest.raises(ValueError, match=match):
+            _run(lm, question_rows(4), k=1, out_path=out, temperature=changed.get("temperature", 1.0),
+                 seed=changed.get("seed", 0))
+    assert len(read_results(out)) == 3  # nothing was rewritten
+
+
+def test_a_last_line_cut_inside_a_character_is_dropped(lm, tmp_path):
+    out = tmp_path / "results.jsonl"
+    _run(lm, question_rows(2), k=0, out_path=out)
+    cut = json.dumps({"id": "q9", "response": "巴黎"}, ensure_ascii=False).encode("utf-8")[:-4]
+    out.write_bytes(out.read_bytes() + cut)  # ends inside the three bytes of a character
+    assert len(read_results(out)) == 2
+
+
+def test_the_resume_rewrite_goes_through_a_renamed_temporary_file(lm, tmp_path, monkeypatch):
+    out = tmp_path / "results.jsonl"
+    _run(lm, question_rows(3), k=0, out_path=out)
+    before = out.read_bytes()
+    real_replace, seen = ev.os.replace, []
+
+    def crash(src, dst):  # a kill just before the rename
+        seen.append((src, dst))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ev.os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        _run(lm, question_rows(4), k=0, out_path=out)
+    assert out.read_bytes() == before and seen  # the finished records are untouched
+    monkeypatch.setattr(ev.os, "replace", real_replace)
+    assert len(_run(lm, question_rows(4), k=0, out_path=out)) == 4
