@@ -34,7 +34,7 @@ DATA = Path(__file__).resolve().parents[1] / "tests" / "rewards" / "data"
 SETS = (("judge_real_random.jsonl", "category"), ("judge_real_hard.jsonl", "category"),
         ("judge_real_dev.jsonl", "category"),
         ("judge_synthetic.jsonl", "category"), ("judge_synthetic_holdout.jsonl", "category"),
-        ("judge_synthetic_fresh.jsonl", "category"),
+        ("judge_synthetic_fresh.jsonl", "category"), ("judge_synthetic_fresh2.jsonl", "category"),
         ("labelled_responses.jsonl", "origin"))
 
 

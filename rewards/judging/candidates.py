@@ -205,6 +205,7 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if right and (right[0] in _AGENT_NOUNS or right[0].removesuffix("s") in _AGENT_NOUNS
                   or right[0] in RELATION_NOUNS):
         return False  # "the Italian poet Dante": a description of the person, not a name
+    left = _unjoin(left)  # "Canberra and Sydney.", "by Vivaldi and Bach": a second answer joined to the first
     if roles.event and _after_by(left, roles):
         return True  # "The novel by Robert Morrey", "painted by the artist Pablo Picasso": the agent
     if _asked_place(left, right, roles):
@@ -221,7 +222,6 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     k = p.clause_of[s]
     if not left and k > 0 and p.clause_tokens(k - 1)[-1:] and p.clause_tokens(k - 1)[-1] in RELATION_NOUNS:
         return False  # "to his assistant, Boris Pododder": the name of someone in another role
-    left = _unjoin(left)  # "Canberra and Sydney.": a second answer joined to the first
     if all(t in CUE_WORDS for t in left):  # at the clause's start: "Lyon.", "Lyon is the capital", "Z did it"
         return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right)
                 or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate))

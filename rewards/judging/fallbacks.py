@@ -26,7 +26,8 @@ __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold
 
 _NOT_BARE = NEGATORS | frozenset("january february march april may june july august september october "
                       "november december".split())
-_CJK_OFFER_RE = re.compile(r"(?:可能|应该|也许|大概|或许|估计|其实|要么|或者|还是|就|确实)是([\u4e00-\u9fff]{1,8})$")
+_CJK_OFFER_RE = re.compile(r"(?:可能|应该|也许|大概|或许|估计|其实|要么|或者|还是|就|确实|也|作者|首都|答案)是"
+                           r"([\u4e00-\u9fff]{1,8})$")
 #: A Chinese agent offered as the answer: "是施耐庵写的", "施耐庵写的".
 _CJK_AGENT_RE = re.compile(r"^(?:是|由)?([\u4e00-\u9fff]{2,4}?)(?:所)?(?:写|画|创作|发明|发现|设计|建立|创立|作)的")
 #: Several offers in one clause: "可能是巴黎也可能是里昂".
@@ -232,7 +233,11 @@ def second_answers(p: ParsedResponse, mentions: list[Mention], golds, roles: Que
 
 def retracted_to(p: ParsedResponse, k: int, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:
     """What a retraction clause moves to when no typed candidate says ("iron, but actually copper")."""
-    words = [t for t in p.clause_tokens(k) if t not in CUE_WORDS and t not in _RETRACTING]
+    tokens = p.clause_tokens(k)
+    copulas = [i for i, t in enumerate(tokens) if t in ("is", "was", "as")]
+    if copulas and len(tokens) - copulas[-1] - 1 <= 3:  # "but actually the official currency today is the won"
+        tokens = tokens[copulas[-1] + 1:]
+    words = [t for t in tokens if t not in CUE_WORDS and t not in _RETRACTING]
     text = " " + " ".join(words) + " "
     if not words or len(words) > 3 or any(g.pattern in text for g in golds) or set(words) <= roles.tokens:
         return None

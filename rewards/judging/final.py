@@ -38,14 +38,15 @@ _HARD = (r"(?:no[,\s]+wait|wait[,\s]+no|scratch\s+that|strike\s+that|(?:that|thi
          r"let\s+me\s+correct|correction|i\s+stand\s+corrected|不对|错了|说错了|更正)")
 _SOFT = (r"(?:actually|i\s+meant?|rather(?!\s+(?:not|than))|wait|on\s+second\s+thought|"
          r"come\s+to\s+think\s+of\s+it|sorry|oops|or\s+rather|"
-         r"to\s+be\s+precise|more\s+accurately|(?:a|the)\s+(?:more|most)\s+(?:fitting|accurate|correct|likely|precise)\s+"
+         r"to\s+be\s+precise|more\s+accurately|more\s+correctly|(?:a|the)\s+(?:more|most)\s+(?:fitting|accurate|correct|likely|precise)\s+"
          r"answer|其实|我是说|应该说|准确地说)")
 _HARD_RE = re.compile(rf"(?:^|\b|(?<=\W)){_HARD}")
 _SOFT_RE = re.compile(rf"(?:^|\b){_SOFT}\b|(?:其实|我是说|应该说|准确地说)")
 _BARE_NO = frozenset({"no", "nope", "no no", "not quite", "不", "不对", "不是"})
 _KEYS = ("wait", "scratch", "strike", "not right", "not correct", "not true", "wrong", "incorrect", "mistake",
          "false", "correct", "actually", "mean", "rather", "second thought", "think of it", "sorry", "oops",
-         "precise", "accurate", "fitting", "likely answer", "不对", "错", "更正", "其实", "我是说", "应该说", "准确")
+         "precise", "accurate", "fitting", "likely answer", "correctly",
+         "不对", "错", "更正", "其实", "我是说", "应该说", "准确")
 
 
 _KEYS_RE = re.compile("|".join(map(re.escape, _KEYS)))

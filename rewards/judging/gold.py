@@ -18,7 +18,7 @@ from functools import lru_cache
 from rewards.number_words import NUMBER_WORDS
 from rewards.text import answer_tokens, fold
 
-__all__ = ["GoldAnswer", "gold_answers", "is_who_question", "question_pattern", "surname_answers"]
+__all__ = ["GoldAnswer", "gold_answers", "is_who_question", "only_elsewhere", "question_pattern", "surname_answers"]
 
 _WHO_RE = re.compile(r"\s*(?:who|whom|whose)\b|.*谁", re.IGNORECASE)
 _PARENTHETICAL_RE = re.compile(r"\(([^()]*)\)")
@@ -136,3 +136,22 @@ def question_pattern(question: str) -> str:
     ' what is capital of guinea bissau '
     """
     return " " + " ".join(answer_tokens(question)) + " "
+
+
+_FORMULA_RE = re.compile(r"(?=[A-Za-z0-9₀-₉]*\d)[A-Z][A-Za-z0-9₀-₉]{1,15}")
+_ZH_RELATION = r"的(?:好|老)?(?:朋友|妻子|丈夫|学生|老师|儿子|女儿|父亲|母亲|兄弟|姐妹|弟子|同事|助手)"
+
+
+def only_elsewhere(gold: GoldAnswer, response: str) -> str | None:
+    """Why every occurrence of ``gold`` in ``response`` is part of something else, or None:
+    a formula inside a longer one ("H2O2" for "H2O"), a Chinese name as someone's relative (李白的好朋友).
+
+    >>> only_elsewhere(gold_answers(("H2O",))[0], "It is H2O2.")
+    "names 'H2O' only inside a longer formula"
+    """
+    if _FORMULA_RE.fullmatch(gold.literal) and not re.search(re.escape(gold.literal) + r"(?![0-9A-Za-z₀-₉])",
+                                                             response):
+        return f"names {gold.text!r} only inside a longer formula"
+    if not gold.text.isascii() and re.search(re.escape(gold.text) + _ZH_RELATION, response):
+        return f"names {gold.text!r} only as someone else's relative or associate"
+    return None

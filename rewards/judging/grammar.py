@@ -130,6 +130,8 @@ _EN_PREMISE = rf"""
   | \b(?:won|had|received|wrote|got|held|has|have|there\s+(?:is|was|are|were))\s+only\s+(?:ever\s+)?
         (?:one|a\s+single|once|two|three)\b
   | \b(?:no\s*one|nobody)\b(?!\s+(?:else|other|knows|really\s+knows|can\s+(?:say|tell|know))\b)
+  | \bno\s+(?!idea|clue|doubt|one\s+knows)[a-z]+\s+(?:has|have|had|ever|was|is|exists?)\b
+  | \bthere\s+(?:has|have|had)\s+(?:not|never)\s+been\b
   | \b(?:was|were|got|been)\s+(?:cancell?ed|called\s+off|never\s+held|not\s+held|abandoned)\b
   | \bnever\s+(?:actually\s+|ever\s+)?(?:[a-z]+ed|wrote|won|went|made|built|did|had|was|were|became|took|ran|led|
         saw|gave|came|began|fought|held|set\s+foot|flew|drew|sang|found|met|lost|ruled|reached)\b

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from rewards.judging.abstention import folded_clause_cues
-from rewards.judging.gold import GoldAnswer, question_pattern
+from rewards.judging.gold import GoldAnswer, only_elsewhere, question_pattern
 from rewards.judging.grammar import NEGATORS
-from rewards.judging.roles import RELATION_NOUNS
+from rewards.judging.roles import possessor
 from rewards.judging.symbols import symbol_clauses
 from rewards.text import prepared_tokens
 
@@ -227,23 +227,13 @@ class Mention:
     alternative: str | None = None
 
 
-def _possessor(p: ParsedResponse, s: int, e: int) -> bool:
-    """Whether the span is a possessor of a relation noun ("Picasso's friend Georges Braque")."""
-    noun = next((i for i in range(e, min(e + 4, len(p.tokens))) if p.tokens[i] in RELATION_NOUNS), None)
-    if noun is None or p.clause_of[noun] != p.clause_of[s]:
-        return False  # "Picasso's friend", "Leonardo da Vinci's famous student"
-    for owner in range(e - 1, noun):  # the word that takes the "'s": the gold's last, or a word of its name
-        if owner >= e and (p.tokens[owner] in _FUNCTION_WORDS or p.tokens[owner].endswith("ed")):
-            return False
-        if re.search(re.escape(p.tokens[owner]) + r"(?:'s|s'|')\s+(?:\w+\s+)?" + p.tokens[noun] + r"\b", p.text):
-            return True
-    return False
-
-
 def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, why: str):
     """The occurrences of ``gold`` that are asserted, and the reason the others are not."""
     in_question = bool(question) and bool(gold.tokens) and gold.pattern in question_pattern(question)
     free, explained = [], 0
+    elsewhere = only_elsewhere(gold, p.response)
+    if elsewhere:
+        return [], why or elsewhere
     for s, e in p.occurrences(gold) if gold.symbol is None else ():
         if p.asks(p.clause_of[s]):
             why = why or f"mentions {gold.text!r} only in a question"
@@ -255,7 +245,7 @@ def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, wh
                 why = why or f"mentions {gold.text!r} only while declining"
         elif is_negated(p, s, e):
             why = f"negates {gold.text!r}"
-        elif _possessor(p, s, e):
+        elif possessor(p, s, e):
             why = why or f"names {gold.text!r} only as someone else's relative or associate"
         elif in_question and _subject_mention(p, s, e, question_pattern(question)):
             explained += 1

@@ -45,6 +45,8 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
     lo, hi = p.clause_span(s)
     if _compares(p, p.clause_of[s]) or _other_subject(p, lo, s, roles):
         return False
+    if p.tokens[e:e + 2] == ["年", "的"] or (s > lo and p.tokens[s - 1] in _SUBSET_WORDS):
+        return False  # "1989年的莱比锡游行": a year of another noun; "the last two": a part, not the count
     units = [t for t in p.tokens[e:min(hi, e + 3)] if t in _UNITS]
     if units and units[0] not in roles.tokens and _UNITS & roles.tokens:
         return False  # "100 degrees Celsius, which is 212 degrees Fahrenheit": another unit
@@ -94,6 +96,7 @@ _COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+oppose
 _BY_COMPARISON_RE = re.compile(r"^(?:by|in)\s+(?:comparison|contrast)\b|^(?:相比之下|相比|对比之下)")
 _SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
 _NOT_EVENTS = frozenset("based named called used known located situated considered regarded".split())
+_SUBSET_WORDS = frozenset("last first other remaining final".split())
 _MODALS = frozenset("can may could will would usually often typically normally".split())
 #: Units: a number in another unit than the question's names another quantity ("212 degrees Fahrenheit").
 _UNITS = frozenset("""celsius fahrenheit kelvin metres meters metre meter feet foot ft miles mile kilometres kilometers

@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rewards.text import answer_tokens
 
-__all__ = ["RELATION_NOUNS", "QuestionRoles", "event_of", "is_known_event", "question_roles", "stem"]
+__all__ = ["RELATION_NOUNS", "QuestionRoles", "event_of", "is_known_event", "possessor", "question_roles", "stem"]
 
 _FUNCTION = frozenset(
     """what which who whom whose when where why how is was are were be been being do does did has have had
@@ -147,3 +148,19 @@ def question_roles(question: str | None) -> QuestionRoles:
         events = [stem(verbs[-1])] if verbs else []
     return QuestionRoles(predicate, events[0] if events else None, counted, frozenset(tokens), asks_year,
                          frozenset(stem(t) for t in tokens))
+
+
+_POSSESSIVE_STOPS = frozenset("is was are of in what which who whom to for and on at by with its it s".split())
+
+
+def possessor(p: Any, s: int, e: int) -> bool:
+    """Whether the span is a possessor of a relation noun ("Picasso's friend Georges Braque")."""
+    noun = next((i for i in range(e, min(e + 4, len(p.tokens))) if p.tokens[i] in RELATION_NOUNS), None)
+    if noun is None or p.clause_of[noun] != p.clause_of[s]:
+        return False  # "Picasso's friend", "Leonardo da Vinci's famous student"
+    for owner in range(e - 1, noun):  # the word that takes the "'s": the gold's last, or a word of its name
+        if owner >= e and (p.tokens[owner] in _POSSESSIVE_STOPS or p.tokens[owner].endswith("ed")):
+            return False
+        if re.search(re.escape(p.tokens[owner]) + r"(?:'s|s'|')\s+(?:\w+\s+)?" + p.tokens[noun] + r"\b", p.text):
+            return True
+    return False
