@@ -8,7 +8,10 @@ value model), ``optimizer.pt``, ``scheduler.pt``, ``rng_state_<process>.pt``,
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import pickle
 import random
 import re
 import shutil
@@ -17,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 logger = logging.getLogger(__name__)
@@ -49,7 +53,10 @@ def latest_checkpoint(output_dir: str | Path) -> Path | None:
     """
     root = Path(output_dir)
     found = [p for p in root.glob(PREFIX + "*") if p.is_dir() and re.fullmatch(PREFIX + r"\d+", p.name)]
-    return max(found, key=lambda p: int(p.name[len(PREFIX):]), default=None)
+    complete = [p for p in found if (p / "trainer_state.json").exists()]
+    for p in sorted(set(found) - set(complete)):
+        logger.warning("Skipping %s: it has no trainer_state.json (a save was cut short).", p)
+    return max(complete, key=lambda p: int(p.name[len(PREFIX):]), default=None)
 
 
 def save_policy(policy: Any, tokenizer: Any, path: Path) -> None:
@@ -89,16 +96,25 @@ def save_checkpoint(path: Path, *, model: Any, tokenizer: Any, optimizer: Any, l
         accelerator: decides which process writes what; every process saves its RNG state.
         save_total_limit: keep only the newest this many checkpoints beside ``path``.
     """
+    # everything goes to a hidden folder, trainer_state.json last, then one rename: a kill at any moment
+    # leaves either the previous checkpoints alone or a complete new one
+    partial = path.with_name(f".{path.name}.partial")
     if accelerator.is_main_process:
-        path.mkdir(parents=True, exist_ok=True)
-        save_policy(model.policy, tokenizer, path / "policy")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        save_policy(model.policy, tokenizer, partial / "policy")
         save_file({k: v.detach().cpu().contiguous() for k, v in model.value_state_dict().items()},
-                  str(path / "value.safetensors"))
-        torch.save(optimizer.state_dict(), path / "optimizer.pt")
-        torch.save(lr_scheduler.state_dict(), path / "scheduler.pt")
-        state.save_to_json(str(path / "trainer_state.json"))
+                  str(partial / "value.safetensors"))
+        torch.save(optimizer.state_dict(), partial / "optimizer.pt")
+        torch.save(lr_scheduler.state_dict(), partial / "scheduler.pt")
     accelerator.wait_for_everyone()
-    torch.save(rng_state(), path / f"rng_state_{accelerator.process_index}.pt")
+    torch.save(rng_state(), partial / f"rng_state_{accelerator.process_index}.pt")
+    accelerator.wait_for_everyone()
+    if accelerator.is_main_process:
+        state.save_to_json(str(partial / "trainer_state.json"))
+        if path.exists():
+            shutil.rmtree(path)
+        os.replace(partial, path)
     accelerator.wait_for_everyone()
     _rotate(path.parent, save_total_limit, accelerator.is_main_process)
 
@@ -118,12 +134,21 @@ def load_checkpoint(path: Path, *, model: Any, optimizer: Any, lr_scheduler: Any
 
     ``model`` (the policy with its value function), ``optimizer`` and ``lr_scheduler`` are
     those of a freshly built trainer; the RNG state of process ``process_index`` is restored.
+    A truncated or unreadable file raises ``ValueError`` naming the checkpoint.
     """
-    from transformers import TrainerState
-
     if not (path / "trainer_state.json").exists():
         raise FileNotFoundError(f"{path} is not a PPOTrainer checkpoint (no trainer_state.json); pass a "
                                 f"'{PREFIX}<step>' folder or resume_from_checkpoint=True.")
+    try:
+        return _load(path, model, optimizer, lr_scheduler, process_index)
+    except (OSError, RuntimeError, EOFError, SafetensorError, json.JSONDecodeError, pickle.UnpicklingError) as exc:
+        raise ValueError(f"Checkpoint {path} is damaged ({type(exc).__name__}: {exc}). Delete it to resume from the "
+                         "checkpoint before it, or pass another one.") from exc
+
+
+def _load(path: Path, model: Any, optimizer: Any, lr_scheduler: Any, process_index: int) -> Any:
+    from transformers import TrainerState
+
     load_policy_weights(model.policy, path / "policy")
     values = load_file(str(path / "value.safetensors"))
     model.value_head.load_state_dict(

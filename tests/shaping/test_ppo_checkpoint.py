@@ -51,3 +51,42 @@ def test_evaluate_policy_takes_values_and_matches_trainer_evaluate(tmp_path, tok
     assert via_trainer == {"eval_" + k[len("test_"):]: v for k, v in direct.items()}  # greedy: the same answers
     with pytest.raises(ValueError, match="No evaluation data"):
         evaluate_policy(t.policy_and_value, None, t.rewards, t.decoding, accelerator=t.accelerator, batch_size=2)
+
+
+def _save(t, root, step, tokenizer):
+    t.state.global_step = step
+    save_checkpoint(root / f"checkpoint-{step}", model=t.policy_and_value, tokenizer=tokenizer, optimizer=t.optimizer,
+                    lr_scheduler=t.lr_scheduler, state=t.state, accelerator=t.accelerator)
+
+
+def test_a_save_cut_short_leaves_the_previous_checkpoint_to_resume_from(tmp_path, tokenizer, monkeypatch):
+    import shaping.ppo.checkpoint as ck
+
+    a = trainer(tmp_path / "a", tokenizer)
+    a.train()
+    root = tmp_path / "ckpt"
+    _save(a, root, 1, tokenizer)
+
+    def killed(*args, **kwargs):  # the process dies while writing the optimizer state
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ck.torch, "save", killed)
+    with pytest.raises(KeyboardInterrupt):
+        _save(a, root, 2, tokenizer)
+    monkeypatch.undo()
+    assert not (root / "checkpoint-2").exists()  # only a hidden partial folder was written
+    assert latest_checkpoint(root).name == "checkpoint-1"
+    (root / "checkpoint-3").mkdir()  # an incomplete folder from an older version is skipped too
+    assert latest_checkpoint(root).name == "checkpoint-1"
+
+
+def test_a_truncated_checkpoint_file_names_the_checkpoint(tmp_path, tokenizer):
+    a = trainer(tmp_path / "a", tokenizer)
+    a.train()
+    _save(a, tmp_path / "ckpt", 1, tokenizer)
+    path = tmp_path / "ckpt" / "checkpoint-1"
+    data = (path / "value.safetensors").read_bytes()
+    (path / "value.safetensors").write_bytes(data[: len(data) // 2])
+    b = trainer(tmp_path / "b", tokenizer, seed=1)
+    with pytest.raises(ValueError, match=r"checkpoint-1 is damaged .*Delete it to resume from the checkpoint before"):
+        load_checkpoint(path, model=b.policy_and_value, optimizer=b.optimizer, lr_scheduler=b.lr_scheduler)
