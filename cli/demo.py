@@ -15,7 +15,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from benchmarks.training.config import QUICK, DemoConfig, plan_stages, quick, validate
-from benchmarks.training.pipeline import run_demo
+from benchmarks.training.pipeline import compare_config, run_demo
 
 logger = logging.getLogger("shaping.demo")
 #: Settings that get a ``--flag`` of their own type; the others have flags of their own below.
@@ -59,12 +59,13 @@ def config_from_args(args: argparse.Namespace) -> DemoConfig:
 
 
 def run(args: argparse.Namespace) -> int:
+    out = Path(args.out)
     try:
         config = config_from_args(args)
+        compare_config(out, config, force=args.force)  # --plan says what the run would: refuse
     except (ValueError, PermissionError) as err:
         logger.error("%s", err)
         return 2
-    out = Path(args.out)
     for stage, status in plan_stages(out, config, force=args.force):
         logger.info("stage %-10s %s", stage, status)
     if args.plan:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
@@ -28,16 +29,30 @@ def check_same_config(out: Path, config: DemoConfig, *, force: bool = False) -> 
     as its default, so an older folder with the same settings is still recognised. With
     ``force`` the stored settings are overwritten.
     """
+    compare_config(out, config, force=force)
     path = Path(out) / CONFIG_FILE
-    wanted = config.to_dict()
-    if path.exists() and not force:
-        stored = {**DemoConfig().to_dict(), **json.loads(path.read_text())}
-        if stored != wanted:
-            changed = sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))
-            raise ValueError(f"{out} holds a run with other settings ({changed}); pass --force to redo it "
-                             "or a new --out.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(wanted, indent=1))
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(config.to_dict(), indent=1))
+    os.replace(tmp, path)  # a kill never leaves a truncated config.json
+
+
+def compare_config(out: Path, config: DemoConfig, *, force: bool = False) -> None:
+    """Raise ``ValueError`` when ``<out>/config.json`` holds other settings (or cannot be read);
+    ``shaping demo --plan`` and the run check the same way."""
+    path = Path(out) / CONFIG_FILE
+    if not path.exists() or force:
+        return
+    try:
+        stored = {**DemoConfig().to_dict(), **json.loads(path.read_text(encoding="utf-8"))}
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not readable JSON ({exc}); pass --force to redo the run there, or a new "
+                         "--out.") from exc
+    wanted = config.to_dict()
+    if stored != wanted:
+        changed = sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))
+        raise ValueError(f"{out} holds a run with other settings ({changed}); pass --force to redo it "
+                         "or a new --out.")
 
 
 def run_stages(out: Path, config: DemoConfig, *, force: bool = False,

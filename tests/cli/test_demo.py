@@ -98,5 +98,17 @@ def test_the_demo_runs_through_the_pipeline_and_prints_the_summary(tmp_path, mon
     assert run(parse("--quick", "--no-warm-start", "--out", str(out))) == 0
     assert "# summary" in capsys.readouterr().out
     assert not (out / "warm-start").exists() and (out / "report" / "DONE").exists()
-    with pytest.raises(ValueError, match="other settings"):  # the folder holds a run with other settings
-        run(parse("--quick", "--steps", "3", "--out", str(out)))
+    # the folder holds a run with other settings: one line and exit 2 before any work
+    assert run(parse("--quick", "--steps", "3", "--out", str(out))) == 2
+
+
+def test_plan_refuses_a_folder_of_another_run_as_the_run_would(tmp_path, caplog):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "config.json").write_text('{"steps": 3}')
+    assert run(parse("--plan", "--out", str(out))) == 2
+    assert "holds a run with other settings (['steps'])" in caplog.text
+    assert run(parse("--plan", "--force", "--out", str(out))) == 0
+    (out / "config.json").write_text('{"steps": 3')  # cut short
+    assert run(parse("--plan", "--out", str(out))) == 2
+    assert "config.json is not readable JSON" in caplog.text
