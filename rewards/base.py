@@ -43,6 +43,8 @@ def batch_rows(n: int, columns: Mapping[str, Any]) -> list[dict[str, Any]]:
     TRL passes dataset columns as lists of the batch's length, and a few trainer keywords
     (``trainer_state``, ``log_metric``) that are not per-row data.
     """
+    columns = {key: (value.tolist() if hasattr(value, "tolist") and not isinstance(value, str) else value)
+               for key, value in columns.items()}  # a numpy array or pandas Series of the batch's length
     per_row = {
         key: value
         for key, value in columns.items()
@@ -143,7 +145,14 @@ class Reward:
                 "prompt per completion (repeat a prompt for each of its completions)."
             )
         self.check_columns(columns)
-        return batch_rows(len(completions), columns)
+        rows = batch_rows(len(completions), columns)
+        for column in self.columns:
+            if rows and column not in rows[0]:
+                value = columns[column]
+                raise TypeError(f"{self.__name__}: column {column!r} holds a {type(value).__name__} ({value!r:.60}), "
+                                f"not one value per completion; pass a list of {len(completions)} values, e.g. "
+                                f"{column}=[['Paris'], ...] (one list of gold answers per completion).")
+        return rows
 
     def __call__(
         self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any

@@ -104,3 +104,14 @@ def test_transliterations_by_sound_but_not_other_names():
 def test_lists_of_bare_candidates():
     assert listed_items("Sydney, Melbourne, Canberra, Perth.") == [["Sydney", "Melbourne", "Canberra", "Perth"]]
     assert listed_items("Paris is the capital of France, on the Seine.") == []
+
+
+def test_a_column_that_is_not_one_value_per_completion_is_named():
+    from rewards import TruthfulnessReward
+
+    reward = TruthfulnessReward()
+    with pytest.raises(TypeError, match=r"column 'answers' holds a str \('Paris'\), not one value per completion"):
+        reward(prompts=["Capital of France?"], completions=["Paris."], answers="Paris")
+    # a numpy column of the batch's length is one value per completion
+    assert reward(prompts=["Capital of France?"] * 2, completions=["Paris.", "Lyon."],
+                  answers=np.array([["Paris"], ["Paris"]], dtype=object)) == [1.0, -1.0]
