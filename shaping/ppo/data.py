@@ -61,6 +61,23 @@ def step_indices(step: int, dataset_size: int, global_batch: int, process_index:
     return out
 
 
+def as_dataset(data: Any, name: str) -> Any:
+    """``data`` as a ``datasets.Dataset`` when it is a plain list of dicts or a DataFrame; as is otherwise."""
+    if isinstance(data, (list, tuple)):
+        if not all(isinstance(row, dict) for row in data):
+            bad = next(row for row in data if not isinstance(row, dict))
+            raise TypeError(f"{name} is a list holding a {type(bad).__name__} ({bad!r:.60}); pass a "
+                            "datasets.Dataset or a list of dicts such as {'prompt': ..., 'answers': [...]}.")
+        from datasets import Dataset
+
+        return Dataset.from_list(list(data))
+    if type(data).__name__ == "DataFrame":
+        from datasets import Dataset
+
+        return Dataset.from_pandas(data, preserve_index=False)
+    return data
+
+
 def check_dataset(dataset: Any, rewards: RewardSet, tokenizer: Any, *, max_prompt_length: int | None,
                   truncate_prompts: bool, max_completion_length: int, max_positions: int | None,
                   chat_template_kwargs: dict | None = None) -> None:

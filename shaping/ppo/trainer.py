@@ -23,7 +23,7 @@ from transformers import TrainerControl, TrainerState
 from shaping.ppo import core, setup
 from shaping.ppo.checkpoint import PREFIX, latest_checkpoint, load_checkpoint, save_checkpoint, save_policy
 from shaping.ppo.config import PPOConfig
-from shaping.ppo.data import step_indices
+from shaping.ppo.data import as_dataset, step_indices
 from shaping.ppo.evaluation import evaluate_policy
 from shaping.ppo.metrics import MetricLog, reward_metrics, rollout_metrics, scalars
 from shaping.ppo.modeling import PolicyAndValue, load_model
@@ -54,6 +54,8 @@ class PPOTrainer:
         model, self.processing_class = load_model(model, processing_class)
         # 1. rewards and data, checked before any copy or adapter is made
         self.rewards = RewardSet(reward_funcs, reward_weights, reward_processing_classes)
+        train_dataset = as_dataset(train_dataset, "train_dataset")
+        eval_dataset = as_dataset(eval_dataset, "eval_dataset")
         self.train_dataset, self.eval_dataset = train_dataset, eval_dataset
         setup.check_inputs(model, self.rewards, self.processing_class, args,
                            (train_dataset, eval_dataset) if eval_dataset is not None else (train_dataset,))

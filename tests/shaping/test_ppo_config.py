@@ -34,3 +34,31 @@ def test_max_grad_norm_must_be_positive():
 def test_nan_reward_weights_are_refused():
     with pytest.raises(ValueError, match=r"reward_weights=\[nan\] must be finite"):
         RewardSet([lambda prompts, completions, **kw: [1.0] * len(prompts)], [math.nan])
+
+
+def test_a_plain_list_of_dicts_or_a_dataframe_is_a_training_set():
+    import pandas as pd
+
+    from shaping.ppo.data import as_dataset
+
+    rows = [{"prompt": "Capital of France?", "answers": ["Paris"]}, {"prompt": "Capital of Peru?", "answers": ["Lima"]}]
+    assert as_dataset(rows, "train_dataset")[1]["answers"] == ["Lima"]
+    assert as_dataset(pd.DataFrame(rows), "train_dataset")[0]["prompt"] == "Capital of France?"
+    with pytest.raises(TypeError, match="train_dataset is a list holding a str"):
+        as_dataset(["Capital of France?"], "train_dataset")
+
+
+def test_the_trainer_trains_on_a_plain_list_of_dicts(tmp_path):
+    from transformers import AutoTokenizer
+
+    from rewards import TruthfulnessReward
+    from shaping.models import policy_path
+    from shaping.ppo import PPOTrainer
+    from tests.shaping.tiny import capitals, ppo_config, tiny_model
+
+    tokenizer = AutoTokenizer.from_pretrained(policy_path())
+    rows = [dict(row) for row in capitals()]
+    trainer = PPOTrainer(tiny_model(tokenizer, 0), TruthfulnessReward(), ppo_config(tmp_path, max_steps=1),
+                         train_dataset=rows, processing_class=tokenizer)
+    trainer.train()
+    assert trainer.state.global_step == 1
