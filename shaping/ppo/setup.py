@@ -82,11 +82,24 @@ def optimizer_and_schedule(model: torch.nn.Module, args: PPOConfig) -> tuple[tor
     return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, decay)
 
 
+#: The value of each sampling setting at which it leaves the distribution unchanged.
+NEUTRAL_SAMPLING = {"top_k": 0, "min_p": 0.0, "typical_p": 1.0, "epsilon_cutoff": 0.0, "eta_cutoff": 0.0,
+                    "repetition_penalty": 1.0, "encoder_repetition_penalty": 1.0, "no_repeat_ngram_size": 0}
+
+
 def sampling(model: Any, tokenizer: Any, args: PPOConfig) -> Decoding:
     """How rollouts are sampled: ``temperature`` and ``top_p`` over the whole vocabulary, stopping at EOS."""
     stop = stop_token_ids(model, tokenizer)
-    config = GenerationConfig(
-        do_sample=True, temperature=args.temperature, top_p=args.top_p, top_k=0,
-        max_new_tokens=args.max_completion_length, pad_token_id=tokenizer.pad_token_id,
-        eos_token_id=stop, **args.generation_kwargs)
+    changed = {k: v for k, v in args.generation_kwargs.items() if k in NEUTRAL_SAMPLING and v != NEUTRAL_SAMPLING[k]}
+    if changed:
+        raise ValueError(f"generation_kwargs={changed} change how tokens are sampled, but PPO's log-probs assume "
+                         "plain softmax(logits / temperature) with top_p; drop them (or set their neutral values "
+                         f"{ {k: NEUTRAL_SAMPLING[k] for k in changed} }).")
+    # every logits processor set to its neutral value explicitly: transformers fills fields left unset from the
+    # model's own generation_config (Qwen2.5-Instruct ships repetition_penalty=1.05), which would sample from
+    # another distribution than the one the log-probs are computed on
+    config = GenerationConfig(**{
+        **NEUTRAL_SAMPLING, "do_sample": True, "temperature": args.temperature, "top_p": args.top_p,
+        "max_new_tokens": args.max_completion_length, "pad_token_id": tokenizer.pad_token_id, "eos_token_id": stop,
+        **args.generation_kwargs})
     return Decoding(tokenizer, config, stop, args.max_prompt_length, args.chat_template_kwargs)

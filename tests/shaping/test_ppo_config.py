@@ -62,3 +62,23 @@ def test_the_trainer_trains_on_a_plain_list_of_dicts(tmp_path):
                          train_dataset=rows, processing_class=tokenizer)
     trainer.train()
     assert trainer.state.global_step == 1
+
+
+def test_rollouts_sample_what_the_log_probs_assume():
+    from transformers import AutoTokenizer
+
+    from shaping.models import policy_path
+    from shaping.ppo.setup import NEUTRAL_SAMPLING, sampling
+    from tests.shaping.tiny import tiny_model
+
+    tokenizer = AutoTokenizer.from_pretrained(policy_path())
+    model = tiny_model(tokenizer, 0)
+    model.generation_config.repetition_penalty = 1.05  # as Qwen2.5-Instruct ships it
+    model.generation_config.no_repeat_ngram_size = 3
+    decoding = sampling(model, tokenizer, PPOConfig(temperature=0.7))
+    prepared = model._prepare_generation_config(decoding.generation_config)
+    prepared = prepared[0] if isinstance(prepared, tuple) else prepared
+    for name, neutral in NEUTRAL_SAMPLING.items():
+        assert getattr(prepared, name) == neutral, name  # not the model's own value
+    with pytest.raises(ValueError, match=r"generation_kwargs=\{'repetition_penalty': 1.2\} change how tokens"):
+        sampling(model, tokenizer, PPOConfig(generation_kwargs={"repetition_penalty": 1.2}))
