@@ -20,10 +20,19 @@ logger = logging.getLogger(__name__)
 
 
 def disable_dropout(model: nn.Module) -> None:
-    """Set every dropout probability in ``model`` to 0 (Huang et al. 2024, detail 5)."""
+    """Set every dropout probability in ``model`` to 0 (Huang et al. 2024, detail 5): ``nn.Dropout``
+    modules, and the attention dropout that Llama-family models read from their config as a float
+    (``attention_dropout``) on every training forward."""
     for module in model.modules():
         if isinstance(module, nn.Dropout):
             module.p = 0.0
+        for name in ("attention_dropout", "attn_dropout"):
+            if isinstance(getattr(module, name, None), float):
+                setattr(module, name, 0.0)
+        config = getattr(module, "config", None)
+        for name in ("attention_dropout", "attn_pdrop", "hidden_dropout", "resid_pdrop", "embd_pdrop"):
+            if isinstance(getattr(config, name, None), float):
+                setattr(config, name, 0.0)
 
 
 def hidden_size(model: nn.Module) -> int:

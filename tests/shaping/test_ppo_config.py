@@ -82,3 +82,21 @@ def test_rollouts_sample_what_the_log_probs_assume():
         assert getattr(prepared, name) == neutral, name  # not the model's own value
     with pytest.raises(ValueError, match=r"generation_kwargs=\{'repetition_penalty': 1.2\} change how tokens"):
         sampling(model, tokenizer, PPOConfig(generation_kwargs={"repetition_penalty": 1.2}))
+
+
+def test_disable_dropout_also_turns_off_attention_dropout_read_from_the_config():
+    from transformers import AutoTokenizer
+
+    from shaping.models import policy_path
+    from shaping.ppo.modeling import disable_dropout
+    from tests.shaping.tiny import tiny_model
+
+    model = tiny_model(AutoTokenizer.from_pretrained(policy_path()), 0)
+    model.config.attention_dropout = 0.1
+    for module in model.modules():
+        if hasattr(module, "attention_dropout"):
+            module.attention_dropout = 0.1  # what a checkpoint that sets it gives every attention layer
+    disable_dropout(model)
+    assert model.config.attention_dropout == 0.0
+    assert all(m.attention_dropout == 0.0 for m in model.modules() if hasattr(m, "attention_dropout"))
+    assert any(hasattr(m, "attention_dropout") for m in model.modules())
