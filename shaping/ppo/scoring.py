@@ -92,6 +92,8 @@ class RewardSet:
                 func.requires_grad_(False)
                 if classes[i].pad_token is None:
                     classes[i].pad_token = classes[i].eos_token
+                if getattr(func.config, "pad_token_id", None) is None:  # sequence classifiers find the last
+                    func.config.pad_token_id = classes[i].pad_token_id  # token by it: batches > 1 need it
         self.funcs, self.processing_classes = funcs, classes
         self.names = [reward_name(f) for f in funcs]
         weights = [1.0] * len(funcs) if reward_weights is None else [float(w) for w in reward_weights]

@@ -117,3 +117,16 @@ def test_checked_scores():
         checked_scores([1.0], reward="r", prompts=["a", "b"], validated=True)
     with pytest.raises(TypeError, match="returned float; return a list"):
         checked_scores(1.0, reward="r", prompts=["a"])
+
+
+def test_a_reward_model_without_pad_token_id_scores_batches(tmp_path):
+    tokenizer = AutoTokenizer.from_pretrained(policy_path())
+    torch.manual_seed(0)
+    config = LlamaConfig(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2,
+                         intermediate_size=32, vocab_size=len(tokenizer), num_labels=1)  # no pad_token_id
+    model = LlamaForSequenceClassification(config)
+    rs = RewardSet([model], processing_classes=[tokenizer])
+    chat = [{"role": "user", "content": "Capital of France?"}]
+    scores = rs([chat, chat], [[{"role": "assistant", "content": "Paris."}],
+                               [{"role": "assistant", "content": "It is Lyon, I believe."}]], [{}, {}])
+    assert scores.shape == (2, 1) and torch.isfinite(scores).all()
