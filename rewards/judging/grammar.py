@@ -116,7 +116,7 @@ _EN_PREMISE = rf"""
   | \brealm\s+of\s+(?:mythology|myth|legend|fiction|fantasy)\b | \b(?:a|an)\s+myth\b
   | (?<!i\s)(?<!we\s)\b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:actually\s+|really\s+)?(?:exist|have\s+(?:a|an|any)\s+\w+)
   | \bno\s+such\s+\w+ | \bnot\s+(?:a\s+(?:real|recogni[sz]ed|existing|actual)|real)\s+\w+
-  | \b(?:is|are|was|were)\s*(?:n't|\s+not)\s+(?:a\s+)?(?:real|recogni[sz]ed|existing|actual)\b
+  | \b(?:is|are|was|were)\s*(?:n't|\s+not)\s+(?:a\s+(?:real|recogni[sz]ed|existing|actual)|real|existing)\b
   | \bthere\s+(?:(?:is|are|was|were|'s)\s+(?:no|not\s+(?:a|an|any))|(?:isn't|aren't|wasn't|weren't)\s+(?:a|an|any))
         \s+(?:such\s+|known\s+|official\s+|real\s+|
         recorded\s+|second\s+)?{_THING}

@@ -64,6 +64,8 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
             event = event_of(t) or (stem(t) if t.endswith("ed") and len(t) > 4 and t not in _NOT_EVENTS else None)
             if event and (is_known_event(event) or opening):  # "In 1492, Columbus was born"; "In 1564, he moved"
                 return event == roles.event or stem(t) in roles.predicate
+    if roles.asks_year and re.search(r"\(\s*" + re.escape(p.tokens[s]) + r"\s*[-–]", p.text):
+        return False  # "born in 1643 to Mary Newton (1634-1700)": someone else's life dates
     if roles.asks_year and e < hi and p.tokens[e] in ("year", "years", "yr", "yrs"):
         return False  # "a 192 year discrepancy": a duration, not a year
     if roles.counted and e < hi:
