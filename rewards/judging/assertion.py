@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rewards.judging.abstention import denies_an_answer, hedged_in
-from rewards.judging.candidates import asserted_names, in_answer_position
+from rewards.judging.candidates import in_answer_position
 from rewards.judging.fallbacks import (
     bare_first_sentence,
     bare_last_sentence,
@@ -28,6 +28,7 @@ from rewards.judging.gold import GoldAnswer
 from rewards.judging.grammar import ASCII_DECLINE_KEYS, DECLINE_KEYS, has_any
 from rewards.judging.lists import listed_items
 from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
+from rewards.judging.names import asserted_names
 from rewards.judging.numbers import asserted_numbers, number_in_role
 from rewards.judging.roles import QuestionRoles
 from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope

@@ -1,7 +1,7 @@
-"""Answers a response offers besides (or instead of) the gold, found without a list of competitors.
+"""Where a response puts its answer: which words stand in the answer position of a clause.
 
-A response names many things; only some are offered as the answer. This module finds the
-ones that are:
+A response names many things; only some are offered as the answer. :func:`in_answer_position`
+tells which (:mod:`rewards.judging.names` finds the names it asks about):
 
 - *names* (capitalized words) in the answer position of a clause: at its start ("Lyon.",
   "It's Lyon", "Lyon is the capital", "Z wrote the novel") or after a copula at its end
@@ -17,34 +17,15 @@ candidates are :mod:`rewards.judging.lists`.
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import lru_cache
 
 from rewards.judging.final import retraction_at
 from rewards.judging.mentions import ParsedResponse, is_negated
 from rewards.judging.roles import RELATION_NOUNS, QuestionRoles, event_of, stem
-from rewards.text import answer_tokens
 
-__all__ = ["COMMON_LIST_RE", "COPULAS", "CUE_WORDS", "PREPOSITIONS", "TITLES", "asserted_names",
-           "in_answer_position"]
+__all__ = ["COMMON_LIST_RE", "COPULAS", "CUE_WORDS", "GENERIC", "PREPOSITIONS", "TITLES", "in_answer_position"]
 
-_NAME_RE = re.compile(
-    r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:\s+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)\s+)?"
-    r"[A-Z][\w'\u2019-]*){0,5}"  # a name has at most six words
-)
-_NOT_NAMES = frozenset(
-    """i i'm im it it's its the a an this that these those there he she they we you my our your his her their
-    yes no not sure sorry well however but and or so as in on at of for to by with from if when while although
-    what which who whom whose where why how answer final maybe perhaps probably possibly likely actually also
-    okay ok hmm note unfortunately honestly frankly based according let step first second third then finally
-    correction wait oops oh no nope nobody none noone neither nothing everyone someone currently i've ive i'll i'd
-    we're we've you're they're he's she's that's there's before after during since until among amongst like
-    unlike between within without beside besides despite
-    is are was were do does did can could would should will has have had ai
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday bc ad ce bce""".split()
-)
 TITLES = frozenset("sir dr mr mrs ms lord lady saint st king queen prince princess president general".split())
 CUE_WORDS = frozenset(
     """it its is was the answer i think believe guess maybe perhaps probably possibly likely my best would be
@@ -57,7 +38,7 @@ CUE_WORDS = frozenset(
 ) | TITLES
 _RETRACTION_WORDS = frozenset("on 2 second thought i mean actually rather wait oh sorry oops correction no".split())
 #: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.
-_GENERIC = frozenset("city town village capital province state county island islands mount mountain river lake sea "
+GENERIC = frozenset("city town village capital province state county island islands mount mountain river lake sea "
                      "port fort "
                      "ocean republic kingdom empire desert".split())
 COPULAS = frozenset("is was be are were by named called 是 为".split())
@@ -69,9 +50,9 @@ PREPOSITIONS = frozenset(
 _PAST_FRAME_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|until|no\s+longer|before\s+\d{3,4}|"
                             r"historically|in\s+the\s+past)\b|曾经|以前|原来")
 COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|or)\s+[a-z]")
-_PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
-                             r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")
 _AGENT_ENDINGS = ("er", "or", "ist", "ian")
+_CREDITED = frozenset("credited attributed ascribed".split())
+_AFTER_COPULA = frozenset("probably likely possibly perhaps maybe surely certainly definitely clearly".split())
 _WINDOW, _FAR = 12, "\u2026"
 #: Words that put a name at another rank than the one asked ("the second largest", "the runner-up").
 _OTHER_RANK = frozenset("second third fourth fifth sixth seventh eighth ninth tenth next runner smaller smallest "
@@ -93,7 +74,7 @@ _PLACE_KINDS = frozenset("region prefecture province state area district county 
 def _asked_place(left: list[str], right: list[str], roles: QuestionRoles) -> bool:
     """Whether a name follows "is in" (or "a city in") where the question asks "... in?"."""
     return (len(left) >= 2 and left[-1] in ("in", "on", "from", "at") and left[-1] in roles.tokens
-            and (left[-2] in COPULAS or left[-2] in _GENERIC) and not (right[:1] and right[0] in _PLACE_KINDS))
+            and (left[-2] in COPULAS or left[-2] in GENERIC) and not (right[:1] and right[0] in _PLACE_KINDS))
 
 
 def _after_by(left: list[str], roles: QuestionRoles) -> bool:
@@ -164,6 +145,13 @@ def _subject_of_next(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
     return False
 
 
+def _appositive_of_context(p: ParsedResponse, k: int) -> bool:
+    """Whether clause ``k`` follows, in the same sentence, a clause ending "<preposition> <name>"."""
+    before = p.clause_tokens(k - 1)[-2:] if k > 0 else []
+    return (len(before) == 2 and before[0] in PREPOSITIONS and not p.declines(k - 1)
+            and "." not in p.text[p.ends[k - 1]:p.ends[k] - len(p.clauses[k])])
+
+
 def _asks_agent(roles: QuestionRoles) -> bool:
     """Whether the question asks who did something (so "Z did it" answers it)."""
     return roles.event is not None or "who" in roles.tokens
@@ -220,75 +208,20 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if not right and _subject_of_next(p, p.clause_of[s], roles):
         return False  # "Hamlet, Prince of Denmark, was written by ...": an appositive of the subject
     k = p.clause_of[s]
+    if not left and not right and _appositive_of_context(p, k):
+        return False  # "across the river from Gatineau, Quebec": an appositive of a place in context
     if not left and k > 0 and p.clause_tokens(k - 1)[-1:] and p.clause_tokens(k - 1)[-1] in RELATION_NOUNS:
         return False  # "to his assistant, Boris Pododder": the name of someone in another role
     if all(t in CUE_WORDS for t in left):  # at the clause's start: "Lyon.", "Lyon is the capital", "Z did it"
         return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right)
+                or not _CREDITED.isdisjoint(right[:4])  # "Virgil is also credited as its author"
                 or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate))
                 or (_asks_agent(roles) and len(right) <= 2 and right[-1:] in (["it"], ["this"], ["that"], right[:1])))
     if left and all(t in COPULAS or t in CUE_WORDS for t in left) and _described_subject(p, k, roles):
         return False  # "Potassium, just below it, is K": the predicate of another subject
+    while len(left) > 1 and left[-1] in _AFTER_COPULA and left[-2] in COPULAS:
+        left = left[:-1]  # "florinthane is probably C3H6F2"
     if left[-1] in COPULAS and all(t in CUE_WORDS for t in right):  # at its end: "the capital is Lyon"
         return (lenient or bool({stem(t) for t in left} & roles.predicate)
                 or all(t in CUE_WORDS or t in COPULAS for t in left))
     return False
-
-
-@lru_cache(maxsize=65536)
-def _name_tokens(name: str) -> tuple[list[str], tuple[str, ...]]:
-    """The words of a capitalized run that may name something, and their normalized tokens."""
-    words = name.split()
-    while words and words[0].lower().strip("'\u2019") in _NOT_NAMES:
-        words = words[1:]  # "The Hague" keeps "Hague"; "However Lyon" keeps "Lyon"
-    return words, tuple(answer_tokens(" ".join(words)))
-
-
-def _sentence_initial_word(text: str, match: re.Match) -> bool:
-    """A lone capitalized word that starts a sentence and a list of common nouns ("Encyclopedias,
-    atlases and textbooks cover this."): capitalized for the sentence, not because it is a name."""
-    before = text[max(0, match.start() - 40): match.start()].rstrip()
-    if " " in match.group(0) or (before[-1:] not in (".", "!", "?", ":", ";", "\n") and (before or match.start() > 40)):
-        return False
-    return (COMMON_LIST_RE.match(text, match.end()) is not None
-            or (match.group(0).endswith("s") and _PLURAL_VERB_RE.match(text, match.end()) is not None))
-
-
-_ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
-_INDEFINITE_RE = re.compile(r"(?<![\w'])(?:an?|one|another)\s+$", re.IGNORECASE)
-
-
-def _spans(p: ParsedResponse, tokens: tuple[str, ...], at: int):
-    """The token span of a name found at character ``at`` of the raw response (nearest match)."""
-    n = len(tokens)
-    guess = p.word_index(at)  # about the token index (the nearest match wins)
-    where = p.positions(tokens[0])
-    j = bisect.bisect_left(where, guess)
-    near = sorted(where[max(0, j - 3):j + 3], key=lambda i: abs(i - guess))
-    for i in near:
-        if tuple(p.tokens[i:i + n]) == tokens:
-            yield i, i + n
-            return
-
-
-def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[str], *,
-                   lenient: bool = False) -> list[tuple[str, int]]:
-    """``[(name, clause)]`` for the names the response offers as its answer.
-
-    ``exclude`` holds normalized tokens (the gold answers' words): a name made only of them, or
-    only of the question's own words, is not a candidate.
-    """
-    found = []
-    for match in _NAME_RE.finditer(p.response):
-        if _sentence_initial_word(p.response, match) or _INDEFINITE_RE.search(
-                p.response[max(0, match.start() - 12):match.start()]):
-            continue
-        if _ACRONYM_RE.fullmatch(match.group(0)) and p.response[match.start() - 1:match.start()] == "(":
-            continue  # "the South Korean won (RSK)": an abbreviation of what precedes it
-        words, tokens = _name_tokens(match.group(0))
-        if not tokens or set(tokens) <= roles.tokens or set(tokens) - TITLES - _GENERIC <= exclude:
-            continue
-        for s, e in _spans(p, tokens, match.start()):
-            if in_answer_position(p, s, e, roles, lenient=lenient):
-                found.append((" ".join(words), p.clause_of[s]))
-                break
-    return found

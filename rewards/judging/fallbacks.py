@@ -19,14 +19,14 @@ from rewards.judging.gold import GoldAnswer
 from rewards.judging.grammar import COMMIT_RE, NEGATORS
 from rewards.judging.mentions import Mention, ParsedResponse
 from rewards.judging.roles import QuestionRoles
-from rewards.text import answer_tokens
+from rewards.text import answer_tokens, fold
 
 __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold", "offers_answer", "other_person",
            "retracted_to", "second_answers", "sound_key", "transliterated"]
 
 _NOT_BARE = NEGATORS | frozenset("january february march april may june july august september october "
                       "november december".split())
-_CJK_OFFER_RE = re.compile(r"(?:可能|应该|也许|大概|或许|估计|其实|要么|或者|还是|就|确实|也|作者|首都|答案)是"
+_CJK_OFFER_RE = re.compile(r"(?:可能|应该|也许|大概|或许|估计|其实|要么|或者|还是|就|确实|也|作者|首都|答案|说|可以)是"
                            r"([\u4e00-\u9fff]{1,8})$")
 #: A Chinese agent offered as the answer: "是施耐庵写的", "施耐庵写的".
 _CJK_AGENT_RE = re.compile(r"^(?:是|由)?([\u4e00-\u9fff]{2,4}?)(?:所)?(?:写|画|创作|发明|发现|设计|建立|创立|作)的")
@@ -160,7 +160,7 @@ def cjk_offers(p: ParsedResponse, golds: tuple[GoldAnswer, ...]) -> list[tuple[s
         offers = _CJK_OFFERS_RE.findall(clause) if clause.count("是") >= 2 else []
         m = _CJK_OFFER_RE.search(clause) or _CJK_AGENT_RE.search(clause)
         for offer in (offers if len(offers) >= 2 else [m.group(1)] if m else []):
-            if not any(g.text in offer or offer in g.text for g in golds):
+            if not any(fold(g.text) in offer or offer in fold(g.text) for g in golds):
                 found.append((offer, k))
                 break
     return found

@@ -80,6 +80,7 @@ _EN_DECLINE = rf"""
   | \b(?:rather\s+not|prefer\s+not\s+to|refuse\s+to|decline\s+to|won't|will\s+not)\s+(?:\w+\s+)?
         (?:answer|say|guess|speculate|comment)\b
   | \b(?:can't|cannot)\s+guess\b | \bnot\s+in\s+a\s+position\s+to\b
+  | \b(?:i'll|i\s+will|i\s+must|i'd|i\s+would|i\s+should)\s+(?:\w+\s+)?refrain\b
   | \b(?:need|have|would\s+have)\s+to\s+(?:look\s+(?:it|that|this)\s+up|check|verify|research)\b
   | \bdraw(?:ing|n)?\s+a\s+blank\b | \bmy\s+mind\s+(?:is|goes|went)\s+blank\b | \bno\s+recollection\b
   | \b(?:is|are|was|were)\s+not\s+(?:explicitly\s+|specifically\s+|clearly\s+)?(?:mentioned|stated|provided|given|
@@ -126,11 +127,13 @@ _EN_PREMISE = rf"""
   | \bpremise\s+(?:is|seems|of\s+the\s+question\s+is)\s+(?:false|incorrect|wrong|mistaken|flawed)\b
   | \b(?:only\s+(?:ever\s+)?(?:won|had|received|wrote|got|held)\s+(?:one|a\s+single|once)|never\s+won)\b
   | \b(?:has|have|had)\s+never\s+(?:had|been|existed|held|won)\b | \bnever\s+(?:had|existed|held)\s+(?:a|an|any)\b
-  | \bhas\s+no\s+(?:official\s+|known\s+)?(?:capital|atomic\s+number|symbol)\b
+  | \b(?:has|have|had)\s+no\s+(?:official\s+|known\s+)?(?:capital|atomic\s+number|symbol|king|queen|monarch|
+        emperor|president|moons?|ruler)\b
   | \b(?:won|had|received|wrote|got|held|has|have|there\s+(?:is|was|are|were))\s+only\s+(?:ever\s+)?
         (?:one|a\s+single|once|two|three)\b
   | \b(?:no\s*one|nobody)\b(?!\s+(?:else|other|knows|really\s+knows|can\s+(?:say|tell|know))\b)
-  | \bno\s+(?!idea|clue|doubt|one\s+knows)[a-z]+\s+(?:has|have|had|ever|was|is|exists?)\b
+  | \bno\s+(?!idea|clue|doubt|one\s+knows)[a-z]+(?:\s+\w+){{0,4}}?\s+(?:has|have|had|ever|was|is|exists?)\b
+  | ^(?:he|she|it|they)\s+(?:did\s*n't|did\s+not|never\s+did|was\s*n't|was\s+not)$
   | \bthere\s+(?:has|have|had)\s+(?:not|never)\s+been\b
   | \b(?:was|were|got|been)\s+(?:cancell?ed|called\s+off|never\s+held|not\s+held|abandoned)\b
   | \bnever\s+(?:actually\s+|ever\s+)?(?:[a-z]+ed|wrote|won|went|made|built|did|had|was|were|became|took|ran|led|
@@ -178,7 +181,7 @@ DECLINE_KEYS = (
     "only", "nobody", "no one", "cancel", "called off", "abandoned",
     "has no", "have no", "had no", "little", "limited", "insufficient", "can't", "legend", "mytholog",
     "folklor", "something i", "something we", "pass", "want to", "realm", "myth",
-    "blank", "recollection", "look", "check", "verify", "research", "一无所知", "毫无",
+    "blank", "recollection", "refrain", "look", "check", "verify", "research", "一无所知", "毫无",
     "不", "无", "没", "未", "虚", "超出", "找", "暂", "奉告", "杜撰", "编造", "前提", "从未", "只", "难", "我的知识",
 )
 ASCII_DECLINE_KEYS = tuple(k for k in DECLINE_KEYS if k.isascii())

@@ -55,7 +55,8 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
         for t in reversed(before):
             event = event_of(t)
             if event:  # an event other than the question's puts the number in another role
-                return event == roles.event or stem(t) in roles.predicate or not is_known_event(roles.event)
+                return event == roles.event or stem(t) in roles.predicate or (
+                    not is_known_event(roles.event) and event not in _LIFE_EVENTS)  # "died in 1506" for "reach"
         # "In 1492, Columbus was born": an opening "in <year>" clause dates the next one
         opening = e == hi and hi - lo == 2 and p.tokens[lo] == "in"
         # only a year that opens its clause dates the verb after it ("1776 was ...", "In 1492, X was born")
@@ -98,6 +99,7 @@ _COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+oppose
 _BY_COMPARISON_RE = re.compile(r"^(?:by|in)\s+(?:comparison|contrast)\b|^(?:相比之下|相比|对比之下)")
 _SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
 _NOT_EVENTS = frozenset("based named called used known located situated considered regarded".split())
+_LIFE_EVENTS = frozenset({"born", "die"})
 _SUBSET_WORDS = frozenset("last first other remaining final".split())
 _MODALS = frozenset("can may could will would usually often typically normally".split())
 #: Units: a number in another unit than the question's names another quantity ("212 degrees Fahrenheit").

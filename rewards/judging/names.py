@@ -1,0 +1,94 @@
+"""Names a response offers as its answer: capitalized runs (not sentence-initial function words,
+descriptions after "a/an", abbreviations in brackets) that stand in an answer position."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from rewards.judging.candidates import COMMON_LIST_RE, GENERIC, TITLES, in_answer_position
+from rewards.judging.mentions import ParsedResponse
+from rewards.judging.roles import QuestionRoles
+from rewards.text import answer_tokens
+
+__all__ = ["asserted_names"]
+
+_NAME_RE = re.compile(
+    r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:\s+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)\s+)?"
+    r"[A-Z][\w'\u2019-]*){0,5}"  # a name has at most six words
+)
+_NOT_NAMES = frozenset(
+    """i i'm im it it's its the a an this that these those there he she they we you my our your his her their
+    yes no not sure sorry well however but and or so as in on at of for to by with from if when while although
+    what which who whom whose where why how answer final maybe perhaps probably possibly likely actually also
+    okay ok hmm note unfortunately honestly frankly based according let step first second third then finally
+    correction wait oops oh no nope nobody none noone neither nothing everyone someone currently i've ive i'll i'd
+    we're we've you're they're he's she's that's there's before after during since until among amongst like
+    unlike between within without beside besides despite
+    is are was were do does did can could would should will has have had ai
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday bc ad ce bce""".split()
+)
+_PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
+                             r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")
+
+
+@lru_cache(maxsize=65536)
+def _name_tokens(name: str) -> tuple[list[str], tuple[str, ...]]:
+    """The words of a capitalized run that may name something, and their normalized tokens."""
+    words = name.split()
+    while words and words[0].lower().strip("'\u2019") in _NOT_NAMES:
+        words = words[1:]  # "The Hague" keeps "Hague"; "However Lyon" keeps "Lyon"
+    return words, tuple(answer_tokens(" ".join(words)))
+
+
+def _sentence_initial_word(text: str, match: re.Match) -> bool:
+    """A lone capitalized word that starts a sentence and a list of common nouns ("Encyclopedias,
+    atlases and textbooks cover this."): capitalized for the sentence, not because it is a name."""
+    before = text[max(0, match.start() - 40): match.start()].rstrip()
+    if " " in match.group(0) or (before[-1:] not in (".", "!", "?", ":", ";", "\n") and (before or match.start() > 40)):
+        return False
+    return (COMMON_LIST_RE.match(text, match.end()) is not None
+            or (match.group(0).endswith("s") and _PLURAL_VERB_RE.match(text, match.end()) is not None))
+
+
+_ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
+_INDEFINITE_RE = re.compile(r"(?<![\w'])(?:an?|one|another)\s+$", re.IGNORECASE)
+
+
+def _spans(p: ParsedResponse, tokens: tuple[str, ...], at: int):
+    """The token span of a name found at character ``at`` of the raw response (nearest match)."""
+    n = len(tokens)
+    guess = p.word_index(at)  # about the token index (the nearest match wins)
+    where = p.positions(tokens[0])
+    j = bisect.bisect_left(where, guess)
+    near = sorted(where[max(0, j - 3):j + 3], key=lambda i: abs(i - guess))
+    for i in near:
+        if tuple(p.tokens[i:i + n]) == tokens:
+            yield i, i + n
+            return
+
+
+def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[str], *,
+                   lenient: bool = False) -> list[tuple[str, int]]:
+    """``[(name, clause)]`` for the names the response offers as its answer.
+
+    ``exclude`` holds normalized tokens (the gold answers' words): a name made only of them, or
+    only of the question's own words, is not a candidate.
+    """
+    found = []
+    for match in _NAME_RE.finditer(p.response):
+        if _sentence_initial_word(p.response, match) or _INDEFINITE_RE.search(
+                p.response[max(0, match.start() - 12):match.start()]):
+            continue
+        if _ACRONYM_RE.fullmatch(match.group(0)) and p.response[match.start() - 1:match.start()] == "(":
+            continue  # "the South Korean won (RSK)": an abbreviation of what precedes it
+        words, tokens = _name_tokens(match.group(0))
+        if not tokens or set(tokens) <= roles.tokens or set(tokens) - TITLES - GENERIC <= exclude:
+            continue
+        for s, e in _spans(p, tokens, match.start()):
+            if in_answer_position(p, s, e, roles, lenient=lenient):
+                found.append((" ".join(words), p.clause_of[s]))
+                break
+    return found
