@@ -18,7 +18,7 @@ from rewards.judging.candidates import COMMON_LIST_RE, CUE_WORDS, PREPOSITIONS, 
 from rewards.judging.gold import GoldAnswer
 from rewards.judging.grammar import COMMIT_RE, NEGATORS
 from rewards.judging.mentions import Mention, ParsedResponse
-from rewards.judging.roles import QuestionRoles
+from rewards.judging.roles import QuestionRoles, stem
 from rewards.text import answer_tokens, fold
 
 __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold", "offers_answer", "other_person",
@@ -216,8 +216,11 @@ def second_answers(p: ParsedResponse, mentions: list[Mention], golds, roles: Que
         candidates = [(tail[1:], k)] if tail[:1] == ["and"] else []
         if k + 1 < len(p.clauses) and not p.asks(k + 1):
             words = p.clause_tokens(k + 1)
+            copula = next((i for i, w in enumerate(words) if w in ("is", "are")), None)
             if words[:2] == ["if", "not"]:  # "iron, if not copper"
                 words = words[2:]
+            elif copula and "also" in words[copula:] and {stem(w) for w in words[copula:]} & roles.predicate:
+                words = words[:copula]  # "the won is also an official currency there": another answer
             elif not (words[:1] and words[0] in _NEXT_JOINS or words[:3] == ["my", "2", "guess"]
                       or ("also" in words and words[-1] in _ALSO_FINE)) or p.declines(k + 1):
                 words = []
