@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from benchmarks.artifacts import atomic_write_text
 from benchmarks.data.schema import CREATIVE, REQUIRED_COLUMNS, chat_prompt
 from rewards.judging import judge
 from rewards.text import normalize_answer
@@ -166,16 +166,9 @@ def _open_results(out_path: Path, done: list[dict], k: int, fingerprint: str, se
             raise ValueError(f"{out_path} holds answers made with {name}={was!r}, but {name}={now!r} was asked; "
                              "resuming would mix the two. Pass the same settings, another --out, or "
                              "resume=False / --no-resume to start over.")
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    # rewrite the finished records (drops a half-written line) to a temporary file and rename it into place, so a
-    # kill during the rewrite loses nothing; then append batch by batch
-    tmp = out_path.with_name(f".{out_path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for r in done:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, out_path)
+    # rewrite the finished records (drops a half-written line) through a temporary file renamed into place, so
+    # a kill during the rewrite loses nothing; then append batch by batch
+    atomic_write_text(out_path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in done))
     return out_path.open("a", encoding="utf-8")
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import time
 from pathlib import Path
 from typing import Sequence
 
+from benchmarks.artifacts import atomic_write_text
 from benchmarks.training.config import STAGES, DemoConfig, mark_done, plan_stages, stage_dir
 
 logger = logging.getLogger("shaping.demo")
@@ -30,11 +30,8 @@ def check_same_config(out: Path, config: DemoConfig, *, force: bool = False) -> 
     ``force`` the stored settings are overwritten.
     """
     compare_config(out, config, force=force)
-    path = Path(out) / CONFIG_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(config.to_dict(), indent=1))
-    os.replace(tmp, path)  # a kill never leaves a truncated config.json
+    # a kill never leaves a truncated config.json
+    atomic_write_text(Path(out) / CONFIG_FILE, json.dumps(config.to_dict(), indent=1))
 
 
 def compare_config(out: Path, config: DemoConfig, *, force: bool = False) -> None:

@@ -161,15 +161,17 @@ def test_the_resume_rewrite_goes_through_a_renamed_temporary_file(lm, tmp_path, 
     out = tmp_path / "results.jsonl"
     _run(lm, question_rows(3), k=0, out_path=out)
     before = out.read_bytes()
-    real_replace, seen = ev.os.replace, []
+    import os
+
+    real_replace, seen = os.replace, []
 
     def crash(src, dst):  # a kill just before the rename
         seen.append((src, dst))
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ev.os, "replace", crash)
+    monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(KeyboardInterrupt):
         _run(lm, question_rows(4), k=0, out_path=out)
     assert out.read_bytes() == before and seen  # the finished records are untouched
-    monkeypatch.setattr(ev.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
     assert len(_run(lm, question_rows(4), k=0, out_path=out)) == 4
