@@ -74,7 +74,7 @@ def _may_name(text: str, golds: tuple[GoldAnswer, ...]) -> bool:
     return False
 
 
-def _candidates(p, golds, rivals, question, roles, unanswerable):
+def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
     """(gold mentions, [(competing answer, clause)], why)."""
     numeric = bool(golds) and all(len(g.tokens) == 1 and g.tokens[0][:1].isdigit() for g in golds if g.tokens)
     found, why = asserted_mentions(p, golds, question) if golds else ([], "")
@@ -94,7 +94,7 @@ def _candidates(p, golds, rivals, question, roles, unanswerable):
     if unanswerable or any(not g.text.isascii() for g in golds):
         competing += cjk_offers(p, golds)
     answered = {c for _, c in competing} | {m.clause for m in kept}
-    for k, clause in enumerate(p.clauses if SHIFT_RE.search(p.text) else ()):
+    for k, clause in enumerate(p.clauses if shifted else ()):
         moves = retraction_at(clause)[0] or (k > 0 and BELIEF_RE.search(p.clauses[k - 1]) is not None)
         if moves and k not in answered:
             moved = retracted_to(p, k, golds, roles)
@@ -163,13 +163,14 @@ def read_response(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: 
     p = ParsedResponse(final, text, split_clauses(text))
     if not p.clauses or (not may_name and not any(p.declines(k) for k in range(len(p.clauses)))):
         return None  # no gold answer and no decline: wrong whatever else it says
-    found, competing, why = _candidates(p, golds, rivals, question, roles, unanswerable)
+    shifted = SHIFT_RE.search(p.text) is not None  # any retraction, belief or contrast cue at all
+    found, competing, why = _candidates(p, golds, rivals, question, roles, unanswerable, shifted)
     listed = _listed(final, golds, roles) if found else None
     if listed:
         competing.append((listed, 0))
     if found and competing and _cut_off(final):
         competing = [(name, c) for name, c in competing if not _begins_gold(name, golds)]
-    start, retracted = answer_scope(p, {m.clause for m in found} | {c for _, c in competing})
+    start, retracted = answer_scope(p, {m.clause for m in found} | {c for _, c in competing}, shifted=shifted)
     found = [m for m in found if m.clause >= start]
     competing = [(name, c) for name, c in competing if c >= start or (name == listed and found)]
     declined = any(p.declines(k) for k in range(start, len(p.clauses)))

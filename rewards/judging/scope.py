@@ -43,14 +43,16 @@ def _contrasts(p: ParsedResponse, k: int) -> bool:
     return turned or past
 
 
-def answer_scope(p: ParsedResponse, clauses_with_answers: set[int]) -> tuple[int, bool]:
+def answer_scope(p: ParsedResponse, clauses_with_answers: set[int], *, shifted: bool | None = None) -> tuple[int, bool]:
     """(first clause that counts, whether a retraction took back everything before it).
 
     A retraction ("no wait", "actually") starts the scope again; so does the first answer
     after a belief the response gave up ("At first I thought Lyon, but it's Paris").
     """
     start, retracted = 0, False
-    if len(p.clauses) < 2 or SHIFT_RE.search(p.text) is None:
+    if shifted is None:  # ``shifted``: whether SHIFT_RE finds a cue, when the caller already knows
+        shifted = SHIFT_RE.search(p.text) is not None
+    if len(p.clauses) < 2 or not shifted:
         return start, retracted
     last_answer = max(clauses_with_answers, default=-1)
     for k, clause in enumerate(p.clauses):
