@@ -8,6 +8,7 @@ mass is 16" measures something else than the atomic number asked.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rewards.judging.candidates import COPULAS, CUE_WORDS, PREPOSITIONS
 from rewards.judging.mentions import ParsedResponse, is_negated
@@ -65,7 +66,7 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
             event = event_of(t) or (stem(t) if t.endswith("ed") and len(t) > 4 and t not in _NOT_EVENTS else None)
             if event and (is_known_event(event) or opening):  # "In 1492, Columbus was born"; "In 1564, he moved"
                 return event == roles.event or stem(t) in roles.predicate
-    if roles.asks_year and re.search(r"\(\s*" + re.escape(p.tokens[s]) + r"\s*[-–]", p.text):
+    if roles.asks_year and p.tokens[s] in _life_dates(p.text):
         return False  # "born in 1643 to Mary Newton (1634-1700)": someone else's life dates
     if roles.asks_year and e < hi and p.tokens[e] in ("year", "years", "yr", "yrs"):
         return False  # "a 192 year discrepancy": a duration, not a year
@@ -99,6 +100,15 @@ _COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+oppose
 _BY_COMPARISON_RE = re.compile(r"^(?:by|in)\s+(?:comparison|contrast)\b|^(?:相比之下|相比|对比之下)")
 _SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
 _NOT_EVENTS = frozenset("based named called used known located situated considered regarded".split())
+_LIFE_DATES_RE = re.compile(r"\(\s*(\d{3,4})\s*[-–]")
+
+
+@lru_cache(maxsize=4096)
+def _life_dates(text: str) -> frozenset[str]:
+    """The years that open a bracketed life span in ``text`` ("(1634-1700)"), found once per response."""
+    return frozenset(_LIFE_DATES_RE.findall(text))
+
+
 _LIFE_EVENTS = frozenset({"born", "die"})
 _SUBSET_WORDS = frozenset("last first other remaining final".split())
 _MODALS = frozenset("can may could will would usually often typically normally".split())
