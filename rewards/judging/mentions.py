@@ -19,7 +19,7 @@ from typing import Iterable
 from rewards.judging.abstention import folded_clause_cues
 from rewards.judging.gold import GoldAnswer, only_elsewhere, question_pattern
 from rewards.judging.grammar import NEGATORS
-from rewards.judging.roles import possessor
+from rewards.judging.roles import FUNCTION_WORDS, possessor
 from rewards.judging.symbols import symbol_clauses
 from rewards.text import prepared_tokens
 
@@ -37,9 +37,6 @@ _AND_WORDS = frozenset({"and", "和", "以及", "与"})
 _OR_FILLERS = frozenset("so something thereabouts similar nearby around other another else not more less".split())
 _ANSWER_CUES = frozenset("is was be called named as 是 为".split())
 _CITY_WORDS = frozenset({"city", "town", "ville", "市", "城"})
-_FUNCTION_WORDS = frozenset(
-    "is was are of in what which who whom to for and on at by with its it s 的 是 什 么".split()
-)
 # Two-letter symbols that are also English words: not counted at the start of a sentence.
 
 
@@ -201,7 +198,7 @@ def _subject_mention(p: ParsedResponse, s: int, e: int, question: str) -> bool:
             if left + right == 0 or s - left < 0 or e + right > len(toks):
                 continue
             ext = toks[s - left:s] + toks[e:e + right]
-            if all(t in _FUNCTION_WORDS for t in ext):
+            if all(t in FUNCTION_WORDS for t in ext):
                 continue
             if " " + " ".join(toks[s - left:e + right]) + " " in question:
                 return True

@@ -21,7 +21,8 @@ from typing import Any
 
 from rewards.text import answer_tokens
 
-__all__ = ["RELATION_NOUNS", "QuestionRoles", "event_of", "is_known_event", "possessor", "question_roles", "stem"]
+__all__ = ["FUNCTION_WORDS", "RELATION_NOUNS", "QuestionRoles", "event_of", "is_known_event", "possessor",
+           "question_roles", "stem"]
 
 _FUNCTION = frozenset(
     """what which who whom whose when where why how is was are were be been being do does did has have had
@@ -150,7 +151,8 @@ def question_roles(question: str | None) -> QuestionRoles:
                          frozenset(stem(t) for t in tokens))
 
 
-_POSSESSIVE_STOPS = frozenset("is was are of in what which who whom to for and on at by with its it s".split())
+#: Words that join or frame a name without being part of it.
+FUNCTION_WORDS = frozenset("is was are of in what which who whom to for and on at by with its it s 的 是 什 么".split())
 
 
 def possessor(p: Any, s: int, e: int) -> bool:
@@ -159,7 +161,7 @@ def possessor(p: Any, s: int, e: int) -> bool:
     if noun is None or p.clause_of[noun] != p.clause_of[s]:
         return False  # "Picasso's friend", "Leonardo da Vinci's famous student"
     for owner in range(e - 1, noun):  # the word that takes the "'s": the gold's last, or a word of its name
-        if owner >= e and (p.tokens[owner] in _POSSESSIVE_STOPS or p.tokens[owner].endswith("ed")):
+        if owner >= e and (p.tokens[owner] in FUNCTION_WORDS or p.tokens[owner].endswith("ed")):
             return False
         if re.search(re.escape(p.tokens[owner]) + r"(?:'s|s'|')\s+(?:\w+\s+)?" + p.tokens[noun] + r"\b", p.text):
             return True
