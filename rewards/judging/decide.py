@@ -41,6 +41,10 @@ __all__ = ["Verdict", "clear_cache", "judge", "judge_completion"]
 MAX_ANSWER_CHARS = 16_000
 #: Of a longer question only the end is read (where a prompt puts its question).
 MAX_QUESTION_CHARS = 4_000
+#: Invisible characters: a zero-width space or word joiner breaks the line ("Paris\u200bLyon" shows two
+#: answers glued together); a soft hyphen or zero-width (non-)joiner is dropped.
+_INVISIBLE = {**dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u180e\u2028\u2029"), "\n"),
+              **dict.fromkeys(map(ord, "\u00ad\u200c\u200d"), None)}
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,8 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
     """:func:`judge` on checked inputs; cached, since RL samples repeat (a policy often writes the
     same short answer several times in one group)."""
     golds = gold_answers(answers) if answers else ()
+    if not response.isascii():  # "Paris\u200bLyon" names two cities; "Par\u00adis" one
+        response = response.translate(_INVISIBLE)
     final = final_part(response)
     if len(final) > MAX_ANSWER_CHARS:
         return _verdict(Outcome.WRONG, False, None, f"the final answer is {len(final):,} characters long; the judge "

@@ -21,10 +21,24 @@ __all__ = ["FINAL_ANSWER_RE", "final_part", "is_hard_retraction", "retraction_at
 
 _THINK_OPEN_RE = re.compile(r"<\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
 _THINK_CLOSE_RE = re.compile(r"<\s*/\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
-#: "Final answer:" and its kin: what follows the last one is the answer.
-FINAL_ANSWER_RE = re.compile(r"\b(?:(?:my\s+)?final\s+answer(?:\s+is)?|so\s+the\s+answer\s+is|answer)\s*[:：]|"
+#: "Final answer:" and its kin: what follows the last one is the answer. A label that names
+#: someone else's answer ("Expected answer:", "Reference answer:") is not the response's own.
+FINAL_ANSWER_RE = re.compile(r"\b(?:(?:my\s+)?final\s+answer(?:\s+is)?|so\s+the\s+answer\s+is|"
+                             r"(?<!expected )(?<!reference )(?<!correct )(?<!gold )(?<!true )(?<!official )"
+                             r"(?<!right )(?<!model )(?<!sample )(?<!target )answer)\s*[:：]|"
                              r"\bmy\s+final\s+answer\s+is\b|最终答案\s*[:：是]?",
                              re.IGNORECASE)
+#: Labels of someone else's answer: read as a sentence break, the answer after them as asserted.
+_OTHERS_LABEL_RE = re.compile(r"\b(?:expected|reference|correct|gold|true|official|right|model|sample|target)\s+"
+                              r"answer\s*[:：]", re.IGNORECASE)
+#: The strong form: a response that gives two "Final answer:"s commits to both.
+_FINAL_MARK_RE = re.compile(r"\bfinal\s+answer|最终答案", re.IGNORECASE)
+#: Answer containers of RL formats: ``<answer>...</answer>`` and ``\boxed{...}``.
+_CONTAINER_RE = re.compile(r"<\s*answer\s*>(.*?)(?:<\s*/\s*answer\s*>|$)|\\boxed\s*\{([^{}]*)\}",
+                           re.IGNORECASE | re.DOTALL)
+#: Text a reader does not see as asserted: struck through, or an HTML comment.
+_HIDDEN_RE = re.compile(r"~~[^~]*~~|<\s*(s|del|strike)\s*>.*?<\s*/\s*\1\s*>|<!--.*?(?:-->|$)",
+                        re.IGNORECASE | re.DOTALL)
 
 _REASONING_RE = re.compile(r"\s*(?:let\s+me\s+(?:think|reason|see|work|recall|check)|let'?s\s+(?:think|see|reason)|"
                            r"step\s*1|first,|reasoning:|thinking:|让我想想|我想一想)", re.IGNORECASE)
@@ -63,24 +77,55 @@ def final_part(response: str) -> str:
     >>> final_part("It is Paris.")
     'It is Paris.'
     """
+    response = _visible(response)
     if "<" in response:
         closes = list(_THINK_CLOSE_RE.finditer(response))
         if closes:
             response = response[closes[-1].end():]
         elif _THINK_OPEN_RE.search(response):
             return ""
+    response = _contained(response)
     if _REASONING_RE.match(response):  # "Let me think: ... so it is Y": what the reasoning concludes
         conclusions = list(_CONCLUSION_RE.finditer(response))
         if conclusions and response[conclusions[-1].end():].strip():
             response = response[conclusions[-1].end():]
     if "answer" in response.lower() or "答案" in response:
-        marks = list(FINAL_ANSWER_RE.finditer(response))
-        if marks and response[marks[-1].end():].strip():
-            response = response[marks[-1].end():]
+        response = _after_answer_marks(_OTHERS_LABEL_RE.sub(". ", response))
     return response
 
 
-@lru_cache(maxsize=65536)
+def _visible(response: str) -> str:
+    """``response`` without struck-through text and HTML comments ("~~Lyon~~ Paris" asserts Paris)."""
+    if "~~" in response or "<" in response:
+        return _HIDDEN_RE.sub(" ", response)
+    return response
+
+
+def _contained(response: str) -> str:
+    """What the answer containers hold (``<answer>Lyon</answer>``, ``\\boxed{Lyon}``), each as a
+    sentence, and what follows the last one; the response itself when it has none."""
+    if "<" not in response and "boxed" not in response:
+        return response
+    found = list(_CONTAINER_RE.finditer(response))
+    if not found:
+        return response
+    held = [m.group(1) if m.group(1) is not None else m.group(2) for m in found]
+    return ". ".join(h.strip().rstrip(".") for h in held) + ". " + response[found[-1].end():]
+
+
+def _after_answer_marks(response: str) -> str:
+    """The text after the last "Answer:" label; after each "Final answer:" when there are several
+    (two different final answers are both asserted)."""
+    marks = list(FINAL_ANSWER_RE.finditer(response))
+    if not marks or not response[marks[-1].end():].strip():
+        return response
+    finals = [m for m in marks if _FINAL_MARK_RE.match(m.group(0).lower().removeprefix("my").strip())]
+    if len(finals) < 2:
+        return response[marks[-1].end():]
+    ends = [m.start() for m in finals[1:]] + [len(response)]
+    return ". ".join(response[m.end():end].strip().rstrip(".") for m, end in zip(finals, ends))
+
+
 @lru_cache(maxsize=65536)
 def retraction_at(clause: str) -> tuple[bool, bool]:
     """Return (retracts, hard) for a folded clause: whether it takes an earlier answer back.
