@@ -10,11 +10,15 @@ data sources and extra-info dicts).
 
 from __future__ import annotations
 
+import contextlib
 import doctest
+import io
 import logging
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -38,6 +42,7 @@ RECORDED = [
     ("台灣的首都是哪裡？", "臺北。", ["台北"], [], "tw"),
 ]
 KEYS = {"score", "outcome", "acc", "correct", "abstain", "wrong"}
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def verl_sample(question, response, answers, competitors, key, index=0):
@@ -174,3 +179,16 @@ def test_importing_the_adapter_imports_neither_verl_nor_torch():
 def test_docstring_examples():
     result = doctest.testmod(verl_adapter, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_the_verl_section_of_the_engine_docs_runs_and_prints_what_it_says():
+    text = (ROOT / "docs" / "engines.md").read_text(encoding="utf-8")
+    section = text.split("\n## verl\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert blocks
+    for block in blocks:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, "docs/engines.md", "exec"), {"__name__": "doc_engines"})
+        # each one-line print(...) says what it prints in its trailing comment
+        assert out.getvalue().splitlines() == re.findall(r"^print\(.*\)\s+#\s*(.*)$", block, re.M)
