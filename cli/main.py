@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-dominance": ("cli.dominance", "Search a composed reward for rankings that break correct > abstain > wrong."),
     "compare": ("cli.compare", "Compare two benchmark reports side by side."),
     "demo": ("cli.demo", "The end-to-end job: data, base eval, RM, PPO, eval again, report."),
+    "export-verl": ("cli.export_verl", "Write the benchmark as verl's parquet (prompt, reward_model, extra_info)."),
     "judge": ("cli.judge", "Judge a JSONL/CSV of questions, gold answers and responses."),
     "ppo": ("cli.ppo", "Train a policy with PPO on shaped rewards."),
     "train-rm": ("cli.rm", "Train a preference reward model with TRL's RewardTrainer."),

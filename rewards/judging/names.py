@@ -37,12 +37,12 @@ _PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|sa
 
 
 @lru_cache(maxsize=65536)
-def _name_tokens(name: str) -> tuple[list[str], tuple[str, ...]]:
+def _name_tokens(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The words of a capitalized run that may name something, and their normalized tokens."""
     words = name.split()
     while words and words[0].lower().strip("'\u2019") in _NOT_NAMES:
         words = words[1:]  # "The Hague" keeps "Hague"; "However Lyon" keeps "Lyon"
-    return words, tuple(answer_tokens(" ".join(words)))
+    return tuple(words), tuple(answer_tokens(" ".join(words)))  # cached and shared: immutable
 
 
 def _sentence_initial_word(text: str, match: re.Match) -> bool:
