@@ -35,8 +35,8 @@ from rewards.base import check_score
 from rewards.outcome import Outcome
 from rewards.truthfulness import TruthfulnessReward
 
-__all__ = ["OpenRLHFReward", "parse_label", "response_text", "reward_from_env", "reward_func",
-           "score_queries", "strip_special_tokens"]
+__all__ = ["OpenRLHFReward", "parse_label", "response_text", "reward_from_env", "read_queries", "reward_func",
+           "score_queries", "score_samples", "strip_special_tokens"]
 
 logger = logging.getLogger("rewards.integrations.openrlhf")
 
@@ -46,6 +46,8 @@ SPECIAL_TOKEN = re.compile(
     r"<\|[^<>|\s]{1,40}\|>|<｜[^<>｜]{1,40}｜>|</?s>|<(?:bos|eos|pad|unk|end_of_turn|start_of_turn)>"
     r"|\[(?:PAD|SEP|CLS|UNK|BOS|EOS)\]"
 )
+MISSING_QUESTION = ("An OpenRLHF label has no 'question'; judging against the prompt's text instead. "
+                    "Put the plain question in each label so the judge reads it exactly.")
 ENV_VALUES = {"correct": ("SHAPING_REWARD_CORRECT", 1.0), "abstain": ("SHAPING_REWARD_ABSTAIN", 0.0),
               "wrong": ("SHAPING_REWARD_WRONG", -1.0)}
 
@@ -154,27 +156,40 @@ def response_text(query: str, prompt: str, extra_tokens: Sequence[str] = ()) -> 
     return strip_special_tokens(query[end:], extra_tokens)
 
 
-def score_queries(reward: Callable, queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any], *,
-                  extra_tokens: Sequence[str] = (), on_missing_question: Callable[[], None] | None = None) -> dict:
-    """Score an OpenRLHF batch with ``reward``; plain lists, no torch (the reward server sends these).
+def read_queries(queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any], *,
+                 extra_tokens: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Check an OpenRLHF batch and read each sample: response, question (None when the label
+    has none), gold answers and competitors, and the prompt text the judge falls back on.
 
-    The judge reads each label's ``question``; without one it reads the prompt with its
-    special tokens removed (``on_missing_question`` is called first, e.g. to warn).
-
-    >>> out = score_queries(TruthfulnessReward(), ["Q? Paris.</s>"], ["Q? "], ['{"answers": ["Paris"]}'])
-    >>> out["rewards"], out["scores"], out["extra_logs"]["truthfulness/correct_rate"]
-    ([1.0], [1.0], [1.0])
+    >>> read_queries(["Q? Paris.</s>"], ["Q? "], ['{"answers": ["Paris"]}'])[0]["response"]
+    'Paris.'
     """
+    for name, value in (("queries", queries), ("prompts", prompts), ("labels", labels)):
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+            raise TypeError(f"{name} is a {type(value).__name__}; pass a list with one entry per sample.")
     if not len(queries) == len(prompts) == len(labels):
         raise ValueError(f"Got {len(queries)} queries, {len(prompts)} prompts and {len(labels)} labels; "
                          "pass one prompt and one label per query.")
-    rows = [parse_label(label, i) for i, label in enumerate(labels)]
-    responses = [response_text(q, p, extra_tokens) for q, p in zip(queries, prompts)]
-    if on_missing_question is not None and any(r["question"] is None for r in rows):
-        on_missing_question()
-    questions = [r["question"] if r["question"] is not None else " ".join(SPECIAL_TOKEN.sub(" ", p).split())
-                 for r, p in zip(rows, prompts)]
-    columns = {"answers": [r["answers"] for r in rows], "competitors": [r["competitors"] for r in rows]}
+    samples = []
+    for i, (query, prompt, label) in enumerate(zip(queries, prompts, labels)):
+        sample = parse_label(label, i)
+        try:
+            sample["response"] = response_text(query, prompt, extra_tokens)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"Sample {i}: {err}") from None
+        sample["prompt_text"] = " ".join(SPECIAL_TOKEN.sub(" ", prompt).split())
+        samples.append(sample)
+    return samples
+
+
+def score_samples(reward: Callable, samples: Sequence[Mapping[str, Any]]) -> dict:
+    """Score samples from :func:`read_queries` with ``reward``; plain lists, no torch.
+
+    The judge reads each sample's question; without one, the prompt's text.
+    """
+    questions = [s["question"] if s["question"] is not None else s["prompt_text"] for s in samples]
+    responses = [s["response"] for s in samples]
+    columns = {"answers": [s["answers"] for s in samples], "competitors": [s["competitors"] for s in samples]}
     if hasattr(reward, "score_with_outcomes"):
         scored = reward.score_with_outcomes(questions, responses, **columns)
         values = [s.value for s in scored]
@@ -184,10 +199,21 @@ def score_queries(reward: Callable, queries: Sequence[str], prompts: Sequence[st
     name = getattr(reward, "__name__", type(reward).__name__)
     for i, value in enumerate(values):
         if check_score(value, reward=name, index=i) is None:
-            raise ValueError(f"{name!r} returned None for sample {i} (label {labels[i]!r:.80}), which it "
-                             "does not apply to; OpenRLHF needs a reward for every sample.")
+            raise ValueError(f"{name!r} returned None for sample {i} (answers {columns['answers'][i]!r:.80}), "
+                             "which it does not apply to; OpenRLHF needs a reward for every sample.")
     return {"rewards": [float(v) for v in values], "scores": _unit_scores(reward, scored, values),
             "extra_logs": _outcome_logs(scored)}
+
+
+def score_queries(reward: Callable, queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any], *,
+                  extra_tokens: Sequence[str] = ()) -> dict:
+    """Score an OpenRLHF batch with ``reward``: :func:`read_queries` then :func:`score_samples`.
+
+    >>> out = score_queries(TruthfulnessReward(), ["Q? Paris.</s>"], ["Q? "], ['{"answers": ["Paris"]}'])
+    >>> out["rewards"], out["scores"], out["extra_logs"]["truthfulness/correct_rate"]
+    ([1.0], [1.0], [1.0])
+    """
+    return score_samples(reward, read_queries(queries, prompts, labels, extra_tokens=extra_tokens))
 
 
 def _unit_scores(reward: Callable, scored: list, values: list[float]) -> list[float]:
@@ -222,16 +248,13 @@ class OpenRLHFReward:
         self.extra_tokens = tuple(extra_tokens)
         self.warned_missing_question = False
 
-    def _warn_missing_question(self) -> None:
-        if not self.warned_missing_question:
-            self.warned_missing_question = True
-            logger.warning("An OpenRLHF label has no 'question'; judging against the prompt text instead. "
-                           "Put the plain question in each label so the judge reads it exactly.")
-
     def __call__(self, queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any], **kwargs: Any) -> dict:
         try:
-            out = score_queries(self.reward, queries, prompts, labels, extra_tokens=self.extra_tokens,
-                                on_missing_question=self._warn_missing_question)
+            samples = read_queries(queries, prompts, labels, extra_tokens=self.extra_tokens)
+            if not self.warned_missing_question and any(s["question"] is None for s in samples):
+                self.warned_missing_question = True
+                logger.warning(MISSING_QUESTION)
+            out = score_samples(self.reward, samples)
         except Exception as err:
             logger.error("hallucination-shaping reward failed on %d OpenRLHF samples: %s: %s "
                          "(OpenRLHF only logs this at INFO and leaves the reward None).",
