@@ -1,9 +1,10 @@
 """Micro-batching: requests that arrive within a few milliseconds are scored as one batch.
 
 Handler threads :meth:`MicroBatcher.submit` their samples and wait on a future; one worker
-thread takes the first waiting request, keeps taking requests until ``max_wait_ms`` have
-passed or ``max_batch`` samples are gathered, scores them with one call and hands each
-request its slice. One thread calls the scorer, so a reward with state (running moments,
+thread takes the first waiting request, then every request already waiting, and waits up
+to ``max_wait_ms`` more only while other requests are still being read (announced with
+:meth:`MicroBatcher.arriving`), so a lone request is scored at once; it stops at
+``max_batch`` samples, scores them with one call and hands each request its slice. One thread calls the scorer, so a reward with state (running moments,
 an RM on one device) is never called from two threads at once. The queue is bounded: past
 ``max_pending`` waiting requests :meth:`submit` raises :class:`Busy` at once.
 """
@@ -15,8 +16,9 @@ import queue
 import threading
 import time
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class MicroBatcher:
         self.pending: queue.Queue = queue.Queue(maxsize=max_pending)
         self.stats = BatchStats()
         self.closed = threading.Event()
+        self.reading, self.reading_lock = 0, threading.Lock()
         self.worker = threading.Thread(target=self._run, name="reward-batcher", daemon=True)
 
     def start(self) -> "MicroBatcher":
@@ -86,6 +89,17 @@ class MicroBatcher:
                 return
             future.set_exception(Busy("The reward server is shutting down."))
 
+    @contextmanager
+    def arriving(self) -> Iterator[None]:
+        """Announce a request being read: a batch that is being gathered waits for it (up to max_wait)."""
+        with self.reading_lock:
+            self.reading += 1
+        try:
+            yield
+        finally:
+            with self.reading_lock:
+                self.reading -= 1
+
     def submit(self, samples: Sequence[Any]) -> Future:
         """Queue one request's samples; the future gets their results (or the scorer's error)."""
         if self.closed.is_set():
@@ -98,7 +112,8 @@ class MicroBatcher:
         return future
 
     def _gather(self) -> list[tuple[list, Future]]:
-        """The next batch: the first waiting request and those that arrive within max_wait."""
+        """The next batch: the first waiting request, those waiting behind it, and those that
+        arrive within max_wait while others are still being read."""
         try:
             first = self.pending.get(timeout=0.1)
         except queue.Empty:
@@ -106,11 +121,13 @@ class MicroBatcher:
         batch, size = [first], len(first[0])
         deadline = time.monotonic() + self.max_wait
         while size < self.max_batch:
-            left = deadline - time.monotonic()
             try:
-                item = self.pending.get(timeout=left) if left > 0 else self.pending.get_nowait()
+                item = self.pending.get_nowait()
             except queue.Empty:
-                break
+                if not self.reading or time.monotonic() >= deadline:
+                    break
+                time.sleep(0.0005)  # someone is still being read: look again shortly
+                continue
             if size + len(item[0]) > self.max_batch:
                 self._score([item])  # too big to join: scored on its own, the batch stays as it was
                 continue

@@ -133,6 +133,20 @@ def test_batcher_groups_waiting_requests_into_one_batch():
         batcher.close()
 
 
+def test_batcher_waits_only_for_requests_that_are_being_read():
+    calls = []
+    batcher = MicroBatcher(lambda xs: calls.append(list(xs)) or list(xs), max_wait_ms=60_000).start()
+    try:
+        assert batcher.submit(["alone"]).result(timeout=30) == ["alone"]  # nobody else is arriving: no wait
+        with batcher.arriving():  # a second request is being read while the first waits
+            first = batcher.submit(["a"])
+            second = batcher.submit(["b"])
+        assert (first.result(timeout=30), second.result(timeout=30)) == (["a"], ["b"])
+        assert calls == [["alone"], ["a", "b"]]
+    finally:
+        batcher.close()
+
+
 def test_batcher_scores_a_request_larger_than_max_batch_alone_and_keeps_the_batch():
     calls = []
     batcher = MicroBatcher(lambda xs: calls.append(list(xs)) or list(xs), max_batch=3, max_wait_ms=50)
