@@ -39,7 +39,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16], help="Client threads (default 1 4 16).")
     p.add_argument("--seconds", type=float, default=10.0, help="Seconds per setting and side (default 10).")
-    p.add_argument("--samples-per-request", type=int, default=1, help="Samples in one request (default 1, as OpenRLHF).")
+    p.add_argument("--samples-per-request", type=int, default=1,
+                   help="Samples in one request (default 1, as OpenRLHF sends them).")
     p.add_argument("--rm", help="A preference RM folder: serve the rules composed with it (default: the rules alone).")
     p.add_argument("--max-wait-ms", type=float, help="The server's --max-wait-ms (default: the server's default).")
     p.add_argument("--wrong", type=float, default=-1.0, help="Reward for a wrong answer (default -1).")

@@ -4,8 +4,9 @@ Handler threads :meth:`MicroBatcher.submit` their samples and wait on a future; 
 thread takes the first waiting request, then every request already waiting, and waits up
 to ``max_wait_ms`` more only while other requests are still being read (announced with
 :meth:`MicroBatcher.arriving`), so a lone request is scored at once; it stops at
-``max_batch`` samples, scores them with one call and hands each request its slice. One thread calls the scorer, so a reward with state (running moments,
-an RM on one device) is never called from two threads at once. The queue is bounded: past
+``max_batch`` samples, scores them with one call and hands each request its slice. One
+thread calls the scorer, so a reward with state (running moments, an RM on one device) is
+never called from two threads at once. The queue is bounded: past
 ``max_pending`` waiting requests :meth:`submit` raises :class:`Busy` at once.
 """
 

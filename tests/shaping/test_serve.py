@@ -35,6 +35,14 @@ def request(server, method, path, body=None, *, conn=None):
     return reply.status, json.loads(reply.read())
 
 
+@pytest.mark.parametrize("module", ["shaping.serve.batcher", "shaping.serve.server"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(module)).failed == 0
+
+
 def test_binds_loopback_by_default(server):
     assert server.server_address[0] == "127.0.0.1" and server.url.startswith("http://127.0.0.1:")
 

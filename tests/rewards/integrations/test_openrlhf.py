@@ -162,3 +162,9 @@ def test_parse_label_takes_numpy_answers_and_fills_the_optional_keys():
     np = pytest.importorskip("numpy")
     assert parse_label({"answers": np.array(["Paris", "paris"])}) == {
         "answers": ["Paris", "paris"], "question": None, "competitors": None}
+
+
+def test_docstring_examples():
+    import doctest
+
+    assert doctest.testmod(openrlhf).failed == 0
