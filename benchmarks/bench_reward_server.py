@@ -43,6 +43,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="Samples in one request (default 1, as OpenRLHF sends them).")
     p.add_argument("--rm", help="A preference RM folder: serve the rules composed with it (default: the rules alone).")
     p.add_argument("--max-wait-ms", type=float, help="The server's --max-wait-ms (default: the server's default).")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads for the RM, here and in the server (default 1).")
     p.add_argument("--wrong", type=float, default=-1.0, help="Reward for a wrong answer (default -1).")
     p.add_argument("--out", help="Also write the figures as JSON here.")
     return p.parse_args(argv)
@@ -65,6 +67,7 @@ def start_server(args: argparse.Namespace, log: Path) -> tuple[subprocess.Popen,
     command = [sys.executable, "-m", "cli", "serve-reward", "--host", "127.0.0.1", "--port", "0",
                "--wrong", str(args.wrong)] + (["--rm", args.rm] if args.rm else [])
     command += ["--max-wait-ms", str(args.max_wait_ms)] if args.max_wait_ms is not None else []
+    command += ["--threads", str(args.threads)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=log.open("w"), text=True)
     line = process.stdout.readline()
     if " on http://127.0.0.1:" not in line:
@@ -99,6 +102,10 @@ def measure(args: argparse.Namespace) -> list[dict]:
     from rewards.integrations.openrlhf import OpenRLHFReward
     from shaping.serve import served_reward
 
+    if args.rm:
+        import torch
+
+        torch.set_num_threads(args.threads)  # as the server does
     request = requests(openrlhf_samples(), args.samples_per_request)
     local = OpenRLHFReward(served_reward(wrong=args.wrong, rm=args.rm))
     log = Path(tempfile.mkdtemp(prefix="bench-reward-server-")) / "server.log"

@@ -25,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "dominance-safely with the rules: it reorders answers only within an outcome.")
     parser.add_argument("--band", type=float, default=0.5, help="Width of the RM's band around each outcome value, "
                         "as a fraction of the smallest gap (default 0.5; with --rm).")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads for the RM on CPU (default 1: "
+                        "batching gives the parallelism, and idle threads spinning on a busy CPU slow every call).")
     parser.add_argument("--host", default="127.0.0.1",
                         help="Address to bind (default 127.0.0.1: this machine only; 0.0.0.0 opens it to the network).")
     parser.add_argument("--port", type=int, default=8000, help="Port (default 8000; 0 picks a free one).")
@@ -38,6 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from shaping.serve import RewardServer, served_reward
 
+    if args.rm and args.threads >= 1:
+        import torch
+
+        torch.set_num_threads(args.threads)
     try:
         reward = served_reward(args.reward, correct=args.correct, abstain=args.abstain, wrong=args.wrong,
                                rm=args.rm, band=args.band)

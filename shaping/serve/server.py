@@ -32,7 +32,8 @@ POST_PATHS = ("/", "/get_reward")
 
 def served_reward(name: str = "truthfulness", *, correct: float = 1.0, abstain: float = 0.0, wrong: float = -1.0,
                   rm: str | Path | None = None, band: float = 0.5) -> Callable:
-    """The reward a server runs: the rules, composed dominance-safely with the RM at ``rm`` (if any).
+    """The reward a server runs: the rules, composed dominance-safely with the RM at ``rm`` (if any,
+    loaded and run once here, so a broken folder fails at start and the first request is not slow).
 
     >>> served_reward(wrong=-3.0).implied_threshold
     0.75
@@ -45,7 +46,9 @@ def served_reward(name: str = "truthfulness", *, correct: float = 1.0, abstain: 
     from rewards.compose.dominance_safe import DominanceSafe
     from shaping.rm.score import RewardModelReward
 
-    return DominanceSafe(rules, RewardModelReward(str(rm)), band=band)
+    model = RewardModelReward(str(rm))
+    model.score_batch(["What is the capital of France?"], ["Paris."])  # load and warm it now, not at the first request
+    return DominanceSafe(rules, model, band=band)
 
 
 class BadRequest(ValueError):

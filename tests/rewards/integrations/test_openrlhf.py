@@ -168,3 +168,23 @@ def test_docstring_examples():
     import doctest
 
     assert doctest.testmod(openrlhf).failed == 0
+
+
+def test_the_python_in_the_openrlhf_docs_writes_rows_the_adapter_reads(tmp_path, monkeypatch):
+    import re
+
+    text = (Path(__file__).parents[3] / "docs" / "engines.md").read_text(encoding="utf-8")
+    section = text.split("\n## OpenRLHF\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) == 2
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {"__name__": "doc_engines"}
+    for block in blocks:
+        exec(compile(block, "docs/engines.md", "exec"), namespace)
+    rows = [json.loads(line) for line in (tmp_path / "openrlhf_train.jsonl").read_text().splitlines()[:50]]
+    assert all(isinstance(r["input"], list) and r["input"][-1]["role"] == "user" for r in rows)
+    prompts = [f"<|im_start|>user\n{r['input'][-1]['content']}<|im_end|>\n<|im_start|>assistant\n" for r in rows]
+    queries = [p + "I don't know.<|im_end|>" for p in prompts]
+    out = namespace["reward_func"](queries, prompts, [r["label"] for r in rows])
+    unanswerable = [not json.loads(r["label"])["answers"] for r in rows]
+    assert out["rewards"].tolist() == [1.0 if u else 0.0 for u in unanswerable]  # declining: correct only there
