@@ -8,7 +8,9 @@ from cli import ppo as cli_ppo
 
 
 def parse(argv):
-    return cli.build_parser("ppo").parse_args(["ppo", *argv])
+    args, extra = cli.build_parser("ppo").parse_known_args(["ppo", *argv])
+    args.extra_args = extra
+    return args
 
 
 def test_missing_data_names_the_folder_and_the_fix(tmp_path):
