@@ -102,12 +102,16 @@ def test_resume_gives_the_same_weights_and_logs_as_a_straight_run(tmp_path, toke
 
 
 def test_lora_trains_only_adapters_against_the_adapter_free_reference_and_resumes(tmp_path, tokenizer):
-    pytest.importorskip("peft")
-    settings = dict(use_peft=True, lora_r=4, lora_target_modules=["q_proj", "v_proj"], save_steps=1)
+    from peft import LoraConfig
+
+    def lora():  # as trl.get_peft_config(ModelConfig(use_peft=True, lora_r=4, ...)) builds it
+        return LoraConfig(r=4, lora_alpha=32, lora_dropout=0.0, target_modules=["q_proj", "v_proj"],
+                          task_type="CAUSAL_LM")
+
     model = tiny_model(tokenizer)
     base = {k: v.clone() for k, v in model.state_dict().items()}
-    trainer = PPOTrainer(model, TruthfulnessReward(), ppo_config(tmp_path / "a", **settings),
-                         train_dataset=capitals(), processing_class=tokenizer)
+    trainer = PPOTrainer(model, TruthfulnessReward(), ppo_config(tmp_path / "a", save_steps=1),
+                         train_dataset=capitals(), processing_class=tokenizer, peft_config=lora())
     assert trainer.ref_model is None and trainer.is_peft
     trainer.train()
     policy = trainer.policy
@@ -117,8 +121,8 @@ def test_lora_trains_only_adapters_against_the_adapter_free_reference_and_resume
             assert torch.equal(value, base[key]), name
     assert any(not torch.equal(p, torch.zeros_like(p)) for n, p in policy.named_parameters() if "lora_B" in n)
     assert (tmp_path / "a" / "checkpoint-1" / "policy" / "adapter_model.safetensors").exists()
-    resumed = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), ppo_config(tmp_path / "b", **settings),
-                         train_dataset=capitals(), processing_class=tokenizer)
+    resumed = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), ppo_config(tmp_path / "b", save_steps=1),
+                         train_dataset=capitals(), processing_class=tokenizer, peft_config=lora())
     resumed.train(resume_from_checkpoint=str(tmp_path / "a" / "checkpoint-1"))
     for (name, p), q in zip(policy.state_dict().items(), resumed.policy.state_dict().values()):
         assert torch.equal(p, q), name
