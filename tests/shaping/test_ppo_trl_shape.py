@@ -135,6 +135,15 @@ def test_accumulated_run_fires_every_callback_event_and_returns_train_output(tmp
     assert (tmp_path / "final" / "model.safetensors").exists()
 
 
+def test_bf16_is_accelerates_mixed_precision(tmp_path, tokenizer):
+    """On CPU transformers asks for use_cpu=True with bf16; the trainer's accelerator then autocasts to bf16."""
+    trainer = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(),
+                         ppo_config(tmp_path, bf16=True, use_cpu=True, max_steps=1), train_dataset=capitals(),
+                         processing_class=tokenizer)
+    assert trainer.accelerator.mixed_precision == "bf16"
+    assert math.isfinite(trainer.train().training_loss)
+
+
 def test_an_iterable_dataset_trains_for_max_steps_and_needs_it(tmp_path, tokenizer):
     rows = list(capitals(3))
     stream = IterableDataset.from_generator(lambda: iter(rows))
