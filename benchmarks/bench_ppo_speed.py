@@ -42,7 +42,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--natural-length", action="store_true",
                    help="Let completions stop at EOS (default: force every completion to full length, so "
                         "both trainers process the same number of tokens).")
-    p.add_argument("--kl-coef", type=float, default=0.04, help="PPO kl_coef = GRPO beta (default: 0.04).")
+    p.add_argument("--kl-coef", type=float, default=0.04, help="KL weight (beta) (default: 0.04).")
     p.add_argument("--ppo-epochs", type=int, default=1, help="PPO num_ppo_epochs (default: 1).")
     p.add_argument("--mini-batches", type=int, default=1, help="PPO num_mini_batches (default: 1).")
     p.add_argument("--child", choices=TRAINERS, help=argparse.SUPPRESS)
@@ -92,7 +92,7 @@ def run_child(args: argparse.Namespace) -> dict:
     if args.child == "ppo":
         from shaping.ppo import PPOConfig, PPOTrainer
 
-        config = PPOConfig(**common, per_device_train_batch_size=args.prompts, kl_coef=args.kl_coef,
+        config = PPOConfig(**common, per_device_train_batch_size=args.prompts, beta=args.kl_coef,
                            generation_kwargs=gen, save_final=False, num_ppo_epochs=args.ppo_epochs,
                            num_mini_batches=args.mini_batches)
         trainer = PPOTrainer(model, TruthfulnessReward(), config, train_dataset=data, processing_class=tokenizer,

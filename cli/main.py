@@ -45,16 +45,19 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(command if command in COMMANDS else None)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    module = importlib.import_module(COMMANDS[args.command][0])
+    if extra and not getattr(module, "ACCEPTS_EXTRA_ARGS", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra_args = extra  # a command that parses its own options (``shaping ppo``: trl.TrlParser) reads them
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    module = importlib.import_module(COMMANDS[args.command][0])
     return int(module.run(args) or 0)
 
 

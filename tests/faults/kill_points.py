@@ -46,24 +46,18 @@ def evaluate(out: Path, kill: str | None) -> dict:
 
         evaluation._record = record
     elif kill == "rewrite-write":
-        real_fdopen = os.fdopen
+        real_atomic_write = artifacts.atomic_write
 
-        class HalfWriter:
-            def __init__(self, handle):
-                self.handle = handle
-
-            def __enter__(self):
-                return self
-
-            def __exit__(self, *exc):
-                return False
-
-            def write(self, text):
-                self.handle.write(text[: len(text) // 2])
-                self.handle.flush()
+        def half_written(path, write):
+            def cut(tmp):  # the temporary copy holds half its bytes when the power goes
+                write(tmp)
+                data = Path(tmp).read_bytes()
+                Path(tmp).write_bytes(data[: len(data) // 2])
                 die()
 
-        artifacts.os.fdopen = lambda *a, **k: HalfWriter(real_fdopen(*a, **k))
+            return real_atomic_write(path, cut)
+
+        artifacts.atomic_write = half_written
     elif kill == "rewrite-rename":
         artifacts.os.replace = lambda *a, **k: die()
     torch.set_num_threads(1)

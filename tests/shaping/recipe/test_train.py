@@ -57,17 +57,18 @@ def test_rl_settings_become_the_trainers_config(tmp_path):
     s = RLSettings(steps=3, learning_rate=1e-4, kl_coef=0.2, prompts_per_step=3, num_generations=4,
                    max_completion_length=8, temperature=0.5, max_prompt_length=64, seed=5)
     ppo = s.trainer_config("ppo", tmp_path)
-    assert (ppo.max_steps, ppo.learning_rate, ppo.kl_coef, ppo.per_device_train_batch_size, ppo.num_generations,
+    assert (ppo.max_steps, ppo.learning_rate, ppo.beta, ppo.per_device_train_batch_size, ppo.num_generations,
             ppo.max_completion_length, ppo.temperature, ppo.max_prompt_length, ppo.seed) == \
         (3, 1e-4, 0.2, 3, 4, 8, 0.5, 64, 5)
     assert ppo.output_dir == str(tmp_path) and ppo.logging_steps == 1 and not ppo.save_final
+    assert ppo.save_strategy == "no" and ppo.report_to == []
     grpo = s.trainer_config("grpo", tmp_path)
     assert (grpo.max_steps, grpo.learning_rate, grpo.beta, grpo.per_device_train_batch_size, grpo.num_generations,
             grpo.max_completion_length, grpo.temperature, grpo.seed) == (3, 1e-4, 0.2, 12, 4, 8, 0.5, 5)
     assert grpo.logging_steps == 1 and grpo.save_strategy == "no"
     # the defaults come from RLSettings alone, not from the trainer's own config
     default = RLSettings().trainer_config("ppo", tmp_path)
-    assert (default.max_steps, default.kl_coef, default.learning_rate, default.temperature) == \
+    assert (default.max_steps, default.beta, default.learning_rate, default.temperature) == \
         (RLSettings.steps, RLSettings.kl_coef, RLSettings.learning_rate, RLSettings.temperature)
     with pytest.raises(ValueError, match="trainer='dpo'"):
         s.trainer_config("dpo", tmp_path)
