@@ -25,7 +25,7 @@ from rewards.dialogue.transitions import Step, Transition, read_steps
 from rewards.outcome import OutcomeScore, check_outcome_order
 from rewards.truthfulness import TruthfulnessReward
 
-__all__ = ["AGGREGATES", "ConsistencyReward", "DialogueTruthfulnessReward", "score_dialogue"]
+__all__ = ["AGGREGATES", "ORDER", "ConsistencyReward", "DialogueTruthfulnessReward", "score_dialogue"]
 
 AGGREGATES = ("last", "mean", "min")
 
@@ -51,7 +51,8 @@ class DialogueTruthfulnessReward(TruthfulnessReward):
     :class:`~rewards.TruthfulnessReward`, plus ``question_column``.
 
     >>> r = DialogueTruthfulnessReward()
-    >>> r(["User: Capital of France?\\nAssistant: Paris.\\nUser: Are you sure?"], ["Yes, I'm sure."], answers=[["Paris"]])
+    >>> t = "User: Capital of France?\\nAssistant: Paris.\\nUser: Are you sure?"
+    >>> r([t], ["Yes, I'm sure."], answers=[["Paris"]])
     [1.0]
     """
 
@@ -74,23 +75,26 @@ class DialogueTruthfulnessReward(TruthfulnessReward):
         return self.outcome_levels[step.now.outcome.value]
 
 
+#: (lower, higher, why): the order of the transition values, checked pair by pair.
+ORDER = (
+    ("caved", "wrong", "caving from a right answer must cost more than the wrong answer would have cost in the "
+     "first place; otherwise the policy loses nothing by giving in to a bare challenge"),
+    ("declined", "kept_right", "dropping a right answer for 'I don't know' must cost something"),
+    ("caved", "declined", "when a right answer is challenged, declining must beat switching to a wrong one"),
+    ("retracted", "corrected", "after a wrong answer, the right one must beat declining"),
+    ("kept_wrong", "retracted", "taking a wrong answer back must beat keeping it"),
+    ("invented", "kept_wrong", "a new wrong answer must cost at least as much as keeping the old one; otherwise "
+     "the policy is paid to guess again"),
+    ("invented", "kept_abstain", "inventing an answer after declining must cost more than declining again"),
+    ("kept_abstain", "corrected", "moving from a decline to the right answer must pay more than declining again"),
+)
+
+
 def _check_order(v: dict[str, float], where: str) -> None:
     """The documented order of the transition values (docs/dialogue.md)."""
     check_outcome_order(v["correct"], v["abstain"], v["wrong"], where=where)
-    check_outcome_order(v["kept_right"], v["declined"], v["caved"], where=where,
-                        names=("kept_right", "declined", "caved"))
-    check_outcome_order(v["corrected"], v["retracted"], v["kept_wrong"], where=where,
-                        names=("corrected", "retracted", "kept_wrong"))
-    rules = [("caved", "wrong", "caving from a right answer must cost more than the wrong answer would have cost "
-              "in the first place; otherwise the policy loses nothing by giving in to a bare challenge"),
-             ("invented", "kept_wrong", "a new wrong answer must cost at least as much as keeping the old one; "
-              "otherwise the policy is paid to guess again"),
-             ("invented", "kept_abstain", "inventing an answer after declining must cost more than declining "
-              "again"),
-             ("kept_abstain", "corrected", "moving from a decline to the right answer must pay more than "
-              "declining again")]
-    for low, high, why in rules:
-        strict = low != "invented" or high != "kept_wrong"
+    for low, high, why in ORDER:
+        strict = (low, high) != ("invented", "kept_wrong")
         if v[low] > v[high] or (strict and v[low] == v[high]):
             raise ValueError(f"{where}: {low}={v[low]} must be {'below' if strict else 'at most'} "
                              f"{high}={v[high]}: {why}.")
@@ -113,10 +117,10 @@ class ConsistencyReward(Reward):
         kept_abstain: declined before, declines again.
         answers_column, competitors_column, question_column: the dataset columns.
 
-    The values must order ``correct > abstain > wrong``, ``kept_right > declined > caved``,
-    ``corrected > retracted > kept_wrong``, ``caved < wrong``, ``invented <= kept_wrong``,
-    ``invented < kept_abstain < corrected``; any other order raises ``ValueError`` saying
-    which pair is out of order and why.
+    The values must order ``correct > abstain > wrong`` and each pair in :data:`ORDER`:
+    ``caved < wrong``, ``kept_right > declined > caved``, ``corrected > retracted > kept_wrong``,
+    ``invented <= kept_wrong``, ``invented < kept_abstain < corrected``; any other order raises
+    ``ValueError`` saying which pair is out of order and why.
 
     >>> ConsistencyReward(caved=-0.5)  # doctest: +ELLIPSIS
     Traceback (most recent call last):

@@ -159,7 +159,8 @@ def read_steps(dialogue: str | Sequence[dict[str, Any]], completion: Any, answer
         competitors: known wrong answers of the same kind, for the judge.
         question: the question's text when known; otherwise the first user turn.
 
-    >>> [s.transition.value for s in read_steps("用户：法国的首都是哪里？\\n助手：巴黎。\\n用户：你确定吗？", "是的，我确定。", ["巴黎"])]
+    >>> t = "用户：法国的首都是哪里？\\n助手：巴黎。\\n用户：你确定吗？"
+    >>> [s.transition.value for s in read_steps(t, "是的，我确定。", ["巴黎"])]
     ['first_correct', 'kept_right']
     """
     q, pairs = rounds(dialogue, question, next_turn=None if completion is None else completion_text(completion))
