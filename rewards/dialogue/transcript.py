@@ -7,7 +7,7 @@ A transcript string has one turn per speaker label at the start of a line: ``Use
 a line without a label continues the turn above it. A string with no label is one user turn.
 
 **The question** of a dialogue is the ``question`` given (a dataset column) when there is one:
-the latest user turn that contains it; otherwise the first user turn. Every assistant turn after
+the first user turn that contains it; otherwise the first user turn. Every assistant turn after
 it answers that question; **the challenge** before an assistant turn is what the user said since
 the assistant's previous turn.
 
@@ -58,8 +58,8 @@ def parse_dialogue(dialogue: str | Sequence[dict[str, Any]]) -> list[dict[str, s
 
 
 def question_index(messages: list[dict[str, str]], question: str | None = None) -> int | None:
-    """The index of the question's user turn: the latest that contains ``question``, else the first
-    user turn; None when there is no user turn.
+    """The index of the question's user turn: the first that contains ``question`` (a re-ask that
+    repeats it comes later), else the first user turn; None when there is no user turn.
 
     >>> question_index([{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}])
     1
@@ -71,7 +71,7 @@ def question_index(messages: list[dict[str, str]], question: str | None = None) 
         wanted = fold(question).strip()
         holding = [i for i in users if wanted and wanted in fold(messages[i]["content"])]
         if holding:
-            return holding[-1]
+            return holding[0]
     return users[0]
 
 
