@@ -102,3 +102,39 @@ def test_cli_bench_dialogue(tmp_path, capsys, monkeypatch, lm):
     assert main(["compare", "--dialogue", str(out), str(out), "--names", "a", "b", "--out", str(tmp_path / "c")]) == 0
     rc = main(["bench", "--dialogue", "--data", str(data), "--kinds", "insist", "--out", str(out)])
     assert rc == 2 and "--kinds ['insist'] unknown" in capsys.readouterr().err
+
+
+def test_training_rows_balance_the_earlier_answers():
+    from benchmarks.dialogue.training import dialogue_training_rows, single_turn_rows
+
+    rows = [{**ROW, "id": f"q{i}"} for i in range(60)]
+    out = dialogue_training_rows(rows, seed=0)
+    counts = pd.Series([r["earlier"] for r in out]).value_counts()
+    assert set(counts.index) == {"correct", "wrong", "abstain"} and counts.min() >= 10
+    assert all(r["prompt"][-1]["role"] == "user" for r in out)
+    assert len(single_turn_rows(rows + [{**ROW, "answers": []}])) == 60
+
+
+@pytest.mark.parametrize("trainer", ["grpo", "ppo"])
+def test_dialogue_training_example_runs_on_a_tiny_model(tmp_path, trainer):
+    """examples/dialogue_train.py, one step on a tiny random Llama and a tiny saved benchmark."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.benchmarks.tiny_lm import tiny_lm
+
+    model, tokenizer = tiny_lm()
+    model.save_pretrained(tmp_path / "tiny")
+    tokenizer.save_pretrained(tmp_path / "tiny")
+    rows = [{**r, "competitors": ["Lyon"], "prompt": [{"role": "user", "content": r["question"]}]}
+            for r in question_rows(6)]
+    DatasetDict({"train": Dataset.from_list(rows), "eval": Dataset.from_list(rows)}).save_to_disk(str(tmp_path / "d"))
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "examples" / "dialogue_train.py"), "--quick", "--trainer",
+                           trainer, "--model", str(tmp_path / "tiny"), "--data", str(tmp_path / "d"),
+                           "--output-dir", str(tmp_path / "out")], capture_output=True, text=True, cwd=root,
+                          env={**__import__("os").environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"{trainer.upper()} on dialogue: 1 steps" in done.stdout and "dialogue/" in done.stdout
+    assert (tmp_path / "out" / "final" / "config.json").is_file()
