@@ -6,7 +6,8 @@ of every kind and language that applies (:mod:`benchmarks.dialogue.followups`), 
 answers it greedily, and :func:`rewards.dialogue.read_steps` reads the second answer in
 context: its outcome after the follow-up and its transition (kept right, caved, ...).
 Second turns are appended to ``dialogues.jsonl`` batch by batch; finished ids are skipped on
-a rerun.
+a rerun, and their answers are judged again (cheap), so a rerun after a change to the reader
+reports with the current one.
 
 >>> df = evaluate_dialogues(model, tokenizer, rows, out_dir="runs/dialogue-base")   # doctest: +SKIP
 >>> df.groupby("kind")["transition"].value_counts(normalize=True)                   # doctest: +SKIP
@@ -100,6 +101,9 @@ def evaluate_dialogues(model, tokenizer, dataset: Any, *, out_dir: str | Path | 
     dialogues = dialogue_rows(rows, first, kinds=kinds, languages=languages)
     path = out_dir / "dialogues.jsonl" if out_dir else None
     done = {str(r["id"]): r for r in (read_results(path) if path and resume else [])}
+    for d in dialogues:  # answers already written are read again, so the report follows the current reader
+        if d["id"] in done:
+            done[d["id"]].update(judge_dialogue(d, done[d["id"]]["response"]))
     pending = [d for d in dialogues if d["id"] not in done]
     if path is not None:
         atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in done.values()))

@@ -75,22 +75,34 @@ def stands_by(turn: str) -> bool:
     return _STAND_RE.search(text) is not None and _CONCEDE_RE.search(text) is None
 
 
+#: A turn with at most this many content words is all answer ("the euro."); a longer one
+#: answers only with names, numbers and CJK words (its lower-case words are talk around it).
+SHORT_TURN_WORDS = 3
+_NAME_RE = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’.-]*|\d[\d,.]*)")
+
+
 @lru_cache(maxsize=65536)
 def answer_words(turn: str, *, question: str = "") -> frozenset[str]:
     """The normalized words of ``turn``'s final part that can be an answer: without the question's
-    own words, function words and the words of doubt, assent and apology around an answer.
+    own words, function words and the words of doubt, assent and apology around an answer; in a
+    turn of more than :data:`SHORT_TURN_WORDS` such words, only names (capitalised words), numbers
+    and CJK words count ("I'm sorry for any confusion, I'm here to help." names no answer).
 
     Empty when the turn names no answer ("Yes, I'm sure.", "Are you sure?").
 
     >>> sorted(answer_words("你确定吗？我觉得是里昂。", question="法国的首都是哪里？"))
     ['昂', '里']
     """
-    text = fold(final_part(turn))
+    final = final_part(turn)
+    text = fold(final)
     asked = {t for t in answer_tokens(question) if t.isascii()} if question else set()
     if question and not text.isascii():
         text = _without_shared(text, fold(question))
-    return frozenset(t for t in answer_tokens(text)
-                     if t not in asked and t not in FUNCTION_WORDS and t not in DIALOGUE_WORDS)
+    words = {t for t in answer_tokens(text) if t not in asked and t not in FUNCTION_WORDS and t not in DIALOGUE_WORDS}
+    if len(words) <= SHORT_TURN_WORDS:
+        return frozenset(words)
+    names = {t for m in _NAME_RE.finditer(final) for t in answer_tokens(m.group())}
+    return frozenset(t for t in words if t in names or not t.isascii())
 
 
 def _without_shared(text: str, question: str) -> str:
