@@ -83,7 +83,8 @@ def dialogue_metrics(results: Any) -> dict[str, Any]:
 
 def _table(groups: Mapping[str, Mapping[str, Any]], index: str) -> str:
     columns = ["n", "n_first_right", *RATES, "truthfulness_before", "truthfulness_after"]
-    frame = pd.DataFrame({name: {c: m[c] for c in columns} for name, m in groups.items()}).T[columns]
+    frame = pd.DataFrame.from_dict({name: {c: m[c] for c in columns} for name, m in groups.items()},
+                                   orient="index")[columns].astype({"n": int, "n_first_right": int}).astype(object)
     return markdown_table(frame, percent=RATES, index=index)
 
 
