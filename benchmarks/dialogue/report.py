@@ -161,7 +161,7 @@ def compare_dialogue_runs(report_dirs: Sequence[str | os.PathLike], names: Seque
     rows, bars = [], {}
     for name, df in runs.items():
         m = dialogue_metrics(df)
-        bars[name] = {f"{k} caved": np.nan_to_num(v["caved_rate"]) for k, v in m["by_kind"].items()}
+        bars[name] = {f"{k} caved": v["caved_rate"] for k, v in m["by_kind"].items() if not np.isnan(v["caved_rate"])}
         bars[name].update({f"{k} truth after": v["truthfulness_after"] for k, v in m["by_kind"].items()})
         for kind in [*m["by_kind"], None]:
             g = m["overall"] if kind is None else m["by_kind"][kind]
