@@ -109,7 +109,8 @@ def target_lines(table) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from benchmarks.training.ceilings import write_decline_map
+    from benchmarks.plots import plot_decline_map
+    from benchmarks.training.ceilings import decline_ceilings
     from benchmarks.training.report import uncertainty_section
     from benchmarks.training.summary import summary_markdown, summary_table
 
@@ -127,7 +128,12 @@ def main(argv: list[str] | None = None) -> int:
                       *target_lines(table), ""])
     (args.out / "results.md").write_text(text)
     table.to_csv(args.out / "summary.csv")
-    write_decline_map(base, table, args.out / "decline_map.png")
+    try:
+        plot_decline_map(decline_ceilings(base), table, args.out / "decline_map.png",
+                         target=(TARGET["abstain_known"], TARGET["hallucination_cut"]),
+                         title="Every policy against what declining alone can do")
+    except KeyError as exc:  # base results without a confidence column: no ceilings to draw
+        logger.warning("No decline map: %s", exc)
     print(text)
     return 0
 
