@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 from rewards.judging.abstention import hedged_in, is_degenerate
 from rewards.judging.assertion import Reading, read_response
-from rewards.judging.final import final_part
+from rewards.judging.final import final_part, missing_final_reason
 from rewards.judging.gold import gold_answers, is_who_question, surname_answers
 from rewards.judging.roles import question_roles
 from rewards.messages import completion_text, query_text
@@ -156,7 +156,7 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
         return _verdict(Outcome.WRONG, False, None, f"the final answer is {len(final):,} characters long; the judge "
                         f"reads at most {MAX_ANSWER_CHARS:,} (an answer is a sentence or two)")
     if is_degenerate(final):
-        why = "reasons without a final answer" if final != response else "empty or degenerate response"
+        why = missing_final_reason(response) if final != response else "empty or degenerate response"
         return _verdict(Outcome.WRONG, False, None, why)
     text = prepare(final)
     if question and answers and is_who_question(question):

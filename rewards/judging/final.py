@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["FINAL_ANSWER_RE", "final_part", "is_hard_retraction", "retraction_at"]
+__all__ = ["FINAL_ANSWER_RE", "draft_response", "final_part", "is_hard_retraction", "missing_final_reason",
+           "retraction_at"]
 
 _THINK_OPEN_RE = re.compile(r"<\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
 _THINK_CLOSE_RE = re.compile(r"<\s*/\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
@@ -69,8 +70,8 @@ _KEYS_RE = re.compile("|".join(map(re.escape, _KEYS)))
 def final_part(response: str) -> str:
     """The text that states the final answer: after the last reasoning block or "Final answer:".
 
-    A reasoning block that is opened and never closed leaves nothing final (``""``), so a
-    response that only thinks aloud answers nothing.
+    A reasoning block that is opened and never closed (also one opened after the last block
+    closed) leaves nothing final (``""``), so a response that only thinks aloud answers nothing.
 
     >>> final_part("Let me think. Paris is big. Final answer: Lyon")
     ' Lyon'
@@ -82,7 +83,7 @@ def final_part(response: str) -> str:
         closes = list(_THINK_CLOSE_RE.finditer(response))
         if closes:
             response = response[closes[-1].end():]
-        elif _THINK_OPEN_RE.search(response):
+        if _THINK_OPEN_RE.search(response):  # a block opened and never closed: the response stops mid-thought
             return ""
     response = _contained(response)
     if _REASONING_RE.match(response):  # "Let me think: ... so it is Y": what the reasoning concludes
@@ -124,6 +125,32 @@ def _after_answer_marks(response: str) -> str:
         return response[marks[-1].end():]
     ends = [m.start() for m in finals[1:]] + [len(response)]
     return ". ".join(response[m.end():end].strip().rstrip(".") for m, end in zip(finals, ends))
+
+
+def draft_response(draft: str, final: str) -> str:
+    """A draft-then-decide response: the draft in a reasoning block, then the final part that is judged.
+
+    >>> draft_response("Lyon.", "I don't know.")
+    "<think>Lyon.</think> I don't know."
+    """
+    return f"<think>{draft.strip()}</think> {final.strip()}"
+
+
+def missing_final_reason(response: str) -> str:
+    """Why a response whose final part is empty answers nothing (a :class:`Verdict` reason).
+
+    >>> missing_final_reason("<think>Paris."), missing_final_reason("<think>Paris.</think>")
+    ('the reasoning block is never closed: no final answer', 'nothing after the reasoning block: no final answer')
+    """
+    if "<" in response:
+        closes = list(_THINK_CLOSE_RE.finditer(response))
+        if not closes and _THINK_OPEN_RE.search(response):
+            return "the reasoning block is never closed: no final answer"
+        if closes and _THINK_OPEN_RE.search(response, closes[-1].end()):
+            return "a reasoning block after the last one closed is never closed: no final answer"
+        if closes and not response[closes[-1].end():].strip():
+            return "nothing after the reasoning block: no final answer"
+    return "reasons without a final answer"
 
 
 @lru_cache(maxsize=65536)
