@@ -102,3 +102,16 @@ def test_balance_by_knowledge_repeats_the_rarer_kind():
     out = [r["id"] for r in balance_by_knowledge(rows, labels)]
     assert out == ["u1", "k1", "u2", "k1", "u3", "k1", "new", "k1"]
     assert [r["id"] for r in balance_by_knowledge(rows[1:], labels)] == ["u1", "u2", "u3", "new"]  # nothing known
+
+
+def test_ppo_epochs_and_mini_batches_reach_the_trainer_config(tmp_path):
+    from shaping.recipe.train import RLSettings
+
+    config = RLSettings(ppo_epochs=4, mini_batches=2).trainer_config("ppo", tmp_path)
+    assert (config.num_ppo_epochs, config.num_mini_batches) == (4, 2)
+    assert RLSettings().trainer_config("ppo", tmp_path).num_ppo_epochs == 1
+    assert RLSettings(ppo_epochs=2).trainer_config("grpo", tmp_path).num_iterations == 2
+    with pytest.raises(ValueError, match="mini_batches=2 applies to trainer='ppo' only"):
+        RLSettings(mini_batches=2).trainer_config("grpo", tmp_path)
+    with pytest.raises(ValueError, match="ppo_epochs=0"):
+        RLSettings(ppo_epochs=0).trainer_config("ppo", tmp_path)
