@@ -66,7 +66,8 @@ def _batch_states(model, pairs: list[tuple[list[int], list[int]]], layers: list[
         else:
             take[row, len(prompt) - 1] = 1.0
     device = model.device
-    out = model(input_ids=ids.to(device), attention_mask=attention.to(device), output_hidden_states=True)
+    body = getattr(model, "base_model", model)  # the blocks without the LM head: no logits over the vocabulary
+    out = body(input_ids=ids.to(device), attention_mask=attention.to(device), output_hidden_states=True)
     weights = (take / take.sum(dim=1, keepdim=True)).to(device)
     means = [torch.einsum("bt,bth->bh", weights, out.hidden_states[layer].float()) for layer in layers]
     return torch.stack(means, dim=1).cpu().numpy()
