@@ -19,6 +19,7 @@ import pandas as pd
 from benchmarks.artifacts import results_frame
 from benchmarks.data.schema import chat_prompt
 from benchmarks.metrics import answerable_results
+from benchmarks.selective import risk_coverage_curve
 from benchmarks.tables import markdown_table
 from benchmarks.training.ceilings import selective_ceiling
 from benchmarks.uncertainty import bootstrap_statistic
@@ -30,10 +31,16 @@ SIGNALS = {"logprob": "mean answer log-prob", "probe_p": "probe P(correct)"}
 
 
 def with_prompts(results: Any, prompts: Mapping[str, Any] | None = None) -> list[dict]:
-    """Result records with the ``prompt`` each answer was generated from (by id, else the default chat prompt)."""
+    """Result records with the ``prompt`` each answer was generated from: from ``prompts`` by id, else the
+    record's own ``prompt``, else the benchmark's chat prompt of its ``question``."""
     prompts = prompts or {}
     records = results_frame(results).to_dict("records")
-    return [{**r, "prompt": prompts.get(str(r["id"])) or chat_prompt(r["question"])} for r in records]
+    return [{**r, "prompt": prompts.get(str(r.get("id"))) or _own_prompt(r)} for r in records]
+
+
+def _own_prompt(record: dict) -> Any:
+    prompt = record.get("prompt")
+    return prompt if isinstance(prompt, (str, list)) and prompt else chat_prompt(record["question"])
 
 
 def fit_on_results(model, tokenizer, results: Any, *, prompts: Mapping[str, Any] | None = None, **kwargs):
@@ -71,10 +78,30 @@ def gated_results(scored: pd.DataFrame, threshold: float) -> pd.DataFrame:
     return out
 
 
-def _auroc(y: np.ndarray, scores: np.ndarray) -> float:
-    from sklearn.metrics import roc_auc_score
+def auroc_score(y: Any, scores: Any) -> float:
+    """Area under the ROC curve of ``scores`` for the positives in ``y`` (ties count half); NaN with one class.
 
-    return float(roc_auc_score(y, scores)) if 0 < y.sum() < len(y) else float("nan")
+    The Mann-Whitney form, in numpy: fast enough to run on every bootstrap resample.
+
+    >>> auroc_score([1, 1, 0, 0], [0.9, 0.5, 0.5, 0.1])
+    0.875
+    """
+    y, scores = np.asarray(y, dtype=bool), np.asarray(scores, dtype=float)
+    n_pos = int(y.sum())
+    n_neg = len(y) - n_pos
+    if not n_pos or not n_neg:
+        return float("nan")
+    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    ranks = (np.cumsum(counts) - (counts - 1) / 2)[inverse]  # 1-based, ties share their mean rank
+    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def _cut(outcomes: np.ndarray, confidence: np.ndarray, budget: float) -> float:
+    """:func:`~benchmarks.training.ceilings.selective_ceiling`'s cut on arrays (no frames: one per resample)."""
+    coverage, risk, _ = risk_coverage_curve(outcomes, confidence)
+    right, wrong = np.mean(outcomes == "correct"), np.mean(outcomes == "wrong")
+    ok = coverage * (1 - risk) >= (1 - budget) * right - 1e-12
+    return float(1 - (coverage * risk)[ok].min() / wrong) if wrong else float("nan")
 
 
 def signal_table(results: Any, signals: Mapping[str, str], *, budgets: Sequence[float] = (0.1, 0.2),
@@ -97,17 +124,15 @@ def signal_table(results: Any, signals: Mapping[str, str], *, budgets: Sequence[
     rows = {}
     for label, column in signals.items():
         scores = answered[column].to_numpy(dtype=float)
-        row = {"auroc": _auroc(y, scores)}
-        row["auroc_low"], row["auroc_high"] = bootstrap_statistic(lambda i: _auroc(y[i], scores[i]), len(y), **boot)
+        row = {"auroc": auroc_score(y, scores)}
+        row["auroc_low"], row["auroc_high"] = bootstrap_statistic(
+            lambda i, s=scores: auroc_score(y[i], s[i]), len(y), **boot)
+        outcomes, confidence = df["outcome"].to_numpy(dtype=object), df[column].to_numpy(dtype=float)
         for budget in budgets:
             key = f"cut_at_{budget:g}"
-
-            def cut(index, budget=budget, column=column):
-                return selective_ceiling(df.iloc[index], accuracy_kept=1 - budget, confidence=column)[
-                    "hallucination_cut"]
-
-            row[key] = cut(np.arange(len(df)))
-            row[f"{key}_low"], row[f"{key}_high"] = bootstrap_statistic(cut, len(df), **boot)
+            row[key] = selective_ceiling(df, accuracy_kept=1 - budget, confidence=column)["hallucination_cut"]
+            row[f"{key}_low"], row[f"{key}_high"] = bootstrap_statistic(
+                lambda i, b=budget, c=confidence: _cut(outcomes[i], c[i], b), len(df), **boot)
         row["n"] = len(df)
         rows[label] = row
     return pd.DataFrame.from_dict(rows, orient="index")

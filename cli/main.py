@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("cli.demo", "The end-to-end job: data, base eval, RM, PPO, eval again, report."),
     "judge": ("cli.judge", "Judge a JSONL/CSV of questions, gold answers and responses."),
     "ppo": ("cli.ppo", "Train a policy with PPO on shaped rewards."),
+    "probe": ("cli.probe", "Fit a probe gate on a model's hidden states (fit), or measure one (eval)."),
     "train-rm": ("cli.rm", "Train a preference reward model with TRL's RewardTrainer."),
 }
 
