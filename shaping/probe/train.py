@@ -45,12 +45,23 @@ def label_responses(rows: Sequence[dict], responses: Sequence[str]) -> list[str]
             for r, resp in zip(rows, responses)]
 
 
-def resolve_threshold(threshold: Any, abstain_known: float | None, oof_p: np.ndarray,
-                      y: np.ndarray) -> tuple[float, str]:
-    """The gate's threshold and where it came from: a reward's implied threshold, a number, or a budget."""
+def check_threshold_choice(threshold: Any, abstain_known: float | None) -> None:
+    """Raise ``ValueError`` unless one way of setting the threshold is given, with a valid value."""
     if abstain_known is not None:
         if threshold is not None:
             raise ValueError("Pass either threshold (a number or a reward) or abstain_known (a budget), not both.")
+        if not 0.0 <= abstain_known < 1.0:
+            raise ValueError(f"abstain_known={abstain_known} must lie in [0, 1): the share of right answers the "
+                             "gate may decline.")
+    elif threshold is not None and not hasattr(threshold, "implied_threshold"):
+        check_threshold(threshold)
+
+
+def resolve_threshold(threshold: Any, abstain_known: float | None, oof_p: np.ndarray,
+                      y: np.ndarray) -> tuple[float, str]:
+    """The gate's threshold and where it came from: a reward's implied threshold, a number, or a budget."""
+    check_threshold_choice(threshold, abstain_known)
+    if abstain_known is not None:
         return budget_threshold(oof_p, y, abstain_known), f"abstain_known budget {abstain_known:g}"
     if threshold is None:
         threshold = 0.5
@@ -79,7 +90,7 @@ def fit_gate(model, tokenizer, rows: Sequence[dict], *, responses: Sequence[str]
              threshold: Any = None, abstain_known: float | None = None, layers: Sequence[int] | None = None,
              Cs: Sequence[float] = DEFAULT_CS, group_by: str = "entity", groups: Sequence | None = None,
              n_splits: int = 5, batch_size: int = 16, max_new_tokens: int = 32, seed: int = 0,
-             progress: bool = False) -> tuple[ProbeGate, GateReport]:
+             states: np.ndarray | None = None, progress: bool = False) -> tuple[ProbeGate, GateReport]:
     """Fit a :class:`ProbeGate` for ``model`` on its own answers to ``rows``.
 
     Args:
@@ -92,8 +103,11 @@ def fit_gate(model, tokenizer, rows: Sequence[dict], *, responses: Sequence[str]
             decline (read on the training answers' out-of-fold P(correct)).
         layers: hidden-state layers to choose from (default: every block).
         group_by, groups: folds keep each group together (default: the row's entity).
+        states: :func:`~shaping.probe.features.answer_states` of ``rows`` and ``responses`` at
+            ``layers``, when already computed (a benchmark fitting several gates); skips the forward pass.
     """
     _check_rows(rows, responses, groups, group_by)
+    check_threshold_choice(threshold, abstain_known)  # before any model work
     layers = check_layers(range(1, num_layers(model) + 1) if layers is None else layers, model)
     prompts = [r["prompt"] for r in rows]
     if responses is None:
@@ -108,8 +122,13 @@ def fit_gate(model, tokenizer, rows: Sequence[dict], *, responses: Sequence[str]
     group_of = [groups[i] if groups is not None else rows[i][group_by] for i in answered]
     logger.info("probe: %d answers (%d right, %d wrong, %d declined by the model itself)", len(answered),
                 int(y.sum()), int(len(y) - y.sum()), len(rows) - len(answered))
-    states = answer_states(model, tokenizer, [prompts[i] for i in answered], [responses[i] for i in answered],
-                           layers=layers, batch_size=batch_size, progress=progress)
+    if states is None:
+        states = answer_states(model, tokenizer, [prompts[i] for i in answered], [responses[i] for i in answered],
+                               layers=layers, batch_size=batch_size, progress=progress)
+    elif states.shape[:2] != (len(rows), len(layers)):
+        raise ValueError(f"states has shape {states.shape}; expected ({len(rows)} rows, {len(layers)} layers, hidden).")
+    else:
+        states = states[answered]
     fit = fit_probe(states, y, group_of, layers, Cs=Cs, n_splits=n_splits, seed=seed)
     value, source = resolve_threshold(threshold, abstain_known, fit.oof_p_correct, y)
     best = fit.search.loc[fit.search["auroc"].idxmax()]
