@@ -41,7 +41,8 @@ def stage_probe(out: Path, config: DemoConfig) -> None:
     model, tokenizer = load_policy(config.model)
     reward = TruthfulnessReward(config.correct, config.abstain, config.wrong)
     try:
-        gate, report = fit_on_results(model, tokenizer, train, prompts=prompts, threshold=reward, seed=config.seed)
+        gate, report = fit_on_results(model, tokenizer, train, prompts=prompts, threshold=reward, seed=config.seed,
+                                      progress=True)
     except ValueError as exc:  # too few right or wrong answers (a --quick run): the report goes on without it
         logger.warning("probe gate skipped: %s", exc)
         write_json(d / "skipped.json", {"reason": str(exc)})

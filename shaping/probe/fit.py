@@ -18,8 +18,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-#: Inverse regularisation strengths tried for every layer.
-DEFAULT_CS = (0.01, 0.1, 1.0)
+#: Inverse regularisation strengths tried for every layer (strong: hundreds of answers, hundreds of dimensions).
+DEFAULT_CS = (0.001, 0.01, 0.1)
 
 
 def _probe(C: float):
@@ -27,7 +27,7 @@ def _probe(C: float):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
+    return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=500))
 
 
 def grouped_splits(y: np.ndarray, groups: Sequence, *, n_splits: int = 5, seed: int = 0) -> list:
@@ -63,7 +63,7 @@ def out_of_fold_scores(x: np.ndarray, y: np.ndarray, splits: list, *, C: float) 
 
 
 def layer_search(states: np.ndarray, y: np.ndarray, splits: list, layers: Sequence[int], *,
-                 Cs: Sequence[float] = DEFAULT_CS) -> pd.DataFrame:
+                 Cs: Sequence[float] = DEFAULT_CS, progress: bool = False) -> pd.DataFrame:
     """Out-of-fold AUROC of the probe for every layer and ``C``: columns ``layer, C, auroc``.
 
     ``states`` is :func:`~shaping.probe.features.answer_states`' array, its second axis ``layers``.
@@ -72,8 +72,10 @@ def layer_search(states: np.ndarray, y: np.ndarray, splits: list, layers: Sequen
 
     if states.shape[1] != len(layers):
         raise ValueError(f"states hold {states.shape[1]} layers but {len(layers)} layer numbers were given.")
+    from tqdm.auto import tqdm
+
     rows = []
-    for j, layer in enumerate(layers):
+    for j, layer in enumerate(tqdm(layers, desc="probe layers", unit="layer", disable=not progress, leave=False)):
         for C in Cs:
             scores = out_of_fold_scores(states[:, j, :], y, splits, C=C)
             rows.append({"layer": int(layer), "C": float(C), "auroc": float(roc_auc_score(y, scores))})
@@ -106,7 +108,7 @@ def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 
 def fit_probe(states: np.ndarray, y: Sequence[int], groups: Sequence, layers: Sequence[int], *,
-              Cs: Sequence[float] = DEFAULT_CS, n_splits: int = 5, seed: int = 0) -> ProbeFit:
+              Cs: Sequence[float] = DEFAULT_CS, n_splits: int = 5, seed: int = 0, progress: bool = False) -> ProbeFit:
     """Pick the layer and ``C`` by grouped cross-validated AUROC, refit on all rows, calibrate.
 
     Args:
@@ -120,7 +122,7 @@ def fit_probe(states: np.ndarray, y: Sequence[int], groups: Sequence, layers: Se
     if not Cs or any(not c > 0 for c in Cs):
         raise ValueError(f"Cs={list(Cs)} must be a non-empty list of positive numbers.")
     splits = grouped_splits(y, groups, n_splits=n_splits, seed=seed)
-    search = layer_search(states, y, splits, layers, Cs=Cs)
+    search = layer_search(states, y, splits, layers, Cs=Cs, progress=progress)
     best = search.loc[search["auroc"].idxmax()]
     j, C = list(layers).index(int(best["layer"])), float(best["C"])
     x = states[:, j, :].astype(np.float64)

@@ -8,8 +8,8 @@ wrong = w, the threshold (a - w) / (c - w) is where declining starts to pay
 (:attr:`rewards.TruthfulnessReward.implied_threshold`).
 
 >>> gate = ProbeGate.load("runs/probe")                                            # doctest: +SKIP
->>> gate.generate(model, tokenizer, [[{"role": "user", "content": "Capital of Burkina Faso?"}]])
-[("I don't know.", 0.21)]                                                          # doctest: +SKIP
+>>> gate.generate(model, tokenizer, [[{"role": "user", "content": "Capital of Burkina Faso?"}]])  # doctest: +SKIP
+[("I don't know.", ...)]
 """
 
 from __future__ import annotations
