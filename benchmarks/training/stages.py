@@ -219,7 +219,7 @@ def stage_report(out: Path, config: DemoConfig) -> None:
     from benchmarks.plots import plot_training_curves
     from benchmarks.report import write_report
     from benchmarks.training.ceilings import write_decline_map
-    from benchmarks.training.probe import PROBE_CURVE, PROBE_LABEL, probe_lines, probe_results
+    from benchmarks.training.probe import PROBE_CURVE, probe_lines, probe_results
     from benchmarks.training.report import demo_summary
     from benchmarks.training.summary import summary_table
 
@@ -233,9 +233,9 @@ def stage_report(out: Path, config: DemoConfig) -> None:
     if config.warm_start:
         named["warm start"] = pd.read_json(out / "warm-start" / "eval.jsonl", lines=True)
     gated, curves = probe_results(out), {}
-    if gated is not None:  # the gate on the base answers, and its P(correct) as a curve on the decline map
-        named[PROBE_LABEL] = gated
-        base = base.merge(gated[["id", "probe_p"]], on="id", how="left")
+    if gated:  # the gate on the base answers, and its P(correct) as a curve on the decline map
+        named.update(gated)
+        base = base.merge(next(iter(gated.values()))[["id", "probe_p"]], on="id", how="left")
         curves[PROBE_CURVE] = "probe_p"
     named[f"{config.trainer.upper()} shaped (selected)"] = after
     table = summary_table(named, base)

@@ -25,7 +25,9 @@ def test_stage_probe_fits_gates_and_reports(tmp_path):
     metrics = json.loads((out / "probe" / "metrics.json").read_text())
     assert 1 <= metrics["layer"] <= 2 and metrics["threshold"] == 0.6  # (0 + 1.5) / (1 + 1.5)
     assert set(metrics["signals"]) == {"mean answer log-prob", "probe P(correct)"}
-    gated = probe_results(out)
+    named = probe_results(out)
+    assert list(named) == [PROBE_LABEL, "probe gate, 10% budget"]
+    gated = named[PROBE_LABEL]
     assert len(gated) == 12 and gated["probe_p"].between(0, 1).all()
     declined = gated["probe_p"] < metrics["threshold"]
     assert (gated.loc[declined, "outcome"] == "abstain").all()
@@ -33,7 +35,8 @@ def test_stage_probe_fits_gates_and_reports(tmp_path):
             .loc[~declined, "outcome"]).all()
     assert (out / "probe" / "gate" / "probe.json").exists()
     text = "\n".join(probe_lines(out))
-    assert f"layer {metrics['layer']}" in text and PROBE_LABEL in text
+    assert f"layer {metrics['layer']}" in text and PROBE_LABEL in text and "10% budget" in text
+    assert 0 <= metrics["budget_threshold"] <= 1
 
 
 def test_stage_probe_without_enough_labels_is_skipped_with_its_reason(tmp_path):
@@ -42,5 +45,5 @@ def test_stage_probe_without_enough_labels_is_skipped_with_its_reason(tmp_path):
     write_jsonl(out / "base-eval" / "train.jsonl", wrong_only)
     write_jsonl(out / "base-eval" / "eval.jsonl", _answers("e", 4))
     stage_probe(out, config)
-    assert probe_results(out) is None
+    assert probe_results(out) == {}
     assert "Not fitted" in "\n".join(probe_lines(out)) and "at least 2 of each" in "\n".join(probe_lines(out))
