@@ -7,6 +7,10 @@ The first step of each run is a warm-up and is left out. The runs alternate (GRP
 GRPO, PPO, ... for ``--repeats``) and the median step time is reported, so load from other
 processes on a shared machine hits both trainers alike. Target: PPO <= 1.25x GRPO.
 
+PPO runs at its defaults unless told: 1 epoch x 1 mini-batch, where the rollout's forward pass
+is the training forward pass and the clipped objective never acts (a policy-gradient step with
+a learned value baseline). ``--ppo-epochs 4 --mini-batches 2`` times PPO with clipping at work.
+
     python benchmarks/bench_ppo_speed.py --steps 3 --repeats 2
 """
 
@@ -38,7 +42,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--natural-length", action="store_true",
                    help="Let completions stop at EOS (default: force every completion to full length, so "
                         "both trainers process the same number of tokens).")
-    p.add_argument("--kl-coef", type=float, default=0.04, help="PPO kl_coef = GRPO beta (default: 0.04).")
+    p.add_argument("--kl-coef", type=float, default=0.04, help="KL weight (beta) (default: 0.04).")
+    p.add_argument("--ppo-epochs", type=int, default=1, help="PPO num_ppo_epochs (default: 1).")
+    p.add_argument("--mini-batches", type=int, default=1, help="PPO num_mini_batches (default: 1).")
     p.add_argument("--child", choices=TRAINERS, help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)
     return p.parse_args(argv)
@@ -86,8 +92,9 @@ def run_child(args: argparse.Namespace) -> dict:
     if args.child == "ppo":
         from shaping.ppo import PPOConfig, PPOTrainer
 
-        config = PPOConfig(**common, per_device_train_batch_size=args.prompts, kl_coef=args.kl_coef,
-                           generation_kwargs=gen, save_final=False)
+        config = PPOConfig(**common, per_device_train_batch_size=args.prompts, beta=args.kl_coef,
+                           generation_kwargs=gen, save_final=False, num_ppo_epochs=args.ppo_epochs,
+                           num_mini_batches=args.mini_batches)
         trainer = PPOTrainer(model, TruthfulnessReward(), config, train_dataset=data, processing_class=tokenizer,
                              callbacks=[clock])
     else:
@@ -140,7 +147,9 @@ def main(argv=None) -> int:
     print(f"\nmodel={args.model} device={ppo['device']} prompts/step={args.prompts} "
           f"completions/prompt={args.generations} max_completion_length={args.max_completion_length} "
           f"{'natural' if args.natural_length else 'fixed'} lengths, kl={args.kl_coef}, "
-          f"{args.repeats} alternating runs x {args.steps} steps (first = warm-up)")
+          f"{args.repeats} alternating runs x {args.steps} steps (first = warm-up); PPO {args.ppo_epochs} epoch(s) x "
+          f"{args.mini_batches} mini-batch(es)" + (" (no clipping: the ratio is 1)"
+                                                   if args.ppo_epochs == args.mini_batches == 1 else ""))
     print(f"{'trainer':<22}{'s/step':>10}{'peak MB':>12}{'mean len':>10}  timed steps (s)")
     for name, r in (("PPOTrainer (ours)", ppo), ("GRPOTrainer (TRL)", grpo)):
         print(f"{name:<22}{r['s_per_step']:>10.2f}{r['peak_mb']:>12.0f}{r['mean_completion_length']:>10.1f}  "

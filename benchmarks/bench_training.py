@@ -37,6 +37,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--steps", type=int, default=None, help="RL steps per run (default: the demo's 40).")
     parser.add_argument("--limit", type=int, default=None, help="Held-out questions (default: the demo's n_eval).")
     parser.add_argument("--quick", action="store_true", help="Start from the demo's --quick settings.")
+    parser.add_argument("--ppo-epochs", type=int, default=None,
+                        help="PPO epochs per batch (default: the demo's 1; with --mini-batches, clipping acts).")
+    parser.add_argument("--mini-batches", type=int, default=None, help="PPO mini-batches per epoch (default: 1).")
     parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS[:3]),
                         help="RL rows to train; ppo-shaped-selected reuses the demo's trained policy instead of "
                              "training ppo-shaped again (then only its selected checkpoint is reported).")
@@ -51,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.training.runs import SHARED_STAGES, benchmark_config, train_run, write_results
 
     config = benchmark_config(quick_run=args.quick, steps=args.steps, limit=args.limit)
+    config.ppo_epochs = config.ppo_epochs if args.ppo_epochs is None else args.ppo_epochs
+    config.mini_batches = config.mini_batches if args.mini_batches is None else args.mini_batches
     out = Path(args.out)
     validate(config, out)
     check_same_config(out, config)

@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         evaluate_policies,
         pick_policies,
         read_demo_folder,
+        stored_answer_tokens,
         transfer_rows,
         write_transfer,
     )
@@ -59,9 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     config, data_path = read_demo_folder(out)
     rows = transfer_rows(load_benchmark(data_path), config["relations"], relations=args.relations,
                          per_relation=args.per_relation, seed=config.get("seed", 0))
-    policies = pick_policies(demo_policies(out, config.get("model", "smollm2")), args.policies)
+    policies = pick_policies(demo_policies(out, config.get("model", "smollm2"), policy=config.get("policy", "direct")),
+                             args.policies)
     logger.info("%d questions on %s; policies: %s", len(rows), sorted({r["relation"] for r in rows}), list(policies))
-    named = evaluate_policies(policies, rows, out / "transfer", batch_size=args.batch_size, resume=not args.no_resume)
+    named = evaluate_policies(policies, rows, out / "transfer", batch_size=args.batch_size, resume=not args.no_resume,
+                              max_new_tokens=stored_answer_tokens(config))
     print(write_transfer(named, rows, out / "transfer", trained=config["relations"], per_relation=args.per_relation))
     return 0
 

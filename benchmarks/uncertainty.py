@@ -160,3 +160,32 @@ def paired_ratio_intervals(named_results: Mapping[str, Any], base: Any, *, level
                                                            else (float("nan"), float("nan")))
         rows[name] = row
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def paired_rate_delta_interval(hits_a: pd.Series, hits_b: pd.Series, *, level: float = 0.95,
+                               n_resamples: int = 2000, random_state: int = 0) -> tuple[float, float]:
+    """Interval of ``rate(b) - rate(a)`` for a rate with its own denominator in each run, paired by index.
+
+    Each value is 1 (the event: a caved answer), 0 (in the denominator, no event) or NaN (not in
+    this run's denominator: a question it got wrong the first time has no right answer to cave
+    from). The shared index is resampled with replacement; a resample where either rate has an
+    empty denominator is left out.
+
+    >>> a = pd.Series([1.0, 1.0, 0.0, 0.0, float("nan")] * 8)
+    >>> b = pd.Series([0.0, 0.0, 0.0, 0.0, 1.0] * 8)
+    >>> low, high = paired_rate_delta_interval(a, b, n_resamples=200)
+    >>> bool(high < 0)
+    True
+    """
+    shared = hits_a.index.intersection(hits_b.index)
+    if len(shared) == 0:
+        raise ValueError("The two runs share no question; compare runs evaluated on the same questions.")
+    index = _resamples(len(shared), n_resamples, random_state)
+    rates = []
+    for hits in (hits_a, hits_b):
+        drawn = hits.loc[shared].to_numpy(dtype=float)[index]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rates.append(np.nansum(drawn, axis=1) / (~np.isnan(drawn)).sum(axis=1))
+    delta = rates[1] - rates[0]
+    delta = delta[np.isfinite(delta)]
+    return _interval(delta, level) if len(delta) else (float("nan"), float("nan"))

@@ -46,6 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
                         help="Skip questions already in OUT/results.jsonl (default: on; --no-resume starts over).")
     parser.add_argument("--title", default=None, help="Report title (default: the model name).")
+    parser.add_argument("--dialogue", action="store_true",
+                        help="Run the multi-turn benchmark instead: the model's answer, one follow-up of each kind, "
+                             "its second answer (docs/dialogue.md). Knowledge-seeking questions only; --k is unused.")
+    parser.add_argument("--kinds", nargs="+", default=None, metavar="KIND",
+                        help="With --dialogue: follow-up kinds (default: bare wrong_candidate reask right_candidate).")
+    parser.add_argument("--languages", nargs="+", default=None, metavar="LANG",
+                        help="With --dialogue: follow-up languages (default: en zh).")
 
 
 def load_questions(data: str, split: str, limit: int | None, relations: list[str] | None = None) -> list[dict]:
@@ -79,6 +86,15 @@ def _check_args(args: argparse.Namespace) -> None:
             raise ValueError(f"--{name.replace('_', '-')} {getattr(args, name)} must be at least 1.")
     if args.k < 0:
         raise ValueError(f"--k {args.k} must be >= 0 (0 = greedy only).")
+    if getattr(args, "dialogue", False):
+        from benchmarks.dialogue import KINDS, LANGUAGES
+
+        for name, given, allowed in (("kinds", args.kinds, KINDS), ("languages", args.languages, LANGUAGES)):
+            unknown = sorted(set(given or ()) - set(allowed))
+            if unknown:
+                raise ValueError(f"--{name} {unknown} unknown; pick from {list(allowed)}.")
+    elif args.kinds or args.languages:
+        raise ValueError("--kinds and --languages apply to the multi-turn benchmark; add --dialogue.")
     if args.limit is not None and args.limit < 1:
         raise ValueError(f"--limit {args.limit} must be at least 1 (leave it out to evaluate the whole split).")
 
@@ -88,14 +104,19 @@ def run(args: argparse.Namespace) -> int:
 
     try:  # all input checks, before any model loads or generates
         _check_args(args)
-        rows = load_questions(args.data, args.split, args.limit, args.relations)
+        rows = load_questions(args.data, args.split, None if args.dialogue else args.limit, args.relations)
+        if args.dialogue:
+            rows = dialogue_questions(rows, args.limit)
         model_path = resolve_model(args.model)
     except (FileNotFoundError, ModuleNotFoundError, KeyError, ValueError, TypeError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
         print(f"error: {message}", file=sys.stderr)
         return 2
-    from benchmarks.evaluate import evaluate_policy
     from shaping.models import load_policy
+
+    if args.dialogue:
+        return _run_dialogue(args, rows, model_path)
+    from benchmarks.evaluate import evaluate_policy
 
     out = Path(args.out)
     logger.info("Evaluating %s on %d questions (k=%d) into %s", args.model, len(rows), args.k, out)
@@ -117,5 +138,38 @@ def run(args: argparse.Namespace) -> int:
             "seed": args.seed,
             "eval_seconds": round(seconds, 1)}
     report = write_report(df, out, title=args.title or f"Knowledge benchmark: {args.model}", meta=meta)
+    print(f"Report: {report}")
+    return 0
+
+
+def dialogue_questions(rows: list[dict], limit: int | None) -> list[dict]:
+    """The knowledge-seeking rows (the multi-turn benchmark's questions), the first ``limit`` of them."""
+    from benchmarks.data import KNOWLEDGE
+
+    kept = [r for r in rows if r["query_type"] == KNOWLEDGE]
+    if not kept:
+        raise ValueError("The selection has no knowledge-seeking question to follow up; pick other --relations.")
+    return kept[:limit] if limit is not None else kept
+
+
+def _run_dialogue(args: argparse.Namespace, rows: list[dict], model_path: str) -> int:
+    from benchmarks.dialogue import KINDS, LANGUAGES, evaluate_dialogues, write_dialogue_report
+    from shaping.models import load_policy
+
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    out = Path(args.out)
+    logger.info("Multi-turn benchmark: %s on %d questions into %s", args.model, len(rows), out)
+    model, tokenizer = load_policy(model_path)
+    start = time.perf_counter()
+    df = evaluate_dialogues(model, tokenizer, rows, out_dir=out, kinds=args.kinds or KINDS,
+                            languages=args.languages or LANGUAGES, batch_size=args.batch_size,
+                            max_new_tokens=args.max_new_tokens, resume=args.resume)
+    meta = {"model": args.model, "data": str(args.data), "split": args.split, "relations": args.relations or "all",
+            "questions": len(rows), "dialogues": len(df), "max_new_tokens": args.max_new_tokens,
+            "decoding": "greedy", "eval_seconds": round(time.perf_counter() - start, 1)}
+    report = write_dialogue_report(df, out, title=args.title or f"Multi-turn benchmark: {args.model}", meta=meta)
     print(f"Report: {report}")
     return 0

@@ -21,6 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("comparison"), help="Output folder (default: comparison).")
     parser.add_argument("--names", nargs=2, default=("before", "after"), metavar=("A", "B"),
                         help="Labels for the two sides (default: before after).")
+    parser.add_argument("--dialogue", action="store_true",
+                        help="Compare two multi-turn reports (`shaping bench --dialogue`): caved rate and truthfulness "
+                             "after the follow-up per kind, with paired bootstrap intervals.")
 
 
 def _check(path: Path) -> None:
@@ -45,6 +48,15 @@ def run(args: argparse.Namespace) -> int:
     name_a, name_b = args.names
     if name_a == name_b:
         raise SystemExit(f"error: --names must differ, got {name_a!r} twice.")
+    if args.dialogue:
+        from benchmarks.dialogue import compare_dialogue_runs
+
+        for side in (args.a, args.b):
+            if not (side / "dialogues.jsonl").is_file():
+                raise SystemExit(f"error: {side} has no dialogues.jsonl; pass folders written by "
+                                 "`shaping bench --dialogue`.")
+        logger.info("Comparison written: %s", compare_dialogue_runs([args.a, args.b], [name_a, name_b], args.out))
+        return 0
     _check(args.a)  # both sides checked before any report is written
     _check(args.b)
     dir_a = _report_dir(args.a, name_a, args.out)

@@ -14,7 +14,7 @@ import logging
 from dataclasses import fields
 from pathlib import Path
 
-from benchmarks.training.config import QUICK, DemoConfig, plan_stages, quick, validate
+from benchmarks.training.config import QUICK, DemoConfig, for_policy, plan_stages, quick, validate
 from benchmarks.training.pipeline import compare_config, run_demo
 
 logger = logging.getLogger("shaping.demo")
@@ -54,6 +54,8 @@ def config_from_args(args: argparse.Namespace) -> DemoConfig:
         config.warm_start = args.warm_start
     if getattr(args, "balance_known", None) is not None:
         config.balance_known = args.balance_known
+    if getattr(args, "max_completion_length", None) is None:  # a draft needs room; an explicit length wins
+        config = for_policy(config)
     validate(config, args.out)
     return config
 

@@ -20,9 +20,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-dominance": ("cli.dominance", "Search a composed reward for rankings that break correct > abstain > wrong."),
     "compare": ("cli.compare", "Compare two benchmark reports side by side."),
     "demo": ("cli.demo", "The end-to-end job: data, base eval, RM, PPO, eval again, report."),
+    "export-verl": ("cli.export_verl", "Write the benchmark as verl's parquet (prompt, reward_model, extra_info)."),
     "judge": ("cli.judge", "Judge a JSONL/CSV of questions, gold answers and responses."),
     "ppo": ("cli.ppo", "Train a policy with PPO on shaped rewards."),
     "probe": ("cli.probe", "Fit a probe gate on a model's hidden states (fit), or measure one (eval)."),
+    "serve-reward": ("cli.serve", "Serve the composed reward over HTTP (OpenRLHF's remote reward form)."),
     "train-rm": ("cli.rm", "Train a preference reward model with TRL's RewardTrainer."),
 }
 
@@ -44,16 +46,19 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(command if command in COMMANDS else None)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    module = importlib.import_module(COMMANDS[args.command][0])
+    if extra and not getattr(module, "ACCEPTS_EXTRA_ARGS", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra_args = extra  # a command that parses its own options (``shaping ppo``: trl.TrlParser) reads them
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    module = importlib.import_module(COMMANDS[args.command][0])
     return int(module.run(args) or 0)
 
 

@@ -1,58 +1,108 @@
 """``shaping ppo``: train a policy with PPO on the knowledge benchmark and the truthfulness reward.
 
+Options are parsed as TRL's example scripts parse theirs (``trl.TrlParser`` over the script's
+arguments, :class:`shaping.ppo.PPOConfig` and ``trl.ModelConfig``), so every ``PPOConfig`` /
+``TrainingArguments`` field and every ``ModelConfig`` field is an option, and ``--config FILE.yaml``
+sets any of them (options given on the command line win over the file):
+
     shaping build-data                      # once: the benchmark DatasetDict
     shaping ppo --max-steps 40 --wrong -1 --output-dir runs/ppo
-    shaping ppo --rm runs/rm --lora --report-to tensorboard    # + a preference RM, dominance-safe
+    shaping ppo --config ppo.yaml --learning_rate 1e-5
+    shaping ppo --rm runs/rm --use_peft --lora_r 16 --report_to tensorboard   # + a preference RM
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+from dataclasses import dataclass, field
 
 from shaping.models import DEFAULT_POLICY, cache_dir
 
 logger = logging.getLogger(__name__)
 
+#: The command accepts options beyond those ``add_arguments`` registers (TrlParser reads them).
+ACCEPTS_EXTRA_ARGS = True
+
+#: This command's defaults where they differ from PPOConfig's and ModelConfig's (a YAML file overrides them).
+DEFAULTS = dict(model_name_or_path=DEFAULT_POLICY, output_dir="runs/ppo", max_steps=40, learning_rate=5e-6,
+                per_device_train_batch_size=4, num_generations=4, max_prompt_length=256, max_completion_length=32)
+
+#: The options of earlier versions of this command, and the TRL names they now stand for.
+ALIASES = {"--model": "--model_name_or_path", "--prompts-per-step": "--per_device_train_batch_size",
+           "--kl-coef": "--beta", "--lora": "--use_peft", "--resume": "--resume_from_checkpoint"}
+
+#: ModelConfig settings this command does not apply, with the value that is fine.
+UNSUPPORTED_MODEL_ARGS = {"model_revision": "main", "attn_implementation": None, "load_in_8bit": False,
+                          "load_in_4bit": False}
+
+
+@dataclass
+class PPOScriptArguments:
+    """The data and reward of ``shaping ppo`` (TRL's ``ScriptArguments`` role)."""
+
+    data: str = field(default=str(cache_dir() / "benchmark"), metadata={
+        "help": "Saved benchmark DatasetDict (`shaping build-data`)."})
+    split: str = field(default="train", metadata={"help": "Split to train on."})
+    query_types: list[str] = field(default_factory=lambda: ["knowledge-seeking"], metadata={
+        "help": "Keep rows of these query types."})
+    limit: int | None = field(default=None, metadata={"help": "Use at most this many rows."})
+    correct: float = field(default=1.0, metadata={"help": "Reward of a correct answer."})
+    abstain: float = field(default=0.0, metadata={"help": "Reward of an abstention."})
+    wrong: float = field(default=-1.0, metadata={"help": "Reward of a wrong answer."})
+    rm: str | None = field(default=None, metadata={
+        "help": "A preference reward model folder (`shaping train-rm`), composed dominance-safely with the "
+                "truthfulness reward."})
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Register the ``shaping ppo`` options."""
-    data = parser.add_argument_group("data")
-    data.add_argument("--data", default=str(cache_dir() / "benchmark"),
-                      help="Saved benchmark DatasetDict (`shaping build-data`; default: %(default)s).")
-    data.add_argument("--split", default="train", help="Split to train on (default: %(default)s).")
-    data.add_argument("--query-types", nargs="+", default=["knowledge-seeking"],
-                      help="Keep rows of these query types (default: %(default)s).")
-    data.add_argument("--limit", type=int, help="Use at most this many rows.")
-    reward = parser.add_argument_group("reward")
-    reward.add_argument("--correct", type=float, default=1.0, help="Reward of a correct answer (default: 1).")
-    reward.add_argument("--abstain", type=float, default=0.0, help="Reward of an abstention (default: 0).")
-    reward.add_argument("--wrong", type=float, default=-1.0, help="Reward of a wrong answer (default: -1).")
-    reward.add_argument("--rm", help="A preference reward model folder (`shaping train-rm`), composed "
-                                     "dominance-safely with the truthfulness reward.")
-    ppo = parser.add_argument_group("PPO")
-    ppo.add_argument("--model", default=DEFAULT_POLICY, help="Policy to train (default: %(default)s).")
-    ppo.add_argument("--output-dir", default="runs/ppo", help="Checkpoints, final model, logs (default: %(default)s).")
-    ppo.add_argument("--max-steps", type=int, default=40, help="PPO steps (default: %(default)s).")
-    ppo.add_argument("--learning-rate", type=float, default=5e-6, help="(default: %(default)s)")
-    ppo.add_argument("--prompts-per-step", type=int, default=4,
-                     help="Prompts per step and process (default: %(default)s).")
-    ppo.add_argument("--num-generations", type=int, default=4, help="Completions per prompt (default: %(default)s).")
-    ppo.add_argument("--max-prompt-length", type=int, default=256,
-                     help="Longer prompts are an error at start-up (default: %(default)s).")
-    ppo.add_argument("--max-completion-length", type=int, default=32, help="(default: %(default)s)")
-    ppo.add_argument("--temperature", type=float, default=0.7, help="(default: %(default)s)")
-    ppo.add_argument("--kl-coef", type=float, default=0.05, help="KL penalty weight (default: %(default)s).")
-    ppo.add_argument("--num-ppo-epochs", type=int, default=1, help="(default: %(default)s)")
-    ppo.add_argument("--num-mini-batches", type=int, default=1, help="(default: %(default)s)")
-    ppo.add_argument("--missing-eos-penalty", type=float, help="Subtracted from completions without EOS.")
-    ppo.add_argument("--value-model", choices=["shared", "separate"], default="shared", help="(default: %(default)s)")
-    ppo.add_argument("--lora", action="store_true", help="Train LoRA adapters instead of all weights.")
-    ppo.add_argument("--save-steps", type=int, help="Checkpoint every N steps.")
-    ppo.add_argument("--resume", nargs="?", const=True, default=None,
-                     help="Resume from the latest checkpoint in --output-dir, or from the one given.")
-    ppo.add_argument("--report-to", choices=["none", "tensorboard"], default="none", help="(default: %(default)s)")
-    ppo.add_argument("--seed", type=int, default=42, help="(default: %(default)s)")
+    """Register ``--config`` and ``--help-all``; every other option goes to ``trl.TrlParser`` in :func:`run`."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = (
+        "Every PPOConfig (transformers.TrainingArguments) and trl.ModelConfig field is an option, with _ or -:\n"
+        "  --max-steps 40 --learning_rate 5e-6 --per_device_train_batch_size 4 --num_generations 4\n"
+        "  --beta 0.05 --gradient_accumulation_steps 2 --lr_scheduler_type cosine --warmup_steps 0.1\n"
+        "  --bf16 --report_to tensorboard --save_steps 10 --save_total_limit 2 --seed 42\n"
+        "  --model_name_or_path smollm2 --use_peft --lora_r 16 --resume_from_checkpoint latest\n"
+        "Data and reward: --data DIR --split train --query_types knowledge-seeking --limit N\n"
+        "  --correct 1 --abstain 0 --wrong -1 --rm runs/rm\n"
+        "See `shaping ppo --help-all` for all of them.")
+    parser.add_argument("--config", help="A YAML file of options (as TRL's scripts take); the command line wins.")
+    parser.add_argument("--help-all", action="store_true", help="List every option (TrlParser's help) and exit.")
+
+
+def parser():
+    """``trl.TrlParser`` over the script arguments, PPOConfig and ModelConfig, with this command's defaults."""
+    from trl import ModelConfig, TrlParser
+
+    from shaping.ppo import PPOConfig
+
+    trl_parser = TrlParser((PPOScriptArguments, PPOConfig, ModelConfig), prog="shaping ppo")
+    trl_parser.set_defaults(**DEFAULTS)
+    return trl_parser
+
+
+def parse(argv: list[str], config: str | None = None):
+    """(script arguments, PPOConfig, ModelConfig) from ``argv`` and the YAML ``config``; bad values exit clearly."""
+    args = []
+    for i, arg in enumerate(argv):
+        args.append(ALIASES.get(arg, arg))
+        if arg == "--resume" and (i + 1 == len(argv) or argv[i + 1].startswith("--")):
+            args.append("latest")
+    if config:
+        args += ["--config", config]
+    try:
+        script, ppo, model_args = parser().parse_args_and_config(args)
+    except (ValueError, FileNotFoundError) as error:
+        raise SystemExit(f"error: {error}") from None
+    for name, fine in UNSUPPORTED_MODEL_ARGS.items():
+        if getattr(model_args, name) != fine:
+            raise SystemExit(f"error: --{name}={getattr(model_args, name)!r} is not supported by `shaping ppo`; "
+                             f"leave it at {fine!r}.")
+    if model_args.dtype not in ("float32", "auto", None):
+        raise SystemExit(f"error: --dtype {model_args.dtype} is not supported: the policy trains in float32 (use "
+                         "--bf16 for bf16 mixed precision).")
+    return script, ppo, model_args
 
 
 def load_rows(path: str, split: str, query_types: list[str], limit: int | None):
@@ -79,32 +129,33 @@ def load_rows(path: str, split: str, query_types: list[str], limit: int | None):
 
 def run(args: argparse.Namespace) -> int:
     """Train and save; returns 0."""
-    from rewards import TruthfulnessReward
-    from shaping.ppo import PPOConfig, PPOTrainer
+    from trl import get_peft_config
 
+    from rewards import TruthfulnessReward
+    from shaping.ppo import PPOTrainer
+
+    if args.help_all:
+        parser().print_help()
+        return 0
+    script, config, model_args = parse(list(getattr(args, "extra_args", [])), args.config)
     try:  # build everything cheap first, so bad options fail before any model loads
-        reward = TruthfulnessReward(correct=args.correct, abstain=args.abstain, wrong=args.wrong)
-        config = PPOConfig(
-            output_dir=args.output_dir, max_steps=args.max_steps, learning_rate=args.learning_rate,
-            per_device_train_batch_size=args.prompts_per_step, num_generations=args.num_generations,
-            max_prompt_length=args.max_prompt_length, max_completion_length=args.max_completion_length,
-            temperature=args.temperature, kl_coef=args.kl_coef,
-            num_ppo_epochs=args.num_ppo_epochs, num_mini_batches=args.num_mini_batches,
-            missing_eos_penalty=args.missing_eos_penalty, value_model=args.value_model, use_peft=args.lora,
-            save_steps=args.save_steps, report_to=args.report_to, seed=args.seed)
+        reward = TruthfulnessReward(correct=script.correct, abstain=script.abstain, wrong=script.wrong)
     except ValueError as error:
         raise SystemExit(f"error: {error}") from None
-    rows = load_rows(args.data, args.split, args.query_types, args.limit)
+    rows = load_rows(script.data, script.split, script.query_types, script.limit)
     logger.info("Training on %d rows; truthfulness reward implies answering only above P(correct) = %.2f",
                 len(rows), reward.implied_threshold)
-    if args.rm:
+    if script.rm:
         from rewards.compose import DominanceSafe
         from shaping.rm.score import RewardModelReward
 
-        reward = DominanceSafe(reward, RewardModelReward(args.rm))
-    trainer = PPOTrainer(args.model, reward, config, train_dataset=rows)
-    state = trainer.train(resume_from_checkpoint=args.resume)
-    last = state.log_history[-1] if state.log_history else {}
+        reward = DominanceSafe(reward, RewardModelReward(script.rm))
+    trainer = PPOTrainer(model_args.model_name_or_path, reward, config, train_dataset=rows,
+                         peft_config=get_peft_config(model_args))
+    resume = config.resume_from_checkpoint
+    output = trainer.train(resume_from_checkpoint=True if resume == "latest" else resume)
+    history = trainer.state.log_history
+    last = next((logs for logs in reversed(history) if "loss/policy_avg" in logs), {})
     rates = {k.split("/")[-1]: round(v, 3) for k, v in last.items() if k.startswith("truthfulness/") and v is not None}
-    print(f"Trained {state.global_step} steps; saved to {args.output_dir}. Last step outcome rates: {rates}")
+    print(f"Trained {output.global_step} steps; saved to {config.output_dir}. Last step outcome rates: {rates}")
     return 0

@@ -15,11 +15,11 @@ def main() -> None:
     config = PPOConfig(
         output_dir=args.output_dir or "runs/ppo", max_steps=args.max_steps, learning_rate=5e-6,
         per_device_train_batch_size=2 if args.quick else 4, num_generations=4,
-        max_completion_length=16 if args.quick else 32, temperature=0.7, kl_coef=0.05, logging_steps=1,
+        max_completion_length=16 if args.quick else 32, temperature=0.7, beta=0.05, logging_steps=1,
         save_steps=None if args.quick else 10)
     trainer = PPOTrainer(args.model, reward(args), config, train_dataset=knowledge_questions(args.questions))
-    state = trainer.train()
-    print(f"PPO: {state.global_step} steps, last outcome rates: {last_outcome_rates(state.log_history)}")
+    output = trainer.train()
+    print(f"PPO: {output.global_step} steps, last outcome rates: {last_outcome_rates(trainer.state.log_history)}")
 
 
 if __name__ == "__main__":

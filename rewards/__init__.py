@@ -6,6 +6,7 @@
 """
 
 from rewards.base import REGISTRY, OutcomeReward, Reward, register
+from rewards.dialogue import ConsistencyReward, DialogueTruthfulnessReward, Transition, score_dialogue
 from rewards.faithfulness import FaithfulnessReward
 from rewards.judging import Verdict, judge
 from rewards.judging.abstention import is_abstention
@@ -20,6 +21,8 @@ from rewards.truthfulness import TruthfulnessReward
 
 __all__ = [
     "REGISTRY",
+    "ConsistencyReward",
+    "DialogueTruthfulnessReward",
     "FaithfulnessReward",
     "KnowledgeAwareTruthfulness",
     "KnowledgeLabels",
@@ -31,6 +34,7 @@ __all__ = [
     "RepetitionPenalty",
     "Reward",
     "RuleReward",
+    "Transition",
     "TruthfulnessReward",
     "Verdict",
     "classify_query",
@@ -42,4 +46,5 @@ __all__ = [
     "query_text",
     "register",
     "reward_rule",
+    "score_dialogue",
 ]

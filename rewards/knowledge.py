@@ -19,6 +19,7 @@ abstain on it cannot thereby erase the evidence that it knows it.
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -45,6 +46,9 @@ class KnowledgeLabels:
     (True, False, None)
     >>> labels.update("q2", 0.5); labels.is_known("q2")
     True
+
+    The store is shared by every thread that scores (engines call rewards from threads) and
+    by the refresh callback, so each merge and each read of the whole store holds a lock.
     """
 
     def __init__(
@@ -57,6 +61,7 @@ class KnowledgeLabels:
         self.threshold = float(threshold)
         self.mode = mode
         self._p: dict[str, float] = {}
+        self._lock = threading.RLock()
         for key, value in (labels or {}).items():
             self.update(key, value)
 
@@ -71,16 +76,18 @@ class KnowledgeLabels:
         """Merge a new P(correct) estimate for ``key`` (see ``mode``)."""
         p = self._check(key, p_correct)
         key = str(key)
-        if self.mode == "max" and key in self._p:
-            p = max(p, self._p[key])
-        self._p[key] = p
+        with self._lock:
+            if self.mode == "max" and key in self._p:
+                p = max(p, self._p[key])
+            self._p[key] = p
 
     def update_many(self, estimates: Mapping[str, float]) -> int:
         """Merge many estimates; return how many questions changed from unknown to known."""
-        before = {k for k in estimates if self.is_known(k)}
-        for key, p in estimates.items():
-            self.update(key, p)
-        return sum(1 for k in estimates if self.is_known(k) and k not in before)
+        with self._lock:
+            before = {k for k in estimates if self.is_known(k)}
+            for key, p in estimates.items():
+                self.update(key, p)
+            return sum(1 for k in estimates if self.is_known(k) and k not in before)
 
     def p_correct(self, key: str) -> float | None:
         """The stored P(correct) of ``key``, or None when it has no label."""
@@ -93,7 +100,8 @@ class KnowledgeLabels:
 
     def known_fraction(self) -> float:
         """Fraction of labelled questions that are known (0.0 when there are none)."""
-        return sum(p >= self.threshold for p in self._p.values()) / len(self._p) if self._p else 0.0
+        with self._lock:
+            return sum(p >= self.threshold for p in self._p.values()) / len(self._p) if self._p else 0.0
 
     def __len__(self) -> int:
         return len(self._p)
@@ -102,7 +110,15 @@ class KnowledgeLabels:
         return str(key) in self._p
 
     def to_dict(self) -> dict[str, float]:
-        return dict(self._p)
+        with self._lock:
+            return dict(self._p)
+
+    def __getstate__(self) -> dict[str, Any]:  # a lock does not pickle; each copy gets its own
+        return {k: v for k, v in vars(self).items() if k != "_lock"} | {"_p": self.to_dict()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        self._lock = threading.RLock()
 
     @classmethod
     def from_records(
@@ -139,7 +155,7 @@ class KnowledgeLabels:
 
     def save(self, path: str | Path) -> None:
         """Write the labels as JSON (threshold, mode, labels)."""
-        data = {"threshold": self.threshold, "mode": self.mode, "labels": self._p}
+        data = {"threshold": self.threshold, "mode": self.mode, "labels": self.to_dict()}
         Path(path).write_text(json.dumps(data, indent=1, sort_keys=True))
 
     @classmethod

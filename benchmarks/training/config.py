@@ -70,6 +70,12 @@ class DemoConfig(RLSettings):
     """Where the warm start's right-answer targets come from: "greedy" (the base model's greedy
     answer, when right) or "samples" (also a right sample of a question whose greedy answer
     was wrong: rejection sampling)."""
+    policy: str = "direct"
+    """"direct": the policy answers or declines at once. "draft": draft-then-decide, the response
+    is ``<think>draft</think> final`` and only the final part is judged; the warm start drafts the
+    base model's own answers (R-Tuning with drafts) and needs ``warm_start``. The draft doubles
+    the response, so ``--policy draft`` raises ``max_completion_length`` to at least
+    :data:`DRAFT_COMPLETION_LENGTH` tokens (evaluation decodes as many)."""
     balance_known: bool = True
     """Repeat the rarer of known / unknown training questions so RL sees both equally often."""
     trainer: str = "ppo"
@@ -98,6 +104,13 @@ class DemoConfig(RLSettings):
         return data
 
 
+POLICIES = ("direct", "draft")
+#: Tokens of a draft-then-decide response: a one-sentence answer (median 15 tokens for SmolLM2,
+#: at most 32 at the direct policy's limit), the tags, and the answer again or "I don't know.".
+DRAFT_COMPLETION_LENGTH = 64
+#: Tokens a direct answer is decoded to in evaluation.
+ANSWER_TOKENS = 32
+
 QUICK = dict(n_train=48, n_val=16, n_eval=40, k=2, rm_pairs=300, warm_per_class=16, steps=10, val_every=5,
              num_generations=4)
 
@@ -109,6 +122,26 @@ def rl_settings(config: DemoConfig) -> RLSettings:
     True
     """
     return RLSettings(**{f.name: getattr(config, f.name) for f in fields(RLSettings)})
+
+
+def for_policy(config: DemoConfig) -> DemoConfig:
+    """``config`` with the generation length its ``policy`` needs (a draft needs room for the final part).
+
+    >>> for_policy(DemoConfig(policy="draft")).max_completion_length
+    64
+    """
+    if config.policy == "draft" and config.max_completion_length < DRAFT_COMPLETION_LENGTH:
+        return replace(config, max_completion_length=DRAFT_COMPLETION_LENGTH)
+    return config
+
+
+def answer_tokens(config: DemoConfig) -> int:
+    """Tokens to decode per answer in evaluation and validation: 32, or the RL length for drafts.
+
+    >>> answer_tokens(DemoConfig()), answer_tokens(for_policy(DemoConfig(policy="draft")))
+    (32, 64)
+    """
+    return max(ANSWER_TOKENS, config.max_completion_length) if config.policy == "draft" else ANSWER_TOKENS
 
 
 def quick(config: DemoConfig) -> DemoConfig:
@@ -147,6 +180,11 @@ def validate(config: DemoConfig, out_dir: str | Path) -> None:
     if not 0.0 < c.rm_band < 1.0:
         raise ValueError(f"rm_band={c.rm_band} must lie in (0, 1): at 1 or more the RM could lift a wrong answer "
                          "above an abstention.")
+    if c.policy not in POLICIES:
+        raise ValueError(f"policy={c.policy!r} must be one of {POLICIES}.")
+    if c.policy == "draft" and not c.warm_start:
+        raise ValueError("policy='draft' needs the warm start (it teaches the <think>draft</think> final format); "
+                         "drop --no-warm-start.")
     if c.warm_answers not in ("greedy", "samples"):
         raise ValueError(f"warm_answers={c.warm_answers!r} must be 'greedy' or 'samples'.")
     if not 0.0 <= c.warm_idk_max_p <= 1.0:

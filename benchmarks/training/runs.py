@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.training.config import DemoConfig, is_done, quick
+from benchmarks.training.config import DemoConfig, answer_tokens, is_done, quick
 from benchmarks.training.rows import load_rows
 from benchmarks.training.stages import demo_reward, evaluate, load_labels, save_run, train_rl
 from rewards import Outcome, Reward
@@ -108,11 +108,11 @@ def train_run(run: str, out: Path, config: DemoConfig) -> dict:
     result = train_rl(out, config, reward_for(run, out, labels, config), labels, d / "run",
                       select=shaped, restore_best=False)
     save_run(result, d, config.steps)  # the final step, for other benchmarks (bench_transfer.py)
-    eval_rows = load_rows(out)["eval"]
-    evaluate(result.policy, result.tokenizer, eval_rows, d / "eval.jsonl", k=0)
+    eval_rows, tokens = load_rows(out)["eval"], answer_tokens(config)
+    evaluate(result.policy, result.tokenizer, eval_rows, d / "eval.jsonl", k=0, max_new_tokens=tokens)
     if shaped and result.selector.best_state is not None:
         result.policy.load_state_dict(result.selector.best_state)
-        evaluate(result.policy, result.tokenizer, eval_rows, d / "eval_selected.jsonl", k=0)
+        evaluate(result.policy, result.tokenizer, eval_rows, d / "eval_selected.jsonl", k=0, max_new_tokens=tokens)
         (d / "selection.json").write_text(json.dumps({"best": result.selector.best}, default=float))
     (d / "DONE").write_text("ok\n")
     return result.timing(config.steps)

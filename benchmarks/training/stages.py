@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from benchmarks.training.config import DemoConfig, rl_settings, stage_dir
+from benchmarks.training.config import ANSWER_TOKENS, DemoConfig, answer_tokens, rl_settings, stage_dir
 from benchmarks.training.rows import load_rows, save_rows, select_rows, validation_rows
 from rewards.knowledge import KnowledgeLabels
 
@@ -45,11 +45,12 @@ def load_model(path: str | Path):
     return load_policy(str(path))
 
 
-def evaluate(model, tokenizer, rows: list[dict], path: Path, *, k: int) -> pd.DataFrame:
+def evaluate(model, tokenizer, rows: list[dict], path: Path, *, k: int,
+             max_new_tokens: int = ANSWER_TOKENS) -> pd.DataFrame:
     """Greedy answers (and ``k`` samples) to ``rows``, judged and appended to ``path`` (resumable)."""
     from benchmarks.evaluate import evaluate_policy
 
-    return evaluate_policy(model, tokenizer, rows, k=k, out_path=path, max_new_tokens=32)
+    return evaluate_policy(model, tokenizer, rows, k=k, out_path=path, max_new_tokens=max_new_tokens)
 
 
 def load_labels(out: Path) -> KnowledgeLabels:
@@ -99,7 +100,8 @@ def stage_rm(out: Path, config: DemoConfig) -> None:
 
 
 def stage_warm_start(out: Path, config: DemoConfig) -> None:
-    """Balanced R-Tuning on the base model's own training answers, then a greedy held-out check."""
+    """Balanced R-Tuning on the base model's own training answers (drafted with ``policy="draft"``),
+    then a greedy held-out check."""
     from shaping.recipe.warm_start import build_rtuning_dataset, warm_start
 
     rows, d = load_rows(out), _folder(out, "warm-start")
@@ -110,11 +112,11 @@ def stage_warm_start(out: Path, config: DemoConfig) -> None:
     stratify = None if config.warm_stratify == "none" else config.warm_stratify
     dataset = build_rtuning_dataset(results, max_per_class=config.warm_per_class, idk_max_p=idk_max_p,
                                     stratify=stratify, sampled_answers=config.warm_answers == "samples",
-                                    seed=config.seed)
+                                    drafts=config.policy == "draft", seed=config.seed)
     model, tokenizer = load_model(config.model)
     tuned = warm_start(model, tokenizer, dataset, epochs=config.warm_epochs, lr=config.warm_lr,
                        output_dir=d / "model", seed=config.seed)
-    evaluate(tuned, tokenizer, rows["eval"], d / "eval.jsonl", k=0)
+    evaluate(tuned, tokenizer, rows["eval"], d / "eval.jsonl", k=0, max_new_tokens=answer_tokens(config))
 
 
 def training_rows(rows: list[dict], labels: KnowledgeLabels, config: DemoConfig) -> list[dict]:
@@ -168,7 +170,8 @@ def train_rl(out: Path, config: DemoConfig, reward: Callable, labels: KnowledgeL
     if select:
         val, base_val_accuracy = validation_rows(out)
         selector = ValidationSelectionCallback(val, tokenizer, every=config.val_every, restore_best=restore_best,
-                                               min_accuracy=config.min_accuracy_ratio * base_val_accuracy)
+                                               min_accuracy=config.min_accuracy_ratio * base_val_accuracy,
+                                               max_new_tokens=answer_tokens(config))
         callbacks.append(selector)
     if config.refresh_every:
         callbacks.append(KnowledgeRefreshCallback(labels, rows["train"], tokenizer, every=config.refresh_every,
@@ -203,7 +206,8 @@ def stage_train(out: Path, config: DemoConfig) -> None:
 def stage_eval(out: Path, config: DemoConfig) -> None:
     """Greedy evaluation of the selected policy on the held-out questions."""
     model, tokenizer = load_model(out / "train" / "model")
-    evaluate(model, tokenizer, load_rows(out)["eval"], _folder(out, "eval") / "eval.jsonl", k=0)
+    evaluate(model, tokenizer, load_rows(out)["eval"], _folder(out, "eval") / "eval.jsonl", k=0,
+             max_new_tokens=answer_tokens(config))
 
 
 def stage_probe(out: Path, config: DemoConfig) -> None:
@@ -227,17 +231,18 @@ def stage_report(out: Path, config: DemoConfig) -> None:
     base = pd.read_json(out / "base-eval" / "eval.jsonl", lines=True)
     after = pd.read_json(out / "eval" / "eval.jsonl", lines=True)
     write_report(base, d / "base", title="Base SmolLM2 (held-out questions)")
-    write_report(after, d / "after", title="After shaped RL (held-out questions)")
+    kind = ", draft-then-decide" if config.policy == "draft" else ""
+    write_report(after, d / "after", title=f"After shaped RL{kind} (held-out questions)")
     compare_reports(d / "base", d / "after", d / "compare", names=("base", "shaped"))
-    named = {"base": base}
+    named, draft = {"base": base}, "draft " if config.policy == "draft" else ""
     if config.warm_start:
-        named["warm start"] = pd.read_json(out / "warm-start" / "eval.jsonl", lines=True)
+        named[f"{draft}warm start"] = pd.read_json(out / "warm-start" / "eval.jsonl", lines=True)
     gated, curves = probe_results(out), {}
     if gated:  # the gate on the base answers, and its P(correct) as a curve on the decline map
         named.update(gated)
         base = base.merge(next(iter(gated.values()))[["id", "probe_p"]], on="id", how="left")
         curves[PROBE_CURVE] = "probe_p"
-    named[f"{config.trainer.upper()} shaped (selected)"] = after
+    named[f"{config.trainer.upper()} {draft}shaped (selected)"] = after
     table = summary_table(named, base)
     history = json.loads((out / "train" / "log_history.json").read_text())
     present = {k for r in history for k in r}

@@ -58,11 +58,13 @@ def transfer_rows(dd, trained: Sequence[str], *, relations: list[str] | None = N
     return interleave(picked, random.Random(seed))
 
 
-def demo_policies(out: Path, base_model: str) -> dict[str, str]:
-    """``{table name: model path}`` for every policy the demo folder ``out`` holds, base first."""
+def demo_policies(out: Path, base_model: str, *, policy: str = "direct") -> dict[str, str]:
+    """``{table name: model path}`` for every policy the demo folder ``out`` holds, base first
+    (named as SUMMARY.md names them: "draft warm start" and so on for ``policy="draft"``)."""
     out = Path(out)
-    found = {"base": base_model}
-    demo = (("warm start", out / "warm-start" / "model"), ("PPO shaped (selected)", out / "train" / "model"))
+    found, draft = {"base": base_model}, "draft " if policy == "draft" else ""
+    demo = ((f"{draft}warm start", out / "warm-start" / "model"),
+            (f"PPO {draft}shaped (selected)", out / "train" / "model"))
     for name, path in demo:
         if (path / "config.json").exists():
             found[name] = str(path)
@@ -71,6 +73,20 @@ def demo_policies(out: Path, base_model: str) -> dict[str, str]:
         if (path / "config.json").exists():
             found[name] = str(path)
     return found
+
+
+def stored_answer_tokens(config: dict[str, Any]) -> dict[str, int]:
+    """``{policy name: tokens to decode}`` for a demo folder's stored settings: the base model
+    answers directly (32 tokens); a draft-then-decide folder's own policies need the draft's length.
+
+    >>> stored_answer_tokens({"policy": "draft", "max_completion_length": 64})
+    {'base': 32, 'policies': 64}
+    """
+    from benchmarks.training.config import ANSWER_TOKENS, DemoConfig, answer_tokens
+
+    settings = DemoConfig(policy=config.get("policy", "direct"),
+                          max_completion_length=config.get("max_completion_length", 24))
+    return {"base": ANSWER_TOKENS, "policies": answer_tokens(settings)}
 
 
 def read_demo_folder(out: Path) -> tuple[dict[str, Any], Path]:
@@ -131,8 +147,11 @@ def policy_slug(name: str) -> str:
 
 
 def evaluate_policies(policies: dict[str, str], rows: list[dict], folder: Path, *, batch_size: int = 128,
-                      resume: bool = True) -> dict[str, pd.DataFrame]:
-    """Greedy answers of every policy to ``rows``, judged; one ``<folder>/<policy>.jsonl`` each (resumable)."""
+                      resume: bool = True, max_new_tokens: dict[str, int] | None = None) -> dict[str, pd.DataFrame]:
+    """Greedy answers of every policy to ``rows``, judged; one ``<folder>/<policy>.jsonl`` each (resumable).
+
+    ``max_new_tokens``: ``{"base": n, "policies": m}`` (:func:`stored_answer_tokens`); 32 for all by default.
+    """
     from benchmarks.evaluate import evaluate_policy
     from shaping.models import load_policy
 
@@ -140,8 +159,9 @@ def evaluate_policies(policies: dict[str, str], rows: list[dict], folder: Path, 
     named = {}
     for name, path in policies.items():
         model, tokenizer = load_policy(path)
+        tokens = (max_new_tokens or {}).get("base" if name == "base" else "policies", 32)
         named[name] = evaluate_policy(model, tokenizer, rows, k=0, out_path=folder / f"{policy_slug(name)}.jsonl",
-                                      max_new_tokens=32, batch_size=batch_size, resume=resume)
+                                      max_new_tokens=tokens, batch_size=batch_size, resume=resume)
         del model
     return named
 

@@ -15,6 +15,7 @@ and the composition validates what it combines them into.
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any, Callable, Mapping, Sequence
 
 from rewards.base import TRAINER_KWARGS, Reward, check_score
@@ -24,6 +25,10 @@ from rewards.outcome import ABSTAIN_KNOWN, Outcome, OutcomeScore, outcome_rates
 class RunningMoments:
     """Running mean and standard deviation of a stream of batches (Chan et al., 1979, parallel update).
 
+    One object is shared by every thread that calls its reward, so each method holds a lock,
+    and :meth:`update_and_standardize` folds a batch in and standardises it as one step: a
+    call never sees another call's half-written statistics, and none is lost.
+
     >>> m = RunningMoments()
     >>> m.update([1.0, 2.0, 3.0]); m.update([4.0])
     >>> m.count, m.mean, round(m.std, 4)
@@ -32,9 +37,17 @@ class RunningMoments:
 
     def __init__(self) -> None:
         self.count, self.mean, self._m2 = 0, 0.0, 0.0
+        self._lock = threading.Lock()
 
-    def update(self, values: Sequence[float]) -> None:
-        """Fold a batch of values into the running statistics."""
+    def __getstate__(self) -> dict[str, Any]:  # a lock does not pickle; each copy gets its own
+        with self._lock:
+            return {k: v for k, v in vars(self).items() if k != "_lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        self._lock = threading.Lock()
+
+    def _fold(self, values: Sequence[float]) -> None:
         n = len(values)
         if n == 0:
             return
@@ -46,15 +59,39 @@ class RunningMoments:
         self.mean += delta * n / total
         self.count = total
 
+    def _std(self) -> float:
+        return math.sqrt(self._m2 / (self.count - 1)) if self.count > 1 else 0.0
+
+    def _scaled(self, values: Sequence[float]) -> list[float]:
+        std = self._std()
+        std = std if std > 1e-8 else 1.0
+        return [(v - self.mean) / std for v in values]
+
+    def update(self, values: Sequence[float]) -> None:
+        """Fold a batch of values into the running statistics."""
+        with self._lock:
+            self._fold(values)
+
     @property
     def std(self) -> float:
         """Sample standard deviation (0 with fewer than two values)."""
-        return math.sqrt(self._m2 / (self.count - 1)) if self.count > 1 else 0.0
+        with self._lock:
+            return self._std()
 
     def standardize(self, values: Sequence[float]) -> list[float]:
         """``(v - mean) / std``; with no spread yet, only centred."""
-        std = self.std if self.std > 1e-8 else 1.0
-        return [(v - self.mean) / std for v in values]
+        with self._lock:
+            return self._scaled(values)
+
+    def update_and_standardize(self, values: Sequence[float]) -> list[float]:
+        """Fold ``values`` in, then standardise them by the statistics that include them, as one step.
+
+        >>> RunningMoments().update_and_standardize([1.0, 3.0])
+        [-0.7071067811865475, 0.7071067811865475]
+        """
+        with self._lock:
+            self._fold(values)
+            return self._scaled(values)
 
 
 def component_name(reward: Callable, taken: set[str]) -> str:

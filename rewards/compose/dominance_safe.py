@@ -151,8 +151,7 @@ class DominanceSafe(ComposedReward):
             return []
         if self.squash == "rank":
             return _ranks(scores)
-        self.moments.update(scores)
-        return [_sigmoid(z / self.temperature) for z in self.moments.standardize(scores)]
+        return [_sigmoid(z / self.temperature) for z in self.moments.update_and_standardize(scores)]
 
     def judged(self, prompts, completions, columns) -> list[OutcomeScore]:
         """The outcome reward's :class:`OutcomeScore` of each row; every applied row must carry

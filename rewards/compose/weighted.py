@@ -78,8 +78,7 @@ class WeightedSum(ComposedReward):
     def _normalized(self, k: int, values: list[float | None]) -> list[float | None]:
         applied = [v for v in values if v is not None]
         if self.normalize == "running":
-            self.moments[k].update(applied)
-            applied = self.moments[k].standardize(applied)
+            applied = self.moments[k].update_and_standardize(applied)
         elif self.normalize == "fixed":
             applied = [v / self.scales[k] for v in applied]
         if self.clip is not None:

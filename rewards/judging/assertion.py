@@ -31,7 +31,7 @@ from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
 from rewards.judging.names import asserted_names
 from rewards.judging.numbers import asserted_numbers, number_in_role
 from rewards.judging.roles import QuestionRoles
-from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope
+from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope, former_clauses
 from rewards.text import answer_tokens, split_clauses
 
 __all__ = ["Reading", "read_response"]
@@ -74,6 +74,12 @@ def _may_name(text: str, golds: tuple[GoldAnswer, ...]) -> bool:
     return False
 
 
+def _beside(m: Mention, spans: set[tuple[int, int, int]]) -> bool:
+    """Whether a known competitor stands right beside an asserted gold mention in its clause,
+    with no word between ("Basel Bern", "iron nickel"): two answers side by side, not one."""
+    return m.start >= 0 and any(c == m.clause and (m.end == s or e == m.start) for s, e, c in spans)
+
+
 def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
     """(gold mentions, [(competing answer, clause)], why)."""
     numeric = bool(golds) and all(len(g.tokens) == 1 and g.tokens[0][:1].isdigit() for g in golds if g.tokens)
@@ -81,8 +87,10 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
     if numeric:
         found = [m for m in found if m.start < 0 or number_in_role(p, m.start, m.end, roles)]
     gold_words = frozenset(t for g in golds for t in g.tokens)
+    spans = {(m.start, m.end, m.clause) for m in found if m.start >= 0}
     competing = [(m.text, m.clause) for m in asserted_mentions(p, rivals, question)[0] if m.start < 0 or (
-        number_in_role(p, m.start, m.end, roles) if numeric else in_answer_position(p, m.start, m.end, roles))]
+        number_in_role(p, m.start, m.end, roles) if numeric else in_answer_position(p, m.start, m.end, roles))
+        or _beside(m, spans)]
     kept = []
     for m in found:
         other = other_person(p, m, golds)
@@ -172,6 +180,10 @@ def read_response(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: 
         competing = [(name, c) for name, c in competing if not _begins_gold(name, golds)]
     start, retracted = answer_scope(p, {m.clause for m in found} | {c for _, c in competing}, shifted=shifted)
     found = [m for m in found if m.clause >= start]
+    if (found or competing) and shifted:  # a former answer the next clause replaces is not asserted
+        former = former_clauses(p)
+        found = [m for m in found if m.clause not in former]
+        competing = [(name, c) for name, c in competing if c not in former]
     competing = [(name, c) for name, c in competing if c >= start or (name == listed and found)]
     declined = any(p.declines(k) for k in range(start, len(p.clauses)))
     if not found and not competing and (declined or unanswerable):

@@ -32,6 +32,7 @@ CUE_WORDS = frozenset(
     say that must might could should definitely certainly surely me seems like hmm well ok okay so yes
     final correct im am d s guessing pretty sure fairly quite answered called named either or just
     believed thought thats actually rather wait oh mean meant sorry oops correction no nope did does do done currently
+    now today nowadays presently
     many some people others say says said claim claims suggest suggests thinks believes id ill ive
     alternatively otherwise else unless then 2 also acceptable valid right true accepted possible answers
     been have credited attributed considered regarded usually generally commonly often widely""".split()
@@ -52,7 +53,8 @@ _PAST_FRAME_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|unt
 COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|or)\s+[a-z]")
 _AGENT_ENDINGS = ("er", "or", "ist", "ian")
 _CREDITED = frozenset("credited attributed ascribed".split())
-_AFTER_COPULA = frozenset("probably likely possibly perhaps maybe surely certainly definitely clearly".split())
+_AFTER_COPULA = frozenset("probably likely possibly perhaps maybe surely certainly definitely clearly now today "
+                           "nowadays currently presently".split())
 _WINDOW, _FAR = 12, "\u2026"
 #: Words that put a name at another rank than the one asked ("the second largest", "the runner-up").
 _OTHER_RANK = frozenset("second third fourth fifth sixth seventh eighth ninth tenth next runner smaller smallest "

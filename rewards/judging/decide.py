@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 from rewards.judging.abstention import hedged_in, is_degenerate
 from rewards.judging.assertion import Reading, read_response
-from rewards.judging.final import final_part
+from rewards.judging.final import final_part, missing_final_reason
 from rewards.judging.gold import gold_answers, is_who_question, surname_answers
 from rewards.judging.roles import question_roles
 from rewards.messages import completion_text, query_text
@@ -41,6 +41,10 @@ __all__ = ["Verdict", "clear_cache", "judge", "judge_completion"]
 MAX_ANSWER_CHARS = 16_000
 #: Of a longer question only the end is read (where a prompt puts its question).
 MAX_QUESTION_CHARS = 4_000
+#: Invisible characters: a zero-width space or word joiner breaks the line ("Paris\u200bLyon" shows two
+#: answers glued together); a soft hyphen or zero-width (non-)joiner is dropped.
+_INVISIBLE = {**dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u180e\u2028\u2029"), "\n"),
+              **dict.fromkeys(map(ord, "\u00ad\u200c\u200d"), None)}
 
 
 @dataclass(frozen=True)
@@ -145,12 +149,14 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
     """:func:`judge` on checked inputs; cached, since RL samples repeat (a policy often writes the
     same short answer several times in one group)."""
     golds = gold_answers(answers) if answers else ()
+    if not response.isascii():  # "Paris\u200bLyon" names two cities; "Par\u00adis" one
+        response = response.translate(_INVISIBLE)
     final = final_part(response)
     if len(final) > MAX_ANSWER_CHARS:
         return _verdict(Outcome.WRONG, False, None, f"the final answer is {len(final):,} characters long; the judge "
                         f"reads at most {MAX_ANSWER_CHARS:,} (an answer is a sentence or two)")
     if is_degenerate(final):
-        why = "reasons without a final answer" if final != response else "empty or degenerate response"
+        why = missing_final_reason(response) if final != response else "empty or degenerate response"
         return _verdict(Outcome.WRONG, False, None, why)
     text = prepare(final)
     if question and answers and is_who_question(question):

@@ -26,6 +26,10 @@ __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold
 
 _NOT_BARE = NEGATORS | frozenset("january february march april may june july august september october "
                       "november december".split())
+#: Pleasantries a response may open or close with ("Great question!", "Hello!"): never a bare answer.
+_PLEASANTRIES = frozenset("question questions hello hi hey thanks thank welcome glad happy great good excellent "
+                          "interesting nice wonderful cool awesome fantastic perfect exactly indeed absolutely "
+                          "alright sure certainly ah aha hmm fun hope helps".split())
 _CJK_OFFER_RE = re.compile(r"(?:可能|应该|也许|大概|或许|估计|其实|要么|或者|还是|就|确实|也|作者|首都|答案|说|可以)是"
                            r"([\u4e00-\u9fff]{1,8})$")
 #: A Chinese agent offered as the answer: "是施耐庵写的", "施耐庵写的".
@@ -170,11 +174,11 @@ def bare_first_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple
     """A response that opens with a bare answer ("copper. iron comes second."): that answer."""
     first = p.clauses[0]
     words = p.clause_tokens(0)
-    ends_sentence = p.text.lstrip().startswith(first) and p.text.lstrip()[len(first):len(first) + 1] in ".!,;"
+    ends_sentence = p.text.lstrip().startswith(first) and p.text.lstrip()[len(first):len(first) + 1] in ".!,;\n"
     text = " " + " ".join(words) + " "
     if (not ends_sentence or not words or len(words) > 3 or len("".join(words)) < 3
             or any(w in CUE_WORDS or w in _NOT_BARE or w in PREPOSITIONS or w in roles.tokens or w[:1].isdigit()
-                   for w in words)
+                   or w in _PLEASANTRIES for w in words)
             or COMMON_LIST_RE.match(p.response.lstrip(), len(p.response.lstrip().split(",")[0])) is not None
             or set(words) <= roles.tokens or any(g.pattern in text or text in g.pattern for g in golds)
             or p.declines(0)):
@@ -186,10 +190,11 @@ def bare_last_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple[
     """A response that ends on a bare answer after other sentences ("... I'm not sure. copper.")."""
     k = len(p.clauses) - 1
     words = p.clause_tokens(k)
-    before = p.text.rstrip(" .!")[: -len(p.clauses[k])].rstrip()
+    before = p.text.rstrip(" .!")[: -len(p.clauses[k])].rstrip(" \t")
     text = " " + " ".join(words) + " "
-    if (k == 0 or not before.endswith((".", "!", "?")) or not words or len(words) > 3 or len("".join(words)) < 3
-            or any(w in CUE_WORDS or w in _NOT_BARE or w[:1].isdigit() for w in words) or p.declines(k)
+    if (k == 0 or not before.endswith((".", "!", "?", "\n")) or not words or len(words) > 3 or len("".join(words)) < 3
+            or any(w in CUE_WORDS or w in _NOT_BARE or w[:1].isdigit() or w in _PLEASANTRIES for w in words)
+            or p.declines(k)
             or set(words) <= roles.tokens or any(g.pattern in text or text in g.pattern for g in golds)):
         return None
     return " ".join(words), k

@@ -17,14 +17,29 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["FINAL_ANSWER_RE", "final_part", "is_hard_retraction", "retraction_at"]
+__all__ = ["FINAL_ANSWER_RE", "draft_response", "final_part", "is_hard_retraction", "missing_final_reason",
+           "retraction_at"]
 
 _THINK_OPEN_RE = re.compile(r"<\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
 _THINK_CLOSE_RE = re.compile(r"<\s*/\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
-#: "Final answer:" and its kin: what follows the last one is the answer.
-FINAL_ANSWER_RE = re.compile(r"\b(?:(?:my\s+)?final\s+answer(?:\s+is)?|so\s+the\s+answer\s+is|answer)\s*[:：]|"
+#: "Final answer:" and its kin: what follows the last one is the answer. A label that names
+#: someone else's answer ("Expected answer:", "Reference answer:") is not the response's own.
+FINAL_ANSWER_RE = re.compile(r"\b(?:(?:my\s+)?final\s+answer(?:\s+is)?|so\s+the\s+answer\s+is|"
+                             r"(?<!expected )(?<!reference )(?<!correct )(?<!gold )(?<!true )(?<!official )"
+                             r"(?<!right )(?<!model )(?<!sample )(?<!target )answer)\s*[:：]|"
                              r"\bmy\s+final\s+answer\s+is\b|最终答案\s*[:：是]?",
                              re.IGNORECASE)
+#: Labels of someone else's answer: read as a sentence break, the answer after them as asserted.
+_OTHERS_LABEL_RE = re.compile(r"\b(?:expected|reference|correct|gold|true|official|right|model|sample|target)\s+"
+                              r"answer\s*[:：]", re.IGNORECASE)
+#: The strong form: a response that gives two "Final answer:"s commits to both.
+_FINAL_MARK_RE = re.compile(r"\bfinal\s+answer|最终答案", re.IGNORECASE)
+#: Answer containers of RL formats: ``<answer>...</answer>`` and ``\boxed{...}``.
+_CONTAINER_RE = re.compile(r"<\s*answer\s*>(.*?)(?:<\s*/\s*answer\s*>|$)|\\boxed\s*\{([^{}]*)\}",
+                           re.IGNORECASE | re.DOTALL)
+#: Text a reader does not see as asserted: struck through, or an HTML comment.
+_HIDDEN_RE = re.compile(r"~~[^~]*~~|<\s*(s|del|strike)\s*>.*?<\s*/\s*\1\s*>|<!--.*?(?:-->|$)",
+                        re.IGNORECASE | re.DOTALL)
 
 _REASONING_RE = re.compile(r"\s*(?:let\s+me\s+(?:think|reason|see|work|recall|check)|let'?s\s+(?:think|see|reason)|"
                            r"step\s*1|first,|reasoning:|thinking:|让我想想|我想一想)", re.IGNORECASE)
@@ -55,32 +70,89 @@ _KEYS_RE = re.compile("|".join(map(re.escape, _KEYS)))
 def final_part(response: str) -> str:
     """The text that states the final answer: after the last reasoning block or "Final answer:".
 
-    A reasoning block that is opened and never closed leaves nothing final (``""``), so a
-    response that only thinks aloud answers nothing.
+    A reasoning block that is opened and never closed (also one opened after the last block
+    closed) leaves nothing final (``""``), so a response that only thinks aloud answers nothing.
 
     >>> final_part("Let me think. Paris is big. Final answer: Lyon")
     ' Lyon'
     >>> final_part("It is Paris.")
     'It is Paris.'
     """
+    response = _visible(response)
     if "<" in response:
         closes = list(_THINK_CLOSE_RE.finditer(response))
         if closes:
             response = response[closes[-1].end():]
-        elif _THINK_OPEN_RE.search(response):
+        if _THINK_OPEN_RE.search(response):  # a block opened and never closed: the response stops mid-thought
             return ""
+    response = _contained(response)
     if _REASONING_RE.match(response):  # "Let me think: ... so it is Y": what the reasoning concludes
         conclusions = list(_CONCLUSION_RE.finditer(response))
         if conclusions and response[conclusions[-1].end():].strip():
             response = response[conclusions[-1].end():]
     if "answer" in response.lower() or "答案" in response:
-        marks = list(FINAL_ANSWER_RE.finditer(response))
-        if marks and response[marks[-1].end():].strip():
-            response = response[marks[-1].end():]
+        response = _after_answer_marks(_OTHERS_LABEL_RE.sub(". ", response))
     return response
 
 
-@lru_cache(maxsize=65536)
+def _visible(response: str) -> str:
+    """``response`` without struck-through text and HTML comments ("~~Lyon~~ Paris" asserts Paris)."""
+    if "~~" in response or "<" in response:
+        return _HIDDEN_RE.sub(" ", response)
+    return response
+
+
+def _contained(response: str) -> str:
+    """What the answer containers hold (``<answer>Lyon</answer>``, ``\\boxed{Lyon}``), each as a
+    sentence, and what follows the last one; the response itself when it has none."""
+    if "<" not in response and "boxed" not in response:
+        return response
+    found = list(_CONTAINER_RE.finditer(response))
+    if not found:
+        return response
+    held = [m.group(1) if m.group(1) is not None else m.group(2) for m in found]
+    return ". ".join(h.strip().rstrip(".") for h in held) + ". " + response[found[-1].end():]
+
+
+def _after_answer_marks(response: str) -> str:
+    """The text after the last "Answer:" label; after each "Final answer:" when there are several
+    (two different final answers are both asserted)."""
+    marks = list(FINAL_ANSWER_RE.finditer(response))
+    if not marks or not response[marks[-1].end():].strip():
+        return response
+    finals = [m for m in marks if _FINAL_MARK_RE.match(m.group(0).lower().removeprefix("my").strip())]
+    if len(finals) < 2:
+        return response[marks[-1].end():]
+    ends = [m.start() for m in finals[1:]] + [len(response)]
+    return ". ".join(response[m.end():end].strip().rstrip(".") for m, end in zip(finals, ends))
+
+
+def draft_response(draft: str, final: str) -> str:
+    """A draft-then-decide response: the draft in a reasoning block, then the final part that is judged.
+
+    >>> draft_response("Lyon.", "I don't know.")
+    "<think>Lyon.</think> I don't know."
+    """
+    return f"<think>{draft.strip()}</think> {final.strip()}"
+
+
+def missing_final_reason(response: str) -> str:
+    """Why a response whose final part is empty answers nothing (a :class:`Verdict` reason).
+
+    >>> missing_final_reason("<think>Paris."), missing_final_reason("<think>Paris.</think>")
+    ('the reasoning block is never closed: no final answer', 'nothing after the reasoning block: no final answer')
+    """
+    if "<" in response:
+        closes = list(_THINK_CLOSE_RE.finditer(response))
+        if not closes and _THINK_OPEN_RE.search(response):
+            return "the reasoning block is never closed: no final answer"
+        if closes and _THINK_OPEN_RE.search(response, closes[-1].end()):
+            return "a reasoning block after the last one closed is never closed: no final answer"
+        if closes and not response[closes[-1].end():].strip():
+            return "nothing after the reasoning block: no final answer"
+    return "reasons without a final answer"
+
+
 @lru_cache(maxsize=65536)
 def retraction_at(clause: str) -> tuple[bool, bool]:
     """Return (retracts, hard) for a folded clause: whether it takes an earlier answer back.

@@ -28,19 +28,21 @@ _NOT_NAMES = frozenset(
     unlike between within without beside besides despite
     is are was were do does did can could would should will has have had ai
     january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday bc ad ce bce""".split()
+    monday tuesday wednesday thursday friday saturday sunday bc ad ce bce
+    hello hi hey thanks thank welcome absolutely certainly indeed exactly alright hope great good excellent
+    interesting nice wonderful fantastic awesome perfect""".split()
 )
 _PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
                              r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")
 
 
 @lru_cache(maxsize=65536)
-def _name_tokens(name: str) -> tuple[list[str], tuple[str, ...]]:
+def _name_tokens(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The words of a capitalized run that may name something, and their normalized tokens."""
     words = name.split()
     while words and words[0].lower().strip("'\u2019") in _NOT_NAMES:
         words = words[1:]  # "The Hague" keeps "Hague"; "However Lyon" keeps "Lyon"
-    return words, tuple(answer_tokens(" ".join(words)))
+    return tuple(words), tuple(answer_tokens(" ".join(words)))  # cached and shared: immutable
 
 
 def _sentence_initial_word(text: str, match: re.Match) -> bool:

@@ -13,7 +13,7 @@ import re
 from rewards.judging.final import retraction_at
 from rewards.judging.mentions import ParsedResponse
 
-__all__ = ["BELIEF_RE", "SHIFT_RE", "answer_scope"]
+__all__ = ["BELIEF_RE", "SHIFT_RE", "answer_scope", "former_clauses"]
 
 _CONTRAST_RE = re.compile(r"(?:(?:but|now|today|actually|in\s+fact|currently)\s+)*(?:it'?s|it\s+is|the\s+answer\s+is|"
                           r"(?:the\s+)?(?:capital|answer)\s+is)\b|(?:现在|如今|其实)是")
@@ -29,6 +29,19 @@ SHIFT_RE = re.compile(r"wait|scratch|strike|right|correct|wrong|mistake|false|ac
 #: A clause that states a belief the response then leaves ("At first I thought Lyon").
 BELIEF_RE = re.compile(r"^(?:at\s+first|initially|originally)\b|\bi\s+(?:first\s+|initially\s+|originally\s+)?"
                        r"thought\b|一开始|起初|我以为|本来以为")
+
+
+_PRESENT_RE = re.compile(r"^(?:but\s+|and\s+)?(?:now|today|nowadays|currently|these\s+days|at\s+present|presently)\b"
+                         r"|\b(?:is|it'?s)\s+now\b|^(?:现在|如今|目前)")
+_FORMER_RE = re.compile(r"\b(?:used\s+to|formerly|previously|once|until|originally|was)\b|曾经|以前|原来")
+
+
+def former_clauses(p: ParsedResponse) -> set[int]:
+    """Clauses that give a former answer the next clause replaces with a present one ("It was
+    Paris, but it is now Lyon", "Formerly iron, today copper"): what they name is not asserted."""
+    return {k for k in range(len(p.clauses) - 1)
+            if _PRESENT_RE.search(p.clauses[k + 1]) and _FORMER_RE.search(p.clauses[k])
+            and not _PRESENT_RE.search(p.clauses[k])}
 
 
 def _contrasts(p: ParsedResponse, k: int) -> bool:

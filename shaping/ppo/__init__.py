@@ -1,7 +1,7 @@
 """PPO for language models with Python reward functions (TRL's ``reward_funcs``), on accelerate.
 
 >>> from shaping.ppo import PPOConfig, PPOTrainer
->>> PPOConfig(max_steps=2).kl_coef
+>>> PPOConfig(max_steps=2).beta
 0.05
 """
 

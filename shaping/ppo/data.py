@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from itertools import islice
 from typing import Any, Sequence
 
 import torch
@@ -13,6 +14,9 @@ from shaping.ppo.scoring import RewardSet, is_conversational
 logger = logging.getLogger(__name__)
 
 DRY_RUN_COMPLETION = "I don't know."
+
+#: Rows of an IterableDataset checked at start-up (its length is unknown; later rows are not read ahead).
+CHECKED_ROWS = 64
 
 
 def prompt_texts(prompts: Sequence[Any], tokenizer: Any, chat_template_kwargs: dict | None = None) -> list[str]:
@@ -61,6 +65,43 @@ def step_indices(step: int, dataset_size: int, global_batch: int, process_index:
     return out
 
 
+def is_iterable(dataset: Any) -> bool:
+    """A dataset without a length: ``datasets.IterableDataset``, a torch ``IterableDataset``, a generator."""
+    return dataset is not None and not hasattr(dataset, "__len__")
+
+
+class StreamRows:
+    """The rows of a dataset without a length, one global batch per step, in the order it yields them.
+
+    All processes read the same stream; each keeps its own slice of every global batch. When the
+    stream ends a new pass starts (``set_epoch(pass)`` first, so a shuffled ``datasets.IterableDataset``
+    reshuffles), and :attr:`passes` counts the passes finished.
+    """
+
+    def __init__(self, dataset: Any) -> None:
+        self.dataset, self.passes, self._rows = dataset, 0, None
+
+    def take(self, n: int) -> list[dict]:
+        """The next ``n`` rows of the stream, starting a new pass where it ends."""
+        out: list[dict] = []
+        fresh = False
+        while len(out) < n:
+            if self._rows is None:
+                if hasattr(self.dataset, "set_epoch"):
+                    self.dataset.set_epoch(self.passes)
+                self._rows, fresh = iter(self.dataset), True
+            row = next(self._rows, None)
+            if row is None:
+                if fresh:
+                    raise ValueError(f"train_dataset yielded no rows on pass {self.passes + 1}; a generator can be "
+                                     "read only once: use datasets.IterableDataset.from_generator.")
+                self._rows, self.passes = None, self.passes + 1
+                continue
+            fresh = False
+            out.append(dict(row))
+        return out
+
+
 def as_dataset(data: Any, name: str) -> Any:
     """``data`` as a ``datasets.Dataset`` when it is a plain list of dicts or a DataFrame; as is otherwise."""
     if isinstance(data, (list, tuple)):
@@ -81,7 +122,15 @@ def as_dataset(data: Any, name: str) -> Any:
 def check_dataset(dataset: Any, rewards: RewardSet, tokenizer: Any, *, max_prompt_length: int | None,
                   truncate_prompts: bool, max_completion_length: int, max_positions: int | None,
                   chat_template_kwargs: dict | None = None) -> None:
-    """Fail at step 0, not hours in: columns, prompt lengths and a dry run of every reward."""
+    """Fail at step 0, not hours in: columns, prompt lengths and a dry run of every reward.
+
+    A dataset without a length is checked on its first ``CHECKED_ROWS`` rows.
+    """
+    if is_iterable(dataset):
+        from datasets import Dataset
+
+        dataset = Dataset.from_list([dict(row) for row in islice(iter(dataset), CHECKED_ROWS)])
+        logger.info("train_dataset has no length: checked its first %d rows only.", len(dataset))
     if dataset is None or len(dataset) == 0:
         raise ValueError("train_dataset is empty; pass a dataset with a 'prompt' column and at least one row.")
     columns = list(dataset.column_names) if hasattr(dataset, "column_names") else list(dataset[0])

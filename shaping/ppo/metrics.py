@@ -63,11 +63,6 @@ def nanstd(x: torch.Tensor) -> torch.Tensor:
     return x.std() if len(x) > 1 else torch.tensor(float("nan"))
 
 
-def scalars(config: dict) -> dict:
-    """The entries of ``config`` a tracker can record (numbers, strings, booleans)."""
-    return {k: v for k, v in config.items() if isinstance(v, (int, float, str, bool))}
-
-
 def rollout_metrics(ro: Any, kl: torch.Tensor, non_score_reward: torch.Tensor,
                     gather: Callable[[torch.Tensor], torch.Tensor]) -> dict[str, torch.Tensor]:
     """The rollout's statistics under TRL's names, gathered over processes with ``gather``.

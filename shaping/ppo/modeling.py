@@ -54,8 +54,10 @@ class PolicyAndValue(nn.Module):
         self.value_backbone = value_backbone
         width = hidden_size(value_backbone if value_backbone is not None else policy)
         if value_head is None:
+            # Zero weights: every value starts at 0, inside the reward range, instead of a random
+            # projection of the hidden state that would make early advantages mostly value noise.
             value_head = nn.Linear(width, 1)
-            nn.init.normal_(value_head.weight, std=1.0 / (width + 1) ** 0.5)
+            nn.init.zeros_(value_head.weight)
             nn.init.zeros_(value_head.bias)
         self.value_head = value_head
 

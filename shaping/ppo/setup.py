@@ -16,6 +16,7 @@ import torch
 from transformers import GenerationConfig
 
 from shaping.ppo.config import PPOConfig
+from shaping.ppo.config_checks import legacy_lora_config
 from shaping.ppo.data import check_dataset
 from shaping.ppo.modeling import PolicyAndValue, disable_dropout, stop_token_ids
 from shaping.ppo.rollout import Decoding
@@ -32,12 +33,8 @@ def check_inputs(model: Any, rewards: RewardSet, tokenizer: Any, args: PPOConfig
 
 
 def add_adapters(model: Any, args: PPOConfig, peft_config: Any = None) -> Any:
-    """``model`` with LoRA adapters when ``peft_config`` is given or ``args.use_peft`` asks for them."""
-    if args.use_peft and peft_config is None:
-        from peft import LoraConfig
-
-        peft_config = LoraConfig(r=args.lora_r, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
-                                 target_modules=args.lora_target_modules, task_type="CAUSAL_LM")
+    """``model`` with LoRA adapters when ``peft_config`` is given (or the deprecated ``use_peft=True`` asks)."""
+    peft_config = peft_config if peft_config is not None else legacy_lora_config(args)
     if peft_config is None:
         return model
     from peft import get_peft_model
@@ -64,7 +61,8 @@ def policy_and_value(model: Any, args: PPOConfig, value_model: Any = None) -> Po
     if args.disable_dropout:
         disable_dropout(model)
     if args.gradient_checkpointing:
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        kwargs = args.gradient_checkpointing_kwargs or {"use_reentrant": False}
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
         if hasattr(model, "peft_config"):
             model.enable_input_require_grads()
     wrapper = PolicyAndValue.build(model, args.value_model, value_model)
@@ -73,13 +71,59 @@ def policy_and_value(model: Any, args: PPOConfig, value_model: Any = None) -> Po
     return wrapper
 
 
-def optimizer_and_schedule(model: torch.nn.Module, args: PPOConfig) -> tuple[torch.optim.Optimizer, Any]:
-    """AdamW over the trainable parameters, and its learning-rate schedule (stepped once per PPO step)."""
+def optimizer_and_schedule(model: torch.nn.Module, args: PPOConfig,
+                           max_steps: int | None = None) -> tuple[torch.optim.Optimizer, Any]:
+    """AdamW over the trainable parameters, and its learning-rate schedule (stepped once per PPO step).
+
+    ``lr_scheduler_type``, ``warmup_steps`` and ``lr_scheduler_kwargs`` are transformers' (``get_scheduler``),
+    over ``max_steps`` PPO steps. "linear" is written out here so that a run without warmup decays by
+    exactly ``1 - step / max_steps``, as before ``PPOConfig`` became ``TrainingArguments`` (the same seed
+    gives the same weights); with warmup it equals transformers' linear schedule.
+    """
+    from transformers import get_scheduler
+
+    max_steps = max_steps or args.max_steps
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=args.learning_rate, eps=args.adam_epsilon,
-                                  weight_decay=args.weight_decay)
-    decay = (lambda s: max(0.0, 1.0 - s / args.max_steps)) if args.lr_scheduler_type == "linear" else (lambda s: 1.0)
-    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, decay)
+    fused = True if getattr(args.optim, "value", args.optim) == "adamw_torch_fused" else None
+    optimizer = torch.optim.AdamW(params, lr=args.learning_rate, betas=(args.adam_beta1, args.adam_beta2),
+                                  eps=args.adam_epsilon, weight_decay=args.weight_decay, fused=fused)
+    warmup = args.get_warmup_steps(max_steps)
+    if getattr(args.lr_scheduler_type, "value", args.lr_scheduler_type) == "linear" and not args.lr_scheduler_kwargs:
+        def decay(step: int) -> float:
+            if step < warmup:
+                return step / warmup
+            return max(0.0, 1.0 - (step - warmup) / (max_steps - warmup)) if max_steps > warmup else 0.0
+
+        return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, decay)
+    return optimizer, get_scheduler(args.lr_scheduler_type, optimizer=optimizer, num_warmup_steps=warmup,
+                                    num_training_steps=max_steps, scheduler_specific_kwargs=args.lr_scheduler_kwargs)
+
+
+def accelerator(args: PPOConfig) -> Any:
+    """The ``Accelerator``: mixed precision from ``bf16``/``fp16``, ``gradient_accumulation_steps``, ``use_cpu``."""
+    from accelerate import Accelerator
+
+    precision = "bf16" if args.bf16 else "fp16" if args.fp16 else "no"
+    return Accelerator(mixed_precision=precision, gradient_accumulation_steps=args.gradient_accumulation_steps,
+                       cpu=args.use_cpu)
+
+
+def callback_handler(args: PPOConfig, callbacks: Sequence[Any], trainer: Any) -> Any:
+    """transformers' ``CallbackHandler``: ``DefaultFlowCallback``, one callback per ``report_to`` tracker
+    (TensorBoard, W&B, trackio...), then the user's callbacks (classes or instances), as ``Trainer`` orders them.
+
+    Every event also gets ``trainer=`` (the PPOTrainer) besides transformers' keywords.
+    """
+    from transformers.integrations import get_reporting_integration_callbacks
+    from transformers.trainer_callback import CallbackHandler, DefaultFlowCallback
+
+    class Handler(CallbackHandler):
+        def call_event(self, event: str, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+            return super().call_event(event, args, state, control, trainer=trainer, **kwargs)
+
+    defaults = [DefaultFlowCallback, *get_reporting_integration_callbacks(args.report_to)]
+    return Handler([*defaults, *callbacks], trainer.policy, trainer.processing_class, trainer.optimizer,
+                   trainer.lr_scheduler)
 
 
 #: The value of each sampling setting at which it leaves the distribution unchanged.

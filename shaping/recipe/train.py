@@ -40,7 +40,7 @@ class RLSettings:
     learning_rate: float = 5e-6
     """Adam learning rate."""
     kl_coef: float = 0.1
-    """KL penalty to the starting policy (PPO ``kl_coef``, GRPO ``beta``)."""
+    """KL penalty to the starting policy (``beta`` of PPOConfig and GRPOConfig)."""
     prompts_per_step: int = 2
     """Questions per step."""
     num_generations: int = 8
@@ -55,14 +55,19 @@ class RLSettings:
     """Longest prompt in tokens (PPO checks it at step 0)."""
     seed: int = 0
     """Seed of the RL run (sampling, data order, value head)."""
+    ppo_epochs: int = 1
+    """Optimisation passes over each batch of rollouts (PPO's ``num_ppo_epochs``, GRPO's
+    ``num_iterations``). At 1 epoch of 1 mini-batch the clipped objective never acts."""
+    mini_batches: int = 1
+    """Mini-batches each pass is cut into (PPO's ``num_mini_batches``; PPO only)."""
 
     def trainer_config(self, trainer: str, output_dir: str | Path) -> Any:
         """These settings as ``trainer``'s config: :class:`shaping.ppo.PPOConfig` or TRL's ``GRPOConfig``.
 
-        Each setting maps to one field (``steps`` -> ``max_steps``, ``kl_coef`` -> ``kl_coef`` or
-        ``beta``; GRPO counts ``per_device_train_batch_size`` in completions); the rest are the
-        recipe's choices: log every step, no checkpoints or final save (the caller keeps the
-        model it gets back).
+        Both configs are ``transformers.TrainingArguments``. Each setting maps to one field (``steps`` ->
+        ``max_steps``, ``kl_coef`` -> ``beta``; GRPO counts ``per_device_train_batch_size`` in
+        completions); the rest are the recipe's choices: log every step, no trackers, no checkpoints
+        or final save (the caller keeps the model it gets back).
 
         >>> RLSettings(steps=5).trainer_config("ppo", "out").max_steps
         5
@@ -76,18 +81,25 @@ class RLSettings:
             )
         shared = dict(output_dir=str(output_dir), max_steps=self.steps, learning_rate=self.learning_rate,
                       num_generations=self.num_generations, max_completion_length=self.max_completion_length,
-                      temperature=self.temperature, seed=self.seed, logging_steps=1)
+                      temperature=self.temperature, seed=self.seed, logging_steps=1, save_strategy="no",
+                      report_to="none")
+        if self.ppo_epochs < 1 or self.mini_batches < 1:
+            raise ValueError(f"ppo_epochs={self.ppo_epochs} and mini_batches={self.mini_batches} must be >= 1.")
         if trainer == "ppo":
             from shaping.ppo import PPOConfig
 
-            return PPOConfig(**shared, kl_coef=self.kl_coef, per_device_train_batch_size=self.prompts_per_step,
-                             max_prompt_length=self.max_prompt_length, save_final=False)
+            return PPOConfig(**shared, beta=self.kl_coef, per_device_train_batch_size=self.prompts_per_step,
+                             max_prompt_length=self.max_prompt_length, save_final=False,
+                             num_ppo_epochs=self.ppo_epochs, num_mini_batches=self.mini_batches)
+        if self.mini_batches != 1:
+            raise ValueError(f"mini_batches={self.mini_batches} applies to trainer='ppo' only; GRPO takes one "
+                             "batch per step here. Set mini_batches=1.")
         import torch
         from trl import GRPOConfig
 
-        return GRPOConfig(**shared, beta=self.kl_coef,
+        return GRPOConfig(**shared, beta=self.kl_coef, num_iterations=self.ppo_epochs,
                           per_device_train_batch_size=self.prompts_per_step * self.num_generations,
-                          save_strategy="no", report_to=[], gradient_checkpointing=False,
+                          gradient_checkpointing=False,
                           bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported())
 
 

@@ -6,6 +6,12 @@ right and on "I don't know." where they were wrong. The mix matters: targets tha
 mostly "I don't know." teach the policy to decline everything, while a balanced, light
 warm start keeps its accuracy and makes "I don't know" reachable for RL (docs/demo.md
 reports the runs). ``balance=True`` (the default) builds that balanced mix.
+
+With ``drafts=True`` every target first drafts the policy's own greedy answer inside a
+reasoning block and then decides: ``<think>draft</think> draft`` (commit) where the answer
+was right, ``<think>draft</think> I don't know.`` where it was not. The judge scores only the
+part after the block (:func:`rewards.judging.final.final_part`), so the policy learns to
+decline *after* seeing its answer, when its hidden states know more about it (issue 19).
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import random
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+
+from rewards.judging.final import draft_response
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +85,7 @@ def build_rtuning_dataset(
     idk_max_p: float | None = None,
     stratify: str | None = None,
     sampled_answers: bool = False,
+    drafts: bool = False,
     idk_text: str = IDK_TEXT,
     system_prompt: str = SYSTEM_PROMPT,
     seed: int = 0,
@@ -106,6 +115,8 @@ def build_rtuning_dataset(
             (rejection sampling, as in STaR / expert iteration), instead of no target. The
             warm start then also learns the answers the policy gives only sometimes.
             Needs a ``samples`` column (``evaluate_policy(k >= 1)``).
+        drafts: draft-then-decide targets: the row's own answer inside ``<think>...</think>``,
+            then that answer again (right rows) or ``idk_text`` (the others).
         seed: shuffles the pairs and picks which rows a cap keeps.
 
     Returns:
@@ -153,17 +164,15 @@ def build_rtuning_dataset(
         right, other = right[:n], other[:n]
     if max_per_class:
         right, other = right[:max_per_class], other[:max_per_class]
-    pairs = [
-        {"prompt": _prompt(r, system_prompt),
-         "completion": [{"role": "assistant", "content": str(r["response"]).strip()}], "target": "answer"}
-        for r in right
-    ] + [
-        {"prompt": _prompt(r, system_prompt),
-         "completion": [{"role": "assistant", "content": idk_text}], "target": "idk"}
-        for r in other
-    ]
+    def pair(row: Mapping[str, Any], final: str, target: str) -> dict[str, Any]:
+        text = draft_response(str(row["response"]), final) if drafts else final
+        return {"prompt": _prompt(row, system_prompt), "completion": [{"role": "assistant", "content": text}],
+                "target": target}
+
+    pairs = [pair(r, str(r["response"]).strip(), "answer") for r in right] + [pair(r, idk_text, "idk") for r in other]
     rng.shuffle(pairs)
-    logger.info("R-Tuning set: %d own right answers + %d %r targets", len(right), len(other), idk_text)
+    logger.info("R-Tuning set%s: %d own right answers + %d %r targets", " with drafts" if drafts else "",
+                len(right), len(other), idk_text)
     return Dataset.from_list(pairs)
 
 

@@ -40,3 +40,21 @@ def test_end_to_end_on_a_tiny_demo_folder(tmp_path, lm):
 def test_a_folder_that_is_not_a_demo_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="shaping demo --out"):
         main(["--out", str(tmp_path)])
+
+
+def test_a_draft_folder_names_its_policies_and_decodes_room_for_the_draft(tmp_path, lm):
+    model, tokenizer = lm
+    out = tmp_path / "demo"
+    for where in ("base", "warm-start/model"):
+        model.save_pretrained(out / where)
+        tokenizer.save_pretrained(out / where)
+    benchmark().save_to_disk(str(out / "data" / "benchmark"))
+    (out / "config.json").write_text(json.dumps({"relations": ["trained"], "model": str(out / "base"), "seed": 0,
+                                                 "policy": "draft", "max_completion_length": 64}))
+    assert list(demo_policies(out, str(out / "base"), policy="draft")) == ["base", "draft warm start"]
+    assert main(["--out", str(out), "--per-relation", "2"]) == 0
+    assert "| draft warm start |" in (out / "transfer" / "results.md").read_text()
+    tokens = {name: {json.loads(line)["generation"]["max_new_tokens"]
+                     for line in (out / "transfer" / f"{name}.jsonl").read_text().splitlines()}
+              for name in ("base", "draft-warm-start")}
+    assert tokens == {"base": {32}, "draft-warm-start": {64}}

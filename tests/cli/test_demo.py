@@ -41,6 +41,8 @@ def test_defaults_quick_and_flags(tmp_path):
     (["--rm-epochs", "-1"], r"rm_epochs=-1.0 must be > 0"),
     (["--max-completion-length", "0"], "max_completion_length=0 must be > 0"),
     (["--model", "/nonexistent/model"], "model='/nonexistent/model' is a path that does not exist"),
+    (["--policy", "cot"], "policy='cot' must be one of"),
+    (["--policy", "draft", "--no-warm-start"], "policy='draft' needs the warm start"),
 ])
 def test_bad_settings_fail_before_any_work(tmp_path, argv, match, caplog):
     with pytest.raises(ValueError, match=match):
@@ -48,6 +50,20 @@ def test_bad_settings_fail_before_any_work(tmp_path, argv, match, caplog):
     assert run(parse(*argv, "--out", str(tmp_path / "o"))) == 2
     assert run(parse(*argv, "--plan", "--out", str(tmp_path / "o"))) == 2  # --plan checks the same way
     assert match.split("=")[0] in caplog.text and not (tmp_path / "o").exists()
+
+
+def test_draft_policy_raises_the_generation_length_unless_one_is_given(tmp_path):
+    from benchmarks.training.config import DRAFT_COMPLETION_LENGTH, rl_settings
+
+    out = str(tmp_path / "o")
+    draft = config_from_args(parse("--policy", "draft", "--out", out))
+    assert (draft.policy, draft.max_completion_length) == ("draft", DRAFT_COMPLETION_LENGTH)
+    assert rl_settings(draft).trainer_config("ppo", out).max_completion_length == DRAFT_COMPLETION_LENGTH
+    assert config_from_args(parse("--policy", "draft", "--max-completion-length", "48", "--out", out)
+                            ).max_completion_length == 48
+    quick = config_from_args(parse("--quick", "--policy", "draft", "--out", out))
+    assert (quick.steps, quick.max_completion_length) == (10, DRAFT_COMPLETION_LENGTH)
+    assert config_from_args(parse("--out", out)).max_completion_length == DemoConfig().max_completion_length
 
 
 def test_out_path_that_is_a_file(tmp_path):

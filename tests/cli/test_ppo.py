@@ -8,7 +8,9 @@ from cli import ppo as cli_ppo
 
 
 def parse(argv):
-    return cli.build_parser("ppo").parse_args(["ppo", *argv])
+    args, extra = cli.build_parser("ppo").parse_known_args(["ppo", *argv])
+    args.extra_args = extra
+    return args
 
 
 def test_missing_data_names_the_folder_and_the_fix(tmp_path):
@@ -37,6 +39,31 @@ def test_load_rows_filters_query_types_and_limits(tmp_path):
         cli_ppo.load_rows(str(tmp_path), "train", ["text-grounded"], None)
 
 
+def test_options_are_trl_parser_options_and_a_yaml_file_sets_them(tmp_path):
+    (tmp_path / "ppo.yaml").write_text("max_steps: 3\nbeta: 0.2\ngradient_accumulation_steps: 2\nwrong: -2\n"
+                                      "use_peft: true\nlora_r: 4\nreport_to: tensorboard\n")
+    script, config, model_args = cli_ppo.parse(["--max-steps", "5", "--prompts-per-step", "2", "--lora"],
+                                               str(tmp_path / "ppo.yaml"))
+    assert (config.max_steps, config.beta, config.gradient_accumulation_steps, config.report_to) == \
+        (5, 0.2, 2, ["tensorboard"])  # the command line wins over the file, the file over the defaults
+    assert (config.per_device_train_batch_size, config.learning_rate, config.output_dir) == (2, 5e-6, "runs/ppo")
+    assert script.wrong == -2 and model_args.use_peft and model_args.lora_r == 4
+    _, config, model_args = cli_ppo.parse(["--kl-coef", "0.3", "--resume"])
+    assert config.beta == 0.3 and config.resume_from_checkpoint == "latest" and not model_args.use_peft
+    with pytest.raises(SystemExit, match="report_to='bogus'"):
+        cli_ppo.parse(["--report_to", "bogus"])
+    with pytest.raises(SystemExit, match="load_in_4bit=True is not supported"):
+        cli_ppo.parse(["--load_in_4bit"])
+    with pytest.raises(SystemExit, match="Unknown arguments from config file"):
+        (tmp_path / "bad.yaml").write_text("no_such_option: 1\n")
+        cli_ppo.parse([], str(tmp_path / "bad.yaml"))
+
+
+def test_unknown_options_of_other_commands_still_fail():
+    with pytest.raises(SystemExit):
+        cli.main(["judge", "--no-such-option"])
+
+
 def test_one_step_end_to_end_on_a_tiny_model(tmp_path, capsys):
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
@@ -53,10 +80,12 @@ def test_one_step_end_to_end_on_a_tiny_model(tmp_path, capsys):
     rows = [{"prompt": [{"role": "user", "content": f"Capital of {c}?"}], "answers": [a],
              "query_type": "knowledge-seeking"} for c, a in (("France", "Paris"), ("Peru", "Lima"))]
     DatasetDict({"train": Dataset.from_list(rows)}).save_to_disk(str(tmp_path / "data"))
-    code = cli_ppo.run(parse(["--model", str(tmp_path / "tiny"), "--data", str(tmp_path / "data"),
-                              "--output-dir", str(tmp_path / "out"), "--max-steps", "1", "--prompts-per-step", "2",
-                              "--num-generations", "2", "--max-prompt-length", "64",
-                              "--max-completion-length", "4"]))
+    (tmp_path / "lora.yaml").write_text("use_peft: true\nlora_r: 4\nlora_target_modules: [q_proj, v_proj]\n"
+                                       "gradient_accumulation_steps: 2\nsave_strategy: 'no'\n")
+    code = cli.main(["ppo", "--model", str(tmp_path / "tiny"), "--data", str(tmp_path / "data"),
+                     "--output-dir", str(tmp_path / "out"), "--max-steps", "1", "--prompts-per-step", "2",
+                     "--num-generations", "2", "--max-prompt-length", "64", "--max-completion-length", "4",
+                     "--config", str(tmp_path / "lora.yaml")])
     assert code == 0
     assert "Trained 1 steps" in capsys.readouterr().out
-    assert (tmp_path / "out" / "model.safetensors").exists()
+    assert (tmp_path / "out" / "adapter_model.safetensors").exists()  # --use_peft from the YAML file: LoRA

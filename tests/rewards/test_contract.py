@@ -147,6 +147,12 @@ FIXTURES = {
     "DominanceSafe": (lambda _: _dominance(), {2}, lambda: [
         _bad_dominance(band=1.5), _bad_dominance(squash="cube")]),
     "RewardModelReward": (_rm, set(), None),  # bad arguments need its checkpoint: built in the test
+    "ConsistencyReward": (lambda _: rewards.ConsistencyReward(), {2}, lambda: [
+        _bad(rewards.ConsistencyReward, caved=-0.5), _bad(rewards.ConsistencyReward, kept_right=math.inf),
+        _bad(rewards.ConsistencyReward, question_column="")]),
+    "DialogueTruthfulnessReward": (lambda _: rewards.DialogueTruthfulnessReward(), {2}, lambda: [
+        _bad(rewards.DialogueTruthfulnessReward, correct=0.0, abstain=0.5),
+        _bad(rewards.DialogueTruthfulnessReward, question_column="")]),
 }
 NAMES = sorted(REGISTRY)
 

@@ -49,7 +49,7 @@ def python_blocks(path: Path) -> list[str]:
     return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
 
 
-@pytest.mark.parametrize("document", ["docs/rewards.md", "README.md"])
+@pytest.mark.parametrize("document", ["docs/rewards.md", "docs/dialogue.md", "README.md"])
 def test_document_python_blocks_run(document):
     path = ROOT / document
     if not path.exists():

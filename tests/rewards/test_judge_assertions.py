@@ -115,3 +115,31 @@ def test_a_column_that_is_not_one_value_per_completion_is_named():
     # a numpy column of the batch's length is one value per completion
     assert reward(prompts=["Capital of France?"] * 2, completions=["Paris.", "Lyon."],
                   answers=np.array([["Paris"], ["Paris"]], dtype=object)) == [1.0, -1.0]
+
+
+@pytest.mark.parametrize("response, outcome", [
+    # answer containers and labels: what the container holds, beside what follows it
+    ("<answer>Lyon</answer> Paris", Outcome.WRONG), ("<answer>Paris</answer><answer>Lyon</answer>", Outcome.WRONG),
+    ("\\boxed{Lyon} Paris", Outcome.WRONG), ("\\boxed{Paris}", Outcome.CORRECT),
+    ("<think>Lyon?</think><answer>Paris</answer>", Outcome.CORRECT),
+    ("Final answer: Lyon. Final answer: Paris.", Outcome.WRONG),
+    ("Final answer: Paris. Final answer: Paris.", Outcome.CORRECT),
+    ("Let me think. Answer: Lyon? No. Final answer: Paris", Outcome.CORRECT),
+    ("Lyon\n\nExpected answer: Paris", Outcome.WRONG), ("Answer: Lyon\nReference answer: Paris", Outcome.WRONG),
+    ("Expected answer: Paris", Outcome.CORRECT),
+    # hidden text and invisible characters
+    ("~~Paris~~ Lyon", Outcome.WRONG), ("<del>Paris</del> Lyon", Outcome.WRONG), ("Lyon <!-- Paris -->", Outcome.WRONG),
+    ("Paris ~~Lyon~~", Outcome.CORRECT), ("Paris\u200bLyon", Outcome.WRONG), ("Par\u00adis", Outcome.CORRECT),
+    ("Lyon Paris", Outcome.WRONG),  # a known competitor right beside the gold: two answers
+    # a former answer set against a present one
+    ("It was Paris, but it is now Lyon.", Outcome.WRONG), ("Formerly Paris, today Lyon.", Outcome.WRONG),
+    ("The capital was Lyon until 1990; now it is Paris.", Outcome.CORRECT), ("It is now Paris.", Outcome.CORRECT),
+    # pleasantries are not answers
+    ("Great question! The capital is Paris.", Outcome.CORRECT), ("Hello! Paris.", Outcome.CORRECT),
+    ("Paris. Hope this helps!", Outcome.CORRECT), ("Hey! Lyon.", Outcome.WRONG),
+    # a line break ends a bare answer as a full stop does
+    ("Marseille\n\nParis", Outcome.WRONG),
+])
+def test_containers_hidden_text_former_answers_and_pleasantries(response, outcome):
+    verdict = judge(response, ["Paris"], question="What is the capital of France?", competitors=["Lyon", "Marseille"])
+    assert verdict.outcome == outcome, verdict

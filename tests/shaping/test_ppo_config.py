@@ -11,7 +11,7 @@ from shaping.ppo.config import PPOConfig
 from shaping.ppo.scoring import RewardSet
 
 
-@pytest.mark.parametrize("name", ["kl_coef", "vf_coef", "cliprange", "cliprange_value", "max_grad_norm",
+@pytest.mark.parametrize("name", ["beta", "kl_coef", "vf_coef", "cliprange", "cliprange_value", "max_grad_norm",
                                   "missing_eos_penalty", "learning_rate", "temperature", "gamma", "lam",
                                   "adam_epsilon", "weight_decay", "lora_dropout"])
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])

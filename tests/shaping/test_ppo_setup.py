@@ -69,3 +69,14 @@ def test_trainer_hands_its_helpers_plain_values(tmp_path, tokenizer):
     assert len(ro) == 2 and ro.logprobs.shape == ro.ref_logprobs.shape == ro.values.shape == ro.mask.shape
     assert ro.scores is None and ro.per_reward is None  # the trainer scores a rollout in its reward section
     assert [c[0]["role"] for c in ro.completions] == ["assistant", "assistant"] and len(ro.completion_ids) == 2
+
+
+def test_a_new_value_head_starts_every_value_at_zero(tmp_path, tokenizer):
+    """A random head gave values far outside the reward range at step 0 (mean -2.1 on SmolLM2),
+    so the first advantages were mostly value noise."""
+    wrapper = setup.policy_and_value(tiny_model(tokenizer), ppo_config(tmp_path))
+    ids = torch.tensor([[1, 5, 9, 13, 2], [3, 4, 5, 6, 7]])
+    _, values = wrapper(ids, torch.ones_like(ids), keep=5)
+    assert torch.count_nonzero(values) == 0
+    separate = setup.policy_and_value(tiny_model(tokenizer), ppo_config(tmp_path, value_model="separate"))
+    assert torch.count_nonzero(separate(ids, torch.ones_like(ids), keep=5)[1]) == 0

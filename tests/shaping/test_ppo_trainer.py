@@ -37,7 +37,9 @@ def test_a_few_steps_log_finite_losses_rewards_and_outcome_rates(tmp_path, token
                          ppo_config(tmp_path, report_to="tensorboard", eval_steps=2, per_device_eval_batch_size=2),
                          train_dataset=capitals(), eval_dataset=capitals(3), processing_class=tokenizer,
                          callbacks=[recorder])
-    state = trainer.train()
+    output = trainer.train()
+    state = trainer.state
+    assert output.global_step == state.global_step and math.isfinite(output.training_loss)
     assert state.global_step == 2 and recorder.steps == [1, 2]
     assert recorder.trainers[0] is trainer and recorder.logs == state.log_history
     train_logs, eval_logs = state.log_history[:2], state.log_history[2:]
@@ -51,7 +53,7 @@ def test_a_few_steps_log_finite_losses_rewards_and_outcome_rates(tmp_path, token
         assert "rewards/TruthfulnessReward/mean" in logs
         rates = [logs[f"truthfulness/{o}_rate"] for o in ("correct", "abstain", "wrong")]
         assert sum(rates) == pytest.approx(1.0)
-    assert list((tmp_path / "ppo").glob("**/events.out.tfevents.*")), "tensorboard events were not written"
+    assert list(tmp_path.glob("runs/*/events.out.tfevents.*")), "tensorboard events were not written"
 
 
 def test_policy_and_shared_value_head_both_learn(tmp_path, tokenizer):
@@ -100,12 +102,16 @@ def test_resume_gives_the_same_weights_and_logs_as_a_straight_run(tmp_path, toke
 
 
 def test_lora_trains_only_adapters_against_the_adapter_free_reference_and_resumes(tmp_path, tokenizer):
-    pytest.importorskip("peft")
-    settings = dict(use_peft=True, lora_r=4, lora_target_modules=["q_proj", "v_proj"], save_steps=1)
+    from peft import LoraConfig
+
+    def lora():  # as trl.get_peft_config(ModelConfig(use_peft=True, lora_r=4, ...)) builds it
+        return LoraConfig(r=4, lora_alpha=32, lora_dropout=0.0, target_modules=["q_proj", "v_proj"],
+                          task_type="CAUSAL_LM")
+
     model = tiny_model(tokenizer)
     base = {k: v.clone() for k, v in model.state_dict().items()}
-    trainer = PPOTrainer(model, TruthfulnessReward(), ppo_config(tmp_path / "a", **settings),
-                         train_dataset=capitals(), processing_class=tokenizer)
+    trainer = PPOTrainer(model, TruthfulnessReward(), ppo_config(tmp_path / "a", save_steps=1),
+                         train_dataset=capitals(), processing_class=tokenizer, peft_config=lora())
     assert trainer.ref_model is None and trainer.is_peft
     trainer.train()
     policy = trainer.policy
@@ -115,8 +121,8 @@ def test_lora_trains_only_adapters_against_the_adapter_free_reference_and_resume
             assert torch.equal(value, base[key]), name
     assert any(not torch.equal(p, torch.zeros_like(p)) for n, p in policy.named_parameters() if "lora_B" in n)
     assert (tmp_path / "a" / "checkpoint-1" / "policy" / "adapter_model.safetensors").exists()
-    resumed = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), ppo_config(tmp_path / "b", **settings),
-                         train_dataset=capitals(), processing_class=tokenizer)
+    resumed = PPOTrainer(tiny_model(tokenizer), TruthfulnessReward(), ppo_config(tmp_path / "b", save_steps=1),
+                         train_dataset=capitals(), processing_class=tokenizer, peft_config=lora())
     resumed.train(resume_from_checkpoint=str(tmp_path / "a" / "checkpoint-1"))
     for (name, p), q in zip(policy.state_dict().items(), resumed.policy.state_dict().values()):
         assert torch.equal(p, q), name
@@ -142,8 +148,8 @@ def test_missing_eos_penalty_whitened_rewards_k3_and_a_stopping_callback(tmp_pat
                          ppo_config(tmp_path, max_steps=3, missing_eos_penalty=2.0, whiten_rewards=True,
                                 kl_estimator="k3", num_ppo_epochs=2),
                          train_dataset=capitals(), processing_class=tokenizer, callbacks=[StopAfterOne()])
-    state = trainer.train()
-    assert state.global_step == 1
+    assert trainer.train().global_step == 1
+    state = trainer.state
     logs = state.log_history[0]
     # the random tiny model never emits EOS within 4 tokens: every score loses the penalty
     assert logs["completions/clipped_ratio"] == 1.0

@@ -46,4 +46,5 @@ def ppo_config(output_dir, **overrides):
     settings = dict(output_dir=str(output_dir), max_steps=2, per_device_train_batch_size=2, num_generations=2,
                     max_prompt_length=48, max_completion_length=4, learning_rate=1e-3, save_final=False, seed=7)
     settings.update(overrides)
+    settings.setdefault("save_strategy", "steps" if "save_steps" in overrides else "no")
     return PPOConfig(**settings)

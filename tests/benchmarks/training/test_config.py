@@ -66,3 +66,18 @@ def test_plan_skips_finished_stages_and_reruns_later_ones(tmp_path):
     assert plan["rm"] == "run" and plan["train"] == "run"  # after a stage that re-runs, everything re-runs
     assert all(s == "run" for s in dict(plan_stages(tmp_path, config, force=True)).values())
     assert dict(plan_stages(tmp_path, DemoConfig(warm_start=False)))["warm-start"] == "off"
+
+
+def test_draft_policy_needs_room_and_the_warm_start(tmp_path):
+    from benchmarks.training.config import DRAFT_COMPLETION_LENGTH, answer_tokens, for_policy, rl_settings
+
+    draft = for_policy(DemoConfig(policy="draft"))
+    assert draft.max_completion_length == DRAFT_COMPLETION_LENGTH
+    assert rl_settings(draft).trainer_config("ppo", tmp_path).max_completion_length == DRAFT_COMPLETION_LENGTH
+    assert answer_tokens(draft) == DRAFT_COMPLETION_LENGTH and answer_tokens(DemoConfig()) == 32
+    assert for_policy(DemoConfig()) == DemoConfig()  # the direct policy is left alone
+    assert for_policy(DemoConfig(policy="draft", max_completion_length=96)).max_completion_length == 96
+    with pytest.raises(ValueError, match="policy='think' must be one of"):
+        validate(DemoConfig(policy="think"), tmp_path)
+    with pytest.raises(ValueError, match="needs the warm start"):
+        validate(DemoConfig(policy="draft", warm_start=False), tmp_path)

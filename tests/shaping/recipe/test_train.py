@@ -57,17 +57,18 @@ def test_rl_settings_become_the_trainers_config(tmp_path):
     s = RLSettings(steps=3, learning_rate=1e-4, kl_coef=0.2, prompts_per_step=3, num_generations=4,
                    max_completion_length=8, temperature=0.5, max_prompt_length=64, seed=5)
     ppo = s.trainer_config("ppo", tmp_path)
-    assert (ppo.max_steps, ppo.learning_rate, ppo.kl_coef, ppo.per_device_train_batch_size, ppo.num_generations,
+    assert (ppo.max_steps, ppo.learning_rate, ppo.beta, ppo.per_device_train_batch_size, ppo.num_generations,
             ppo.max_completion_length, ppo.temperature, ppo.max_prompt_length, ppo.seed) == \
         (3, 1e-4, 0.2, 3, 4, 8, 0.5, 64, 5)
     assert ppo.output_dir == str(tmp_path) and ppo.logging_steps == 1 and not ppo.save_final
+    assert ppo.save_strategy == "no" and ppo.report_to == []
     grpo = s.trainer_config("grpo", tmp_path)
     assert (grpo.max_steps, grpo.learning_rate, grpo.beta, grpo.per_device_train_batch_size, grpo.num_generations,
             grpo.max_completion_length, grpo.temperature, grpo.seed) == (3, 1e-4, 0.2, 12, 4, 8, 0.5, 5)
     assert grpo.logging_steps == 1 and grpo.save_strategy == "no"
     # the defaults come from RLSettings alone, not from the trainer's own config
     default = RLSettings().trainer_config("ppo", tmp_path)
-    assert (default.max_steps, default.kl_coef, default.learning_rate, default.temperature) == \
+    assert (default.max_steps, default.beta, default.learning_rate, default.temperature) == \
         (RLSettings.steps, RLSettings.kl_coef, RLSettings.learning_rate, RLSettings.temperature)
     with pytest.raises(ValueError, match="trainer='dpo'"):
         s.trainer_config("dpo", tmp_path)
@@ -101,3 +102,16 @@ def test_balance_by_knowledge_repeats_the_rarer_kind():
     out = [r["id"] for r in balance_by_knowledge(rows, labels)]
     assert out == ["u1", "k1", "u2", "k1", "u3", "k1", "new", "k1"]
     assert [r["id"] for r in balance_by_knowledge(rows[1:], labels)] == ["u1", "u2", "u3", "new"]  # nothing known
+
+
+def test_ppo_epochs_and_mini_batches_reach_the_trainer_config(tmp_path):
+    from shaping.recipe.train import RLSettings
+
+    config = RLSettings(ppo_epochs=4, mini_batches=2).trainer_config("ppo", tmp_path)
+    assert (config.num_ppo_epochs, config.num_mini_batches) == (4, 2)
+    assert RLSettings().trainer_config("ppo", tmp_path).num_ppo_epochs == 1
+    assert RLSettings(ppo_epochs=2).trainer_config("grpo", tmp_path).num_iterations == 2
+    with pytest.raises(ValueError, match="mini_batches=2 applies to trainer='ppo' only"):
+        RLSettings(mini_batches=2).trainer_config("grpo", tmp_path)
+    with pytest.raises(ValueError, match="ppo_epochs=0"):
+        RLSettings(ppo_epochs=0).trainer_config("ppo", tmp_path)

@@ -135,3 +135,17 @@ def test_warm_start_rejects_bad_settings():
     model, tokenizer = tiny_policy()
     with pytest.raises(ValueError, match="lr"):
         warm_start(model, tokenizer, build_rtuning_dataset(results()), lr=0)
+
+
+def test_drafts_write_the_own_answer_first_then_commit_or_decline():
+    from rewards import Outcome, judge
+
+    ds = build_rtuning_dataset(results(), drafts=True, seed=1)
+    by_question = {r["prompt"][-1]["content"]: (r["target"], r["completion"][0]["content"]) for r in ds}
+    assert by_question["Capital of R1?"] == ("answer", "<think>It is City1.</think> It is City1.")
+    idk = [text for target, text in by_question.values() if target == "idk"]
+    assert idk and set(idk) == {"<think>Nowhere.</think> I don't know."}  # its own wrong answer, then declined
+    assert judge(by_question["Capital of R1?"][1], ["City1"]).outcome == Outcome.CORRECT
+    assert all(judge(text, ["City1"]).outcome == Outcome.ABSTAIN for text in idk)
+    plain = build_rtuning_dataset(results(), seed=1)
+    assert [r["target"] for r in plain] == [r["target"] for r in ds]  # the same pairs, only the text differs
