@@ -19,7 +19,6 @@ The record format is docs/results_schema.md.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections import Counter
@@ -34,6 +33,7 @@ from benchmarks.data.schema import CREATIVE, REQUIRED_COLUMNS, chat_prompt
 from rewards.judging import judge
 from rewards.text import normalize_answer
 from shaping.generation import generate, render_prompts
+from shaping.models import model_fingerprint
 
 logger = logging.getLogger(__name__)
 KNOWN_THRESHOLD = 0.5  # known <=> p_correct >= this
@@ -103,24 +103,6 @@ def _record(row: dict, greedy, samples, k: int) -> dict:
     record.update(p_correct=p_correct, p_abstain=outcomes.count("abstain") / k,
                   agreement=Counter(keys).most_common(1)[0][1] / k, known=p_correct >= KNOWN_THRESHOLD)
     return record
-
-
-def model_fingerprint(model) -> str:
-    """A short hash of the weights (256 evenly spaced values of every parameter tensor).
-
-    Stored in every record, so resuming a results file with another model's answers in it
-    (a re-trained policy written to the same path) raises instead of mixing the two.
-    """
-    import torch
-
-    digest = hashlib.sha1()
-    with torch.no_grad():
-        for name, param in model.named_parameters():
-            flat = param.detach().reshape(-1)
-            sample = flat[:: max(1, flat.numel() // 256)].to("cpu", torch.float32)
-            digest.update(name.encode())
-            digest.update(sample.numpy().tobytes())
-    return digest.hexdigest()[:16]
 
 
 def read_results(path: str | Path) -> list[dict]:

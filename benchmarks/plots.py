@@ -246,7 +246,8 @@ def plot_comparison(overall: Mapping[str, Mapping[str, float]], out_path: str | 
 def plot_decline_map(ceilings: pd.DataFrame, points: pd.DataFrame | Mapping[str, tuple[float, float]],
                      out_path: str | os.PathLike, *,
                      target: tuple[float, float] | None = (TARGETS["abstain_known"], TARGETS["hallucination_cut"]),
-                     title: str = "Hallucination cut vs abstention on known questions") -> Path:
+                     title: str = "Hallucination cut vs abstention on known questions",
+                     curves: Mapping[str, str] | None = None) -> Path:
     """Where each policy lands against what declining alone can do.
 
     ``ceilings`` is :func:`benchmarks.training.ceilings.decline_ceilings`' table (lines:
@@ -254,7 +255,8 @@ def plot_decline_map(ceilings: pd.DataFrame, points: pd.DataFrame | Mapping[str,
     ``points`` maps a policy to its ``(abstain_known, hallucination_cut)``, or is
     :func:`benchmarks.training.summary.summary_table`'s table (one point per row); ``target``
     shades the corner a policy should reach (at most this abstention, at least this cut;
-    by default the demo's :data:`~benchmarks.training.summary.TARGETS`).
+    by default the demo's :data:`~benchmarks.training.summary.TARGETS`); ``curves`` maps a label
+    to another column of ``ceilings`` drawn as a line (e.g. declining by a probe's P(correct)).
 
     >>> import tempfile
     >>> c = pd.DataFrame({"abstain_known": [0.0, 1.0], "selective_cut": [0.1, 1.0], "oracle_cut": [0.3, 1.0]})
@@ -278,6 +280,8 @@ def plot_decline_map(ceilings: pd.DataFrame, points: pd.DataFrame | Mapping[str,
     if ceilings["oracle_cut"].notna().any():
         ax.plot(ceilings["abstain_known"], ceilings["oracle_cut"], color="#616161", ls="--",
                 label="declining alone, per-relation oracle (hindsight)")
+    for i, (label, column) in enumerate((curves or {}).items()):
+        ax.plot(ceilings["abstain_known"], ceilings[column], color=("#6a1b9a", "#00838f")[i % 2], ls="-.", label=label)
     for i, (label, (x, y)) in enumerate(points.items()):
         ax.plot(x, y, "o", color=f"C{i}", mec="k", ms=8, zorder=5, label=label)
     ax.set(xlabel="abstention on questions the base model answers right", ylabel="hallucination cut vs base",

@@ -10,7 +10,7 @@ the between-question variance the runs share. Every function here takes ``level`
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,26 @@ def bootstrap_intervals(outcomes: Any, *, level: float = 0.95, n_resamples: int 
     codes = _codes(outcomes)
     counts = _resampled_counts(codes, _resamples(len(codes), n_resamples, random_state))
     return {name: _interval(fn(*counts), level) for name, fn in INTERVAL_METRICS.items()}
+
+
+def bootstrap_statistic(statistic: Callable[[np.ndarray], float], n: int, *, level: float = 0.95,
+                        n_resamples: int = 2000, random_state: int = 0) -> tuple[float, float]:
+    """Percentile interval of ``statistic(index)`` over resamples (with replacement) of ``n`` items.
+
+    ``statistic`` gets the drawn row indices and returns a number; resamples where it is not
+    finite (a class missing from the draw) are left out. Two statistics with the same
+    ``random_state`` see the same draws, so their intervals are paired.
+
+    >>> x = np.arange(100.0)
+    >>> low, high = bootstrap_statistic(lambda i: x[i].mean(), len(x), n_resamples=500)
+    >>> bool(low < 49.5 < high)
+    True
+    """
+    values = np.array([statistic(index) for index in _resamples(n, n_resamples, random_state)], dtype=float)
+    values = values[np.isfinite(values)]
+    if len(values) == 0:
+        raise ValueError("The statistic was undefined on every resample; check that both classes are present.")
+    return _interval(values, level)
 
 
 def _codes(outcomes: Any) -> np.ndarray:

@@ -1,7 +1,7 @@
 """``shaping demo``: the end-to-end job on the embedded defaults.
 
 Stages (each writes ``<out>/<stage>/DONE`` last and is skipped on a re-run when done):
-data -> base-eval -> rm -> warm-start -> train -> eval -> report; see
+data -> base-eval -> rm -> warm-start -> train -> eval -> probe -> report; see
 :mod:`benchmarks.training.stages`. This module only turns flags into a
 :class:`~benchmarks.training.config.DemoConfig` and calls
 :func:`benchmarks.training.pipeline.run_demo`.

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export-verl": ("cli.export_verl", "Write the benchmark as verl's parquet (prompt, reward_model, extra_info)."),
     "judge": ("cli.judge", "Judge a JSONL/CSV of questions, gold answers and responses."),
     "ppo": ("cli.ppo", "Train a policy with PPO on shaped rewards."),
+    "probe": ("cli.probe", "Fit a probe gate on a model's hidden states (fit), or measure one (eval)."),
     "serve-reward": ("cli.serve", "Serve the composed reward over HTTP (OpenRLHF's remote reward form)."),
     "train-rm": ("cli.rm", "Train a preference reward model with TRL's RewardTrainer."),
 }

@@ -8,6 +8,7 @@ used instead wherever a model is asked for.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import logging
@@ -130,3 +131,22 @@ def load_policy(name_or_path: str = DEFAULT_POLICY, *, device: str | None = None
         model.to(device)
     model.eval()
     return model, tokenizer
+
+
+def model_fingerprint(model) -> str:
+    """A short hash of the weights (256 evenly spaced values of every parameter tensor).
+
+    Stored in every evaluation record, so resuming a results file with another model's answers
+    in it (a re-trained policy written to the same path) raises instead of mixing the two, and
+    in a saved probe gate (:mod:`shaping.probe`), so a gate is not applied to another model.
+    """
+    import torch
+
+    digest = hashlib.sha1()
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            flat = param.detach().reshape(-1)
+            sample = flat[:: max(1, flat.numel() // 256)].to("cpu", torch.float32)
+            digest.update(name.encode())
+            digest.update(sample.numpy().tobytes())
+    return digest.hexdigest()[:16]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -125,7 +125,7 @@ def grouped_ceiling(base: Any, *, by: str = "relation", accuracy_kept: float = T
 
 
 def decline_ceilings(base: Any, *, by: str = "relation", confidence: str = "logprob",
-                     points: int = 21) -> pd.DataFrame:
+                     points: int = 21, also: Sequence[str] = ()) -> pd.DataFrame:
     """How far declining alone can cut hallucination, for each budget of abstention on known questions.
 
     One row per budget ``abstain_known`` in ``[0, 1]`` (``points`` of them): the largest
@@ -134,7 +134,8 @@ def decline_ceilings(base: Any, *, by: str = "relation", confidence: str = "logp
     (``selective_cut``, :func:`selective_ceiling`) and by the per-``by`` oracle chosen in
     hindsight (``oracle_cut``, :func:`grouped_ceiling`; NaN without a ``by`` column). A
     trained policy above ``oracle_cut`` at its own ``abstain_known`` has turned wrong
-    answers right. :func:`benchmarks.plots.plot_decline_map` draws it.
+    answers right. Each column in ``also`` (another confidence, e.g. a probe's P(correct)) adds
+    its own selective bound as ``<column>_cut``. :func:`benchmarks.plots.plot_decline_map` draws it.
 
     >>> base = [{"id": str(i), "relation": "r", "outcome": o, "logprob": lp}
     ...         for i, (o, lp) in enumerate([("correct", -0.1), ("wrong", -0.9), ("wrong", -0.2), ("correct", -0.3)])]
@@ -153,19 +154,25 @@ def decline_ceilings(base: Any, *, by: str = "relation", confidence: str = "logp
                                                 confidence=confidence)["hallucination_cut"]
         except KeyError:  # no ``by`` column: only the confidence bound
             row["oracle_cut"] = float("nan")
+        for column in also:
+            row[f"{column}_cut"] = selective_ceiling(base, accuracy_kept=kept, confidence=column)["hallucination_cut"]
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def write_decline_map(base: Any, table: pd.DataFrame, out_path: str | os.PathLike) -> Path | None:
+def write_decline_map(base: Any, table: pd.DataFrame, out_path: str | os.PathLike, *,
+                      curves: Mapping[str, str] | None = None) -> Path | None:
     """Draw ``table``'s rows (from :func:`~benchmarks.training.summary.summary_table`) against
     :func:`decline_ceilings` of ``base`` with :func:`benchmarks.plots.plot_decline_map`; the PNG's
-    path, or None (and a warning) when the base results have no confidence column to bound declining with."""
+    path, or None (and a warning) when the base results have no confidence column to bound declining with.
+    ``curves`` maps a label to another confidence column of ``base`` (e.g. a probe's P(correct)),
+    drawn as one more declining-alone curve."""
     from benchmarks.plots import plot_decline_map
 
+    curves = dict(curves or {})
     try:
-        ceilings = decline_ceilings(base)
+        ceilings = decline_ceilings(base, also=list(curves.values()))
     except KeyError as exc:
         logger.warning("No %s: %s", Path(out_path).name, exc)
         return None
-    return plot_decline_map(ceilings, table, out_path)
+    return plot_decline_map(ceilings, table, out_path, curves={k: f"{v}_cut" for k, v in curves.items()})

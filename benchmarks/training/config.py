@@ -15,7 +15,7 @@ from pathlib import Path
 from rewards.outcome import check_outcome_order
 from shaping.recipe.train import RLSettings
 
-STAGES = ("data", "base-eval", "rm", "warm-start", "train", "eval", "report")
+STAGES = ("data", "base-eval", "rm", "warm-start", "train", "eval", "probe", "report")
 _MARKER = "DONE"
 #: Eight answerable relations the base model knows to different degrees, and two with no
 #: true answer (fictitious entities), so the policy learns when to decline, not one fact type.

@@ -93,9 +93,10 @@ def selection_line(selection: Mapping[str, Any]) -> str:
 
 
 def demo_summary(named_results: Mapping[str, Any], base: Any, table: pd.DataFrame, *, relations: Sequence[str],
-                 selection: Mapping[str, Any], figures: Sequence[str]) -> str:
+                 selection: Mapping[str, Any], figures: Sequence[str], extra: Sequence[str] = ()) -> str:
     """SUMMARY.md of ``shaping demo``: the table (its last row is the trained policy), the
-    intervals and ceilings, the targets, the selected checkpoint and where the rest is."""
+    intervals and ceilings, ``extra`` lines (the probe gate's section), the targets, the selected
+    checkpoint and where the rest is."""
     checks = target_checks(table, list(named_results)[-1])
     lines = ["# Demo summary", "",
              f"Held-out questions: {int(table['n'].iloc[0])} ({', '.join(relations)}; entities unseen in "
@@ -104,6 +105,7 @@ def demo_summary(named_results: Mapping[str, Any], base: Any, table: pd.DataFram
              summary_markdown(table), "",
              "abstain_known: declines among the questions the base model answers right.", "",
              *uncertainty_section(named_results, base), "",
+             *(list(extra) + [""] if extra else []),
              "## Targets", "", *(f"- {k}: {'yes' if v else 'NO'}" for k, v in checks.items()), "",
              selection_line(selection), "",
              "Reports: " + ", ".join(DEMO_FILES) + "; curves: " + "; ".join(figures)]

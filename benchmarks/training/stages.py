@@ -3,8 +3,11 @@
 data -> base-eval (greedy on held-out questions, k samples on training questions for the
 knowledge labels) -> rm (preference RM on MiniLM) -> warm-start (balanced R-Tuning) ->
 train (RL on knowledge-aware truthfulness composed dominance-safely with the RM, best
-checkpoint by validation truthfulness) -> eval -> report. :func:`train_rl` is the RL run
-itself, shared with the training benchmark's compared runs (:mod:`benchmarks.training.runs`).
+checkpoint by validation truthfulness) -> eval -> probe (a probe gate fitted on the base
+model's training answers and applied to its held-out ones; it reads only base-eval's
+answers, and runs last so that adding it to a finished folder redoes no training) -> report.
+:func:`train_rl` is the RL run itself, shared with the training benchmark's compared runs
+(:mod:`benchmarks.training.runs`).
 """
 
 from __future__ import annotations
@@ -207,12 +210,20 @@ def stage_eval(out: Path, config: DemoConfig) -> None:
              max_new_tokens=answer_tokens(config))
 
 
+def stage_probe(out: Path, config: DemoConfig) -> None:
+    """A probe gate on the base model's hidden states (:mod:`benchmarks.training.probe`)."""
+    from benchmarks.training.probe import stage_probe as fit_and_apply
+
+    fit_and_apply(out, config)
+
+
 def stage_report(out: Path, config: DemoConfig) -> None:
     """Before/after reports, their comparison, training curves and SUMMARY.md."""
     from benchmarks.compare import compare_reports
     from benchmarks.plots import plot_training_curves
     from benchmarks.report import write_report
     from benchmarks.training.ceilings import write_decline_map
+    from benchmarks.training.probe import PROBE_CURVE, probe_lines, probe_results
     from benchmarks.training.report import demo_summary
     from benchmarks.training.summary import summary_table
 
@@ -226,6 +237,11 @@ def stage_report(out: Path, config: DemoConfig) -> None:
     named, draft = {"base": base}, "draft " if config.policy == "draft" else ""
     if config.warm_start:
         named[f"{draft}warm start"] = pd.read_json(out / "warm-start" / "eval.jsonl", lines=True)
+    gated, curves = probe_results(out), {}
+    if gated:  # the gate on the base answers, and its P(correct) as a curve on the decline map
+        named.update(gated)
+        base = base.merge(next(iter(gated.values()))[["id", "probe_p"]], on="id", how="left")
+        curves[PROBE_CURVE] = "probe_p"
     named[f"{config.trainer.upper()} {draft}shaped (selected)"] = after
     table = summary_table(named, base)
     history = json.loads((out / "train" / "log_history.json").read_text())
@@ -233,9 +249,10 @@ def stage_report(out: Path, config: DemoConfig) -> None:
     plot_training_curves(history, d / "training_curves.png", keys=[k for k in TRAINING_KEYS if k in present],
                          title="Shaped RL: rewards, KL, abstention on known / unknown questions, validation")
     figures = ["report/training_curves.png"]
-    if write_decline_map(base, table, d / "decline_map.png"):
+    if write_decline_map(base, table, d / "decline_map.png", curves=curves):
         figures.append("report/decline_map.png (each policy against what declining alone can do)")
     selection = json.loads((out / "train" / "selection.json").read_text())
-    text = demo_summary(named, base, table, relations=config.relations, selection=selection, figures=figures)
+    text = demo_summary(named, base, table, relations=config.relations, selection=selection, figures=figures,
+                        extra=probe_lines(out))
     (out / "SUMMARY.md").write_text(text)
     table.to_csv(d / "summary.csv")

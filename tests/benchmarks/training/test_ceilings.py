@@ -64,3 +64,16 @@ def test_write_decline_map_skips_without_a_confidence(tmp_path, caplog):
     no_confidence = [{k: v for k, v in r.items() if k != "logprob"} for r in base]
     assert write_decline_map(no_confidence, table, tmp_path / "none.png") is None and "No none.png" in caplog.text
     assert not (tmp_path / "none.png").exists()
+
+
+def test_decline_ceilings_add_a_curve_per_extra_confidence(tmp_path):
+    base = [{"id": str(i), "relation": "ab"[i % 2], "outcome": o, "logprob": -i / 10, "probe_p": (i % 3) / 3,
+             "answers": ["x"]} for i, o in enumerate(["correct", "wrong", "correct", "wrong", "wrong", "correct"])]
+    table = decline_ceilings(base, points=5, also=["probe_p"])
+    assert table["probe_p_cut"].tolist() == decline_ceilings(base, points=5, confidence="probe_p")[
+        "selective_cut"].tolist()
+    summary = summary_table({"base": base}, base)
+    path = write_decline_map(base, summary, tmp_path / "map.png", curves={"by the probe": "probe_p"})
+    assert path.read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(KeyError, match="'nope'"):
+        decline_ceilings(base, points=2, also=["nope"])

@@ -54,7 +54,7 @@ def test_run_stages_runs_a_prefix_and_resumes(tmp_path, monkeypatch):
     assert run_stages(tmp_path, DemoConfig(), stages=shared) == []  # all done
     mark_done(tmp_path, "eval")  # a stage after one that runs re-runs, from an empty folder
     (tmp_path / "eval" / "stale.jsonl").write_text("{}\n")
-    assert run_stages(tmp_path, DemoConfig()) == ["train", "eval", "report"]
+    assert run_stages(tmp_path, DemoConfig()) == ["train", "eval", "probe", "report"]
     assert seen["eval"] == []
     with pytest.raises(ValueError, match="Unknown stage"):
         run_stages(tmp_path, DemoConfig(), stages=("train", "deploy"))
