@@ -22,14 +22,12 @@ __all__ = ["FINAL_ANSWER_RE", "draft_response", "final_part", "is_hard_retractio
 
 _THINK_OPEN_RE = re.compile(r"<\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
 _THINK_CLOSE_RE = re.compile(r"<\s*/\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
-#: "Final answer:" and its kin: what follows the last one is the answer. A label that names
-#: someone else's answer ("Expected answer:", "Reference answer:") is not the response's own.
-FINAL_ANSWER_RE = re.compile(r"\b(?:(?:my\s+)?final\s+answer(?:\s+is)?|so\s+the\s+answer\s+is|"
-                             r"(?<!expected )(?<!reference )(?<!correct )(?<!gold )(?<!true )(?<!official )"
-                             r"(?<!right )(?<!model )(?<!sample )(?<!target )answer)\s*[:：]|"
+#: "Final answer:" and its kin: what follows the last one is the answer.
+FINAL_ANSWER_RE = re.compile(r"\b(?:(?:my\s+)?final\s+answer(?:\s+is)?|so\s+the\s+answer\s+is|answer)\s*[:：]|"
                              r"\bmy\s+final\s+answer\s+is\b|最终答案\s*[:：是]?",
                              re.IGNORECASE)
-#: Labels of someone else's answer: read as a sentence break, the answer after them as asserted.
+#: Labels of someone else's answer ("Expected answer:", "Reference answer:"), taken out before the
+#: marks above are read: a sentence break, not the response's own mark; the answer after them is asserted.
 _OTHERS_LABEL_RE = re.compile(r"\b(?:expected|reference|correct|gold|true|official|right|model|sample|target)\s+"
                               r"answer\s*[:：]", re.IGNORECASE)
 #: The strong form: a response that gives two "Final answer:"s commits to both.
@@ -120,7 +118,7 @@ def _after_answer_marks(response: str) -> str:
     marks = list(FINAL_ANSWER_RE.finditer(response))
     if not marks or not response[marks[-1].end():].strip():
         return response
-    finals = [m for m in marks if _FINAL_MARK_RE.match(m.group(0).lower().removeprefix("my").strip())]
+    finals = [m for m in marks if _FINAL_MARK_RE.search(m.group(0))]
     if len(finals) < 2:
         return response[marks[-1].end():]
     ends = [m.start() for m in finals[1:]] + [len(response)]
