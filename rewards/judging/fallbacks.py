@@ -18,7 +18,7 @@ from rewards.judging.candidates import COMMON_LIST_RE, CUE_WORDS, PREPOSITIONS, 
 from rewards.judging.gold import GoldAnswer
 from rewards.judging.grammar import COMMIT_RE, NEGATORS
 from rewards.judging.mentions import Mention, ParsedResponse
-from rewards.judging.roles import QuestionRoles, stem
+from rewards.judging.roles import PLEASANTRIES, QuestionRoles, stem
 from rewards.text import answer_tokens, fold
 
 __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold", "offers_answer", "other_person",
@@ -27,9 +27,7 @@ __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold
 _NOT_BARE = NEGATORS | frozenset("january february march april may june july august september october "
                       "november december".split())
 #: Pleasantries a response may open or close with ("Great question!", "Hello!"): never a bare answer.
-_PLEASANTRIES = frozenset("question questions hello hi hey thanks thank welcome glad happy great good excellent "
-                          "interesting nice wonderful cool awesome fantastic perfect exactly indeed absolutely "
-                          "alright sure certainly ah aha hmm fun hope helps".split())
+_PLEASANTRIES = PLEASANTRIES | frozenset("question questions glad happy cool sure ah aha hmm fun helps".split())
 _CJK_OFFER_RE = re.compile(r"(?:可能|应该|也许|大概|或许|估计|其实|要么|或者|还是|就|确实|也|作者|首都|答案|说|可以)是"
                            r"([\u4e00-\u9fff]{1,8})$")
 #: A Chinese agent offered as the answer: "是施耐庵写的", "施耐庵写的".

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from rewards.judging.candidates import COMMON_LIST_RE, GENERIC, TITLES, in_answer_position
 from rewards.judging.mentions import ParsedResponse
-from rewards.judging.roles import QuestionRoles
+from rewards.judging.roles import PLEASANTRIES, QuestionRoles
 from rewards.text import answer_tokens
 
 __all__ = ["asserted_names"]
@@ -28,10 +28,8 @@ _NOT_NAMES = frozenset(
     unlike between within without beside besides despite
     is are was were do does did can could would should will has have had ai
     january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday bc ad ce bce
-    hello hi hey thanks thank welcome absolutely certainly indeed exactly alright hope great good excellent
-    interesting nice wonderful fantastic awesome perfect""".split()
-)
+    monday tuesday wednesday thursday friday saturday sunday bc ad ce bce""".split()
+) | PLEASANTRIES
 _PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
                              r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")
 

@@ -153,6 +153,10 @@ def question_roles(question: str | None) -> QuestionRoles:
 
 #: Words that join or frame a name without being part of it.
 FUNCTION_WORDS = frozenset("is was are of in what which who whom to for and on at by with its it s 的 是 什 么".split())
+#: Interjections and pleasantries a response opens or closes with ("Great question!", "Hello!",
+#: "Hope this helps!"): never a name, never a bare answer.
+PLEASANTRIES = frozenset("hello hi hey thanks thank welcome absolutely certainly indeed exactly alright hope great "
+                         "good excellent interesting nice wonderful fantastic awesome perfect".split())
 
 
 def possessor(p: Any, s: int, e: int) -> bool:
