@@ -2,8 +2,8 @@
 TRL's GRPOTrainer or our PPOTrainer, and save the policy for `shaping bench --dialogue`.
 
     python examples/dialogue_train.py --quick                                  # 1 GRPO step, a smoke run
-    python examples/dialogue_train.py --trainer grpo --train-on dialogue --max-steps 30 --output-dir runs/grpo-dialogue
-    python examples/dialogue_train.py --trainer grpo --train-on single --max-steps 30 --output-dir runs/grpo-single
+    python examples/dialogue_train.py --trainer grpo --train-on dialogue --max-steps 40 --output-dir runs/grpo-dialogue
+    python examples/dialogue_train.py --trainer grpo --train-on single --max-steps 40 --output-dir runs/grpo-single
     shaping bench --dialogue --model runs/grpo-dialogue/final --limit 40 --out runs/dialogue-grpo-dialogue
 
 ``--train-on dialogue``: a question, a written earlier answer (right, wrong or "I don't know"),
@@ -31,7 +31,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--model", default="smollm2", help="Policy: 'smollm2' or a model path (default: %(default)s).")
     p.add_argument("--data", help="A saved benchmark DatasetDict (default: built in memory, seconds).")
     p.add_argument("--questions", type=int, default=64, help="Training questions (default: %(default)s).")
-    p.add_argument("--max-steps", type=int, default=30, help="Training steps (default: %(default)s).")
+    p.add_argument("--max-steps", type=int, default=40, help="Training steps (default: %(default)s).")
     p.add_argument("--seed", type=int, default=0, help="Seed of the rows and the trainer (default: %(default)s).")
     p.add_argument("--output-dir", help="Where the run goes; the policy is saved in OUTPUT_DIR/final.")
     p.add_argument("--quick", action="store_true", help="1 step, 8 questions, short completions: a smoke run.")
@@ -62,36 +62,32 @@ def training_rows(args: argparse.Namespace):
 
 def main() -> None:
     args = parse_args()
+    from shaping.ppo.modeling import load_model
+    from shaping.recipe.train import RLSettings
+
     reward = ConsistencyReward() if args.train_on == "dialogue" else TruthfulnessReward(1.0, 0.0, -1.0)
     dataset = training_rows(args)
-    completion_length, generations = (8, 2) if args.quick else (32, 4)
+    # The demo's RL settings (shaping.recipe.train.RLSettings: 2 questions x 8 samples a step, 24 tokens,
+    # lr 5e-6, KL 0.1, temperature 0.7), so a run here compares with the demo's single-turn PPO.
+    settings = RLSettings(steps=args.max_steps, seed=args.seed)
+    if args.quick:
+        settings.prompts_per_step, settings.num_generations, settings.max_completion_length = 1, 2, 8
     final = Path(args.output_dir) / "final"
+    config = settings.trainer_config(args.trainer, final)
+    model, tokenizer = load_model(args.model)
     if args.trainer == "ppo":
-        from shaping.ppo import PPOConfig, PPOTrainer
+        from shaping.ppo import PPOTrainer
 
-        config = PPOConfig(output_dir=str(final), max_steps=args.max_steps, learning_rate=5e-6,
-                           per_device_train_batch_size=2 if args.quick else 4, num_generations=generations,
-                           max_completion_length=completion_length, temperature=0.7, beta=0.05,
-                           max_prompt_length=256, logging_steps=1, seed=args.seed)
-        trainer = PPOTrainer(args.model, reward, config, train_dataset=dataset)
-        trainer.train()  # saves the policy to OUTPUT_DIR/final
-        state = trainer.state
+        trainer = PPOTrainer(model=model, reward_funcs=[reward], args=config, train_dataset=dataset,
+                             processing_class=tokenizer)
     else:
         import trl
 
-        from shaping.ppo.modeling import load_model
-
-        model, tokenizer = load_model(args.model)
-        config = trl.GRPOConfig(
-            output_dir=args.output_dir, max_steps=args.max_steps, learning_rate=5e-6, beta=0.04,
-            per_device_train_batch_size=(1 if args.quick else 4) * generations, num_generations=generations,
-            max_completion_length=completion_length, temperature=0.7, logging_steps=1, save_strategy="no",
-            report_to="none", bf16=False, gradient_checkpointing=False, seed=args.seed)
         trainer = trl.GRPOTrainer(model=model, reward_funcs=[reward], args=config, train_dataset=dataset,
                                   processing_class=tokenizer)
-        trainer.train()
-        trainer.save_model(str(final))
-        state = trainer.state
+    trainer.train()
+    trainer.save_model(str(final))
+    state = trainer.state
     logged = [k for k in state.log_history[-1] if k.startswith(("dialogue/", "truthfulness/"))]
     rates = ", ".join(f"{k} {state.log_history[-1][k]:.2f}" for k in sorted(logged))
     print(f"{args.trainer.upper()} on {args.train_on}: {state.global_step} steps; last batch: {rates or 'no rates'}; "
