@@ -35,7 +35,8 @@ SETS = (("judge_real_random.jsonl", "category"), ("judge_real_hard.jsonl", "cate
         ("judge_real_dev.jsonl", "category"),
         ("judge_synthetic.jsonl", "category"), ("judge_synthetic_holdout.jsonl", "category"),
         ("judge_synthetic_fresh.jsonl", "category"), ("judge_synthetic_fresh2.jsonl", "category"),
-        ("judge_synthetic_fresh3.jsonl", "category"),
+        ("judge_synthetic_fresh3.jsonl", "category"), ("judge_synthetic_fresh4.jsonl", "category"),
+        ("judge_synthetic_holdout2.jsonl", "category"),
         ("labelled_responses.jsonl", "origin"))
 
 

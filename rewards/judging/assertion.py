@@ -8,6 +8,7 @@ which :func:`rewards.judging.decide.judge` turns into a verdict.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rewards.judging.abstention import denies_an_answer, hedged_in
@@ -74,15 +75,61 @@ def _may_name(text: str, golds: tuple[GoldAnswer, ...]) -> bool:
     return False
 
 
-def _beside(m: Mention, spans: set[tuple[int, int, int]]) -> bool:
-    """Whether a known competitor stands right beside an asserted gold mention in its clause,
-    with no word between ("Basel Bern", "iron nickel"): two answers side by side, not one."""
-    return m.start >= 0 and any(c == m.clause and (m.end == s or e == m.start) for s, e, c in spans)
+#: Words that make the answers on either side one and the same ("Everest, also known as K2").
+_ALIAS_GAPS = frozenset({("also", "known", "as"), ("known", "as"), ("better", "known", "as"), ("aka",),
+                         ("otherwise", "known", "as"), ("commonly", "known", "as"), ("also", "called"),
+                         ("sometimes", "called"), ("also", "named"), ("a", "k", "a"), ("i", "e"), ("that", "is"),
+                         ("也称",), ("又称",), ("也叫",), ("又名",), ("即",), ("也就是",)})
+
+
+#: Words that join two answers; at the end of a sentence they list both ("首都是上海和北京。").
+_JOINS = frozenset({("and",), ("or",), ("和",), ("与",), ("或",), ("或者",), ("及",), ("跟",)})
+
+
+def _beside(m: Mention, spans: set[tuple[int, int, int]], p: ParsedResponse) -> bool:
+    """Whether a known competitor stands right beside an asserted gold mention in its sentence, with
+    no word between ("Basel Bern", "iron nickel"), only words that equate the two ("Mount Everest,
+    also known as K2"), or a join at the sentence's end ("上海和北京。"): two answers given as one."""
+    if m.start < 0:
+        return False
+    for s, e, c in spans:
+        if s < m.end and m.start < e:
+            continue  # inside the gold ("Virginia" in "West Virginia")
+        gap = tuple(p.tokens[m.end:s]) if m.end <= s else tuple(p.tokens[e:m.start])
+        last = max(e, m.end)
+        if (c == m.clause or 0 < len(gap) <= 3) and (not gap or gap in _ALIAS_GAPS or (
+                gap in _JOINS and c == m.clause and last == p.clause_span(m.start)[1])):
+            return True
+    return False
+
+
+_NOT_CENTURY_RE = re.compile(r"\d+(?!\d)(?!(?:st|nd|rd|th)?\s*(?:century|centuries|世))")
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+#: Words a year or number may carry in a gold answer ("208 AD", "公元208年") that leave it a number.
+_ERA_WORDS = frozenset({"ad", "ce", "年", "公", "元", "year", "c", "circa"})
+
+
+def _number_of(g: GoldAnswer) -> str | None:
+    """The number a gold answer is ("208" for "208", "208 AD" and "公元208年"), or None."""
+    digits = [t for t in g.tokens if t[:1].isdigit()]
+    if len(digits) == 1 and all(t in _ERA_WORDS or t[:1].isdigit() for t in g.tokens):
+        return digits[0]
+    return None
+
+
+def _numeric(golds: tuple[GoldAnswer, ...]) -> bool:
+    """Whether every gold answer is a number (a year, a count), so numbers in its role compete."""
+    return bool(golds) and all(_number_of(g) for g in golds if g.tokens)
 
 
 def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
     """(gold mentions, [(competing answer, clause)], why)."""
-    numeric = bool(golds) and all(len(g.tokens) == 1 and g.tokens[0][:1].isdigit() for g in golds if g.tokens)
+    numeric = _numeric(golds)
     found, why = asserted_mentions(p, golds, question) if golds else ([], "")
     if numeric:
         found = [m for m in found if m.start < 0 or number_in_role(p, m.start, m.end, roles)]
@@ -90,7 +137,7 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
     spans = {(m.start, m.end, m.clause) for m in found if m.start >= 0}
     competing = [(m.text, m.clause) for m in asserted_mentions(p, rivals, question)[0] if m.start < 0 or (
         number_in_role(p, m.start, m.end, roles) if numeric else in_answer_position(p, m.start, m.end, roles))
-        or _beside(m, spans)]
+        or _beside(m, spans, p)]
     kept = []
     for m in found:
         other = other_person(p, m, golds)
@@ -117,14 +164,15 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
         competing.append(last)
     if numeric or (unanswerable and (roles.asks_year or roles.counted or not roles.tokens)):
         spans = {i for m in kept if m.start >= 0 for i in range(m.start, m.end)}
-        years = numeric and all(3 <= len(g.tokens[0]) <= 4 for g in golds if g.tokens) and (
+        years = numeric and all(3 <= len(_number_of(g)) <= 4 for g in golds if g.tokens) and (
             roles.asks_year or not roles.tokens)
         competing += asserted_numbers(p, roles, spans, years_only=years)
     if not numeric:
         for name, clause in asserted_names(p, roles, gold_words, lenient=unanswerable):
-            near = None if kept or unanswerable else near_gold(name, golds)
-            if near is not None:
-                kept.append(Mention(near.text, -1, -1, clause))
+            near = None if unanswerable else near_gold(name, golds)
+            if near is not None:  # the gold spelled or spaced otherwise ("Qin Shi Huang Di"): no rival
+                if not kept:
+                    kept.append(Mention(near.text, -1, -1, clause))
             else:
                 competing.append((name, clause))
     return kept, competing, why
@@ -188,9 +236,11 @@ def read_response(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: 
     declined = any(p.declines(k) for k in range(start, len(p.clauses)))
     if not found and not competing and (declined or unanswerable):
         offers = (offers_answer(p, k, roles) for k in range(start, len(p.clauses)) if not p.declines(k))
-        numeric = bool(golds) and all(g.tokens[:1] and g.tokens[0][:1].isdigit() for g in golds)
-        # a number asked: only an offer with a number answers it ("Mandarin. I don't know." declines)
-        competing = [(o, 0) for o in offers if o and (not numeric or any(ch.isdigit() for ch in o))]
+        numeric = _numeric(golds)
+        # a number asked: only an offer with a number answers it ("Mandarin. I don't know." declines); a
+        # year asked: not one whose numbers are all centuries ("it was invented in the 19th century")
+        competing = [(o, 0) for o in offers if o and (not numeric or _has_digit(o)) and not (
+            roles.asks_year and _has_digit(o) and not _NOT_CENTURY_RE.search(o))]
     scope_text = " ".join(p.clauses[start:])
     hedged = bool(found or competing) and (declined or hedged_in(scope_text))
     if retracted and not found and not competing:

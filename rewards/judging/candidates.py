@@ -39,7 +39,7 @@ CUE_WORDS = frozenset(
 ) | TITLES
 _RETRACTION_WORDS = frozenset("on 2 second thought i mean actually rather wait oh sorry oops correction no".split())
 #: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.
-GENERIC = frozenset("city town village capital province state county island islands mount mountain river lake sea "
+GENERIC = frozenset("city town village capital province state county island islands mount mt mountain river lake sea "
                      "port fort "
                      "ocean republic kingdom empire desert".split())
 COPULAS = frozenset("is was be are were by named called 是 为".split())
@@ -124,6 +124,8 @@ def _other_rank(right: list[str], roles: QuestionRoles) -> bool:
             continue
         if t in _OTHER_RANK or (t.isdigit() and i + 1 < len(right) and stem(right[i + 1]) in roles.predicate):
             return True
+        if t.isdigit() and i + 1 == len(right) and i > 0 and right[i - 1] in COPULAS:
+            return True  # "K2 is second" (ordinals are read as numbers)
     return False
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from rewards.judging.abstention import folded_clause_cues
-from rewards.judging.candidates import COMMON_LIST_RE, CUE_WORDS, PREPOSITIONS, TITLES
+from rewards.judging.candidates import COMMON_LIST_RE, CUE_WORDS, GENERIC, PREPOSITIONS, TITLES
 from rewards.judging.gold import GoldAnswer
 from rewards.judging.grammar import COMMIT_RE, NEGATORS
 from rewards.judging.mentions import Mention, ParsedResponse
@@ -89,12 +89,39 @@ def _one_step(a: str, b: str) -> bool:
     return long[i + 1:] == short[i:] and (extra in neighbours or extra in "haeiouy")
 
 
+def _splits(text: str, words: frozenset[str]) -> bool:
+    """Whether ``text`` splits wholly into ``words`` of two letters or more (empty text does)."""
+    ends = {0}
+    for i in range(2, len(text) + 1):
+        if any(i - j >= 2 and text[j:i] in words for j in ends):
+            ends.add(i)
+    return len(text) in ends
+
+
+def _respaced(tokens: list[str], golds: tuple[GoldAnswer, ...]) -> GoldAnswer | None:
+    """The gold whose words a name spaces otherwise ("Qin Shi Huang Di" for "Shi Huangdi", "Mao Ze
+    Dong" for "Mao Zedong"): the name's letters, run together, hold the gold's in order, and what
+    is left splits into the golds' words."""
+    joined = "".join(tokens)
+    words = frozenset(t for g in golds for t in g.tokens)
+    for g in golds:
+        key = "".join(g.tokens)
+        if len(key) >= 5 and len(joined) <= 60 and key in joined:
+            head, _, tail = joined.partition(key)
+            if _splits(head, words) and _splits(tail, words):
+                return g
+    return None
+
+
 def near_gold(name: str, golds: tuple[GoldAnswer, ...]) -> GoldAnswer | None:
     """The gold a name misspells by one letter ("Ulanbaatar" for "Ulaanbaatar", "Nikita Krushchev"
     for "Nikita Khrushchev"), if any: its last word one edit away, its other words the gold's."""
     tokens = answer_tokens(name)
     if not tokens or not "".join(tokens).isalpha():
         return None
+    respaced = _respaced(tokens, golds)
+    if respaced is not None:
+        return respaced
     for g in golds:
         if not g.tokens:
             continue
@@ -118,8 +145,9 @@ def other_person(p: ParsedResponse, mention: Mention, golds: tuple[GoldAnswer, .
     """The other person a one-word gold (a surname) belongs to here: "Ian Fleming" for
     "Alexander Fleming", "Hillary Clinton" for "Edmund Hillary"; None when it is the gold's."""
     tokens = p.tokens[mention.start:mention.end] if mention.start >= 0 else []
-    if len(tokens) != 1 or not any(len(g.tokens) >= 2 and tokens[0] in g.tokens for g in golds):
-        return None
+    if len(tokens) != 1 or not any(len(g.tokens) >= 2 and tokens[0] in g.tokens and g.tokens[-1] not in GENERIC
+                                   for g in golds):
+        return None  # not a person's name ("the Great Pacific Ocean" names the Pacific Ocean)
     gold_words = frozenset(t for g in golds for t in g.tokens)
     others = []
     for m in re.finditer(rf"(?i)(?<![\w'])({re.escape(tokens[0])})(?![\w'])", p.response):
@@ -130,7 +158,7 @@ def other_person(p: ParsedResponse, mention: Mention, golds: tuple[GoldAnswer, .
         after = re.match(r"\s+([A-Z][\w'\u2019-]*)", p.response[m.end():])
         for side in (before, after):
             word = side.group(1).lower() if side else ""
-            if word and word not in gold_words and word not in TITLES and word not in CUE_WORDS:
+            if word and word not in gold_words and word not in TITLES and word not in GENERIC and word not in CUE_WORDS:
                 others.append(side.group(1))
                 break
         else:

@@ -66,8 +66,29 @@ _CONTINENT_ADJECTIVES = {"africa": "African", "asia": "Asian", "europe": "Europe
                          "australia": "Australian"}
 
 
+#: Spellings of one unit: a gold "979 m" is given as "979 metres" too.
+_UNIT_GROUPS = (("m", "metre", "metres", "meter", "meters"),
+                ("km", "kilometre", "kilometres", "kilometer", "kilometers"),
+                ("cm", "centimetre", "centimetres", "centimeter", "centimeters"),
+                ("mm", "millimetre", "millimetres", "millimeter", "millimeters"), ("ft", "foot", "feet"),
+                ("mi", "mile", "miles"), ("kg", "kilogram", "kilograms", "kilos"), ("g", "gram", "grams"),
+                ("lb", "lbs", "pound", "pounds"), ("l", "litre", "litres", "liter", "liters"),
+                ("s", "sec", "second", "seconds"), ("min", "minute", "minutes"), ("h", "hr", "hour", "hours"),
+                ("km2", "sq km", "square kilometres", "square kilometers"))
+_UNIT_OF = {spelling: group for group in _UNIT_GROUPS for spelling in group}
+
+
+def _unit_spellings(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The gold's other spellings when it is a number and a unit ("979 m" -> "979 metres", ...)."""
+    if len(tokens) < 2 or not tokens[0][:1].isdigit():
+        return ()
+    unit = " ".join(tokens[1:])
+    group = _UNIT_OF.get(unit)
+    return tuple(f"{tokens[0]} {other}" for other in group if other != unit) if group else ()
+
+
 @lru_cache(maxsize=16384)
-def gold_answers(answers: tuple[str, ...]) -> tuple[GoldAnswer, ...]:
+def gold_answers(answers: tuple[str, ...], spell_units: bool = True) -> tuple[GoldAnswer, ...]:
     """Prepare every answer of ``answers`` (and its parenthetical aliases) for matching.
 
     Raises ``TypeError`` when an answer is not a string.
@@ -96,6 +117,9 @@ def gold_answers(answers: tuple[str, ...]) -> tuple[GoldAnswer, ...]:
         adjective = _CONTINENT_ADJECTIVES.get(raw.casefold())
         if adjective:  # "part of the South American continent" names South America
             out += [g.renamed(text) for g in gold_answers((f"{adjective} continent",))]
+        spelled = _unit_spellings(tokens) if spell_units else ()
+        if spelled:  # "979 m": "979 metres" and "979 meters" give it too
+            out += [g.renamed(text) for g in gold_answers(spelled, False)]
         bare = _PARENTHETICAL_RE.sub(" ", raw).strip()
         if bare and bare != raw:  # "Yangon (Rangoon)": "Yangon" and "Rangoon" name it too
             extra = [bare] + [inner.strip() for inner in _PARENTHETICAL_RE.findall(raw)]

@@ -55,6 +55,9 @@ def _sentence_initial_word(text: str, match: re.Match) -> bool:
 
 _ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
 _INDEFINITE_RE = re.compile(r"(?<![\w'])(?:an?|one|another)\s+$", re.IGNORECASE)
+#: A second name for what was just named ("Paris, also called the City of Light"), as "known as" already is.
+_ALIAS_RE = re.compile(r"\b(?:(?:also|often|sometimes|commonly|popularly|affectionately)\s+(?:called|named)|"
+                       r"nicknamed|dubbed)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _spans(p: ParsedResponse, tokens: tuple[str, ...], at: int):
@@ -79,8 +82,8 @@ def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[s
     """
     found = []
     for match in _NAME_RE.finditer(p.response):
-        if _sentence_initial_word(p.response, match) or _INDEFINITE_RE.search(
-                p.response[max(0, match.start() - 12):match.start()]):
+        before = p.response[max(0, match.start() - 30):match.start()]
+        if _sentence_initial_word(p.response, match) or _INDEFINITE_RE.search(before[-12:]) or _ALIAS_RE.search(before):
             continue
         if _ACRONYM_RE.fullmatch(match.group(0)) and p.response[match.start() - 1:match.start()] == "(":
             continue  # "the South Korean won (RSK)": an abbreviation of what precedes it

@@ -51,6 +51,8 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
     units = [t for t in p.tokens[e:min(hi, e + 3)] if t in _UNITS]
     if units and units[0] not in roles.tokens and _UNITS & roles.tokens:
         return False  # "100 degrees Celsius, which is 212 degrees Fahrenheit": another unit
+    if roles.asks_year and e < hi and p.tokens[e] in ("year", "years", "yr", "yrs", "century", "centuries", "世"):
+        return False  # "a 192 year discrepancy": a duration, not a year; "the 19th century", "19世纪": a century
     before = [t for t in p.tokens[max(lo, s - 6):s] if not t[:1].isdigit()]
     if roles.event:
         for t in reversed(before):
@@ -68,8 +70,6 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
                 return event == roles.event or stem(t) in roles.predicate
     if roles.asks_year and p.tokens[s] in _life_dates(p.text):
         return False  # "born in 1643 to Mary Newton (1634-1700)": someone else's life dates
-    if roles.asks_year and e < hi and p.tokens[e] in ("year", "years", "yr", "yrs"):
-        return False  # "a 192 year discrepancy": a duration, not a year
     if roles.counted and e < hi:
         nxt = p.tokens[e]
         if not nxt.isascii() and roles.counted.isascii():
@@ -143,6 +143,12 @@ def _names_asked(word: str, roles: QuestionRoles) -> bool:
     return word in roles.tokens or stem(word) in roles.predicate or stem(word) in roles.stems
 
 
+_MONTHS = frozenset("january february march april may june july august september october november december "
+                    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_ORDINALS = {str(n): re.compile(rf"\b{word}\b") for n, word in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
+
+
 def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[int], *,
                      years_only: bool) -> list[tuple[str, int]]:
     """``[(number, clause)]`` for the numbers the response gives in the question's role."""
@@ -155,6 +161,12 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
         if tok.isdigit() and int(tok) <= 10 and i + 1 < len(p.tokens) and p.tokens[i + 1][:1].isdigit() \
                 and p.clause_of[i + 1] == p.clause_of[i]:
             continue  # "the first 5 stripes": an ordinal before the count
+        if roles.asks_year and tok.isdigit() and int(tok) <= 31 and not _MONTHS.isdisjoint(
+                p.tokens[max(0, i - 1):i] + p.tokens[i + 1:i + 2]):
+            continue  # "on 19 August AD 14": the day of a date, not its year
+        if tok in _ORDINALS and _ORDINALS[tok].search(p.clauses[p.clause_of[i]]) and not re.search(
+                rf"(?<!\d){tok}(?!\d)", p.clauses[p.clause_of[i]]):
+            continue  # "it was first awarded in 1901": an ordinal word read as a number, not a count
         if p.declines(p.clause_of[i]) or is_negated(p, i, i + 1) or not number_in_role(p, i, i + 1, roles):
             continue
         found.append((tok, p.clause_of[i]))

@@ -143,3 +143,59 @@ def test_a_column_that_is_not_one_value_per_completion_is_named():
 def test_containers_hidden_text_former_answers_and_pleasantries(response, outcome):
     verdict = judge(response, ["Paris"], question="What is the capital of France?", competitors=["Lyon", "Marseille"])
     assert verdict.outcome == outcome, verdict
+
+
+@pytest.mark.parametrize("response, answers, competitors, question, expected", [
+    # an alias clause that names a known competitor gives two answers as one
+    ("The tallest mountain is Mount Everest, also known as K2.", ["Mount Everest", "Everest"], ["K2"],
+     "What is the tallest mountain in the world?", "wrong"),
+    ("K2, also known as Mount Everest, is the tallest.", ["Mount Everest", "Everest"], ["K2"],
+     "What is the tallest mountain in the world?", "wrong"),
+    ("Mount Everest, also known as Chomolungma, is the tallest.", ["Mount Everest", "Everest"], ["K2"],
+     "What is the tallest mountain in the world?", "correct"),
+    ("Mount Everest, not K2, is the tallest.", ["Mount Everest", "Everest"], ["K2"],
+     "What is the tallest mountain in the world?", "correct"),
+    ("Mount Everest is the tallest; K2 is second.", ["Mount Everest", "Everest"], ["K2"],
+     "What is the tallest mountain in the world?", "correct"),
+    ("Mt. Everest", ["Mount Everest", "Everest"], ["K2"], "What is the tallest mountain in the world?", "correct"),
+    ("The capital of France is Paris, also called the City of Light.", ["Paris"], None,
+     "What is the capital of France?", "correct"),
+    # a join at the sentence's end lists both; one later in the sentence does not
+    ("中国的首都是上海和北京。", ["北京"], ["上海"], "中国的首都是哪里？", "wrong"),
+    ("The capital of Australia is Canberra and Sydney.", ["Canberra"], ["Sydney"],
+     "What is the capital of Australia?", "wrong"),
+    ("The capital of Australia is Canberra and Sydney is the largest city.", ["Canberra"], ["Sydney"],
+     "What is the capital of Australia?", "correct"),
+    # an adjective before a place is not another person's given name
+    ("The largest ocean is the Great Pacific Ocean.", ["Pacific Ocean", "Pacific"], None,
+     "What is the largest ocean on Earth?", "correct"),
+    ("Ian Fleming discovered penicillin.", ["Alexander Fleming", "Fleming"], None, "Who discovered penicillin?",
+     "wrong"),
+])
+def test_aliases_joins_and_adjectives(response, answers, competitors, question, expected):
+    assert judge(response, answers, question=question, competitors=competitors).outcome.value == expected
+
+
+@pytest.mark.parametrize("response, answers, question, expected", [
+    # the gold's words spaced otherwise are the gold; other words are another name
+    ("The first emperor was Qin Shi Huang Di.", ["Qin Shi Huang", "Shi Huangdi"], "Who was the first emperor of China?",
+     "correct"),
+    ("Mao Ze Dong founded it.", ["Mao Zedong"], "Who founded the People's Republic of China?", "correct"),
+    ("The first emperor was Qin Er Shi.", ["Qin Shi Huang", "Shi Huangdi"], "Who was the first emperor of China?",
+     "wrong"),
+    # a number with a unit, in another spelling of the unit; another unit is another answer
+    ("Angel Falls is 979 metres high.", ["979 m"], "How tall is Angel Falls?", "correct"),
+    ("Angel Falls is 979 feet high.", ["979 m"], "How tall is Angel Falls?", "wrong"),
+    # "208 AD" is a year: another year given for the event competes
+    ("The battle took place in 220 AD; 208 AD was the Battle of Guandu.", ["208", "208 AD"],
+     "In which year did the Battle of Red Cliffs take place?", "wrong"),
+    ("The battle took place in 208 AD.", ["208", "208 AD"], "In which year did the Battle of Red Cliffs take place?",
+     "correct"),
+    ("Augustus died on 19 August AD 14.", ["14", "AD 14"], "In which year did Augustus die?", "correct"),
+    ("Augustus died in AD 19.", ["14", "AD 14"], "In which year did Augustus die?", "wrong"),
+    # an ordinal word and a century are not years
+    ("The telephone was invented in the 19th century; Qin Shi Huang never invented it.", [],
+     "In which year did Qin Shi Huang invent the telephone?", "correct"),
+])
+def test_respaced_names_units_and_dated_numbers(response, answers, question, expected):
+    assert judge(response, answers, question=question).outcome.value == expected
