@@ -60,7 +60,7 @@ _EN_DECLINE = rf"""
   | \b(?:i|we)\s+lack\s+(?:the\s+|any\s+|enough\s+|sufficient\s+|reliable\s+)*(?:[\w-]+\s+)?
         (?:{_INFO}|ability|confidence|certainty)
   | \b(?:beyond|outside(?:\s+of)?|not\s+(?:in|within|part\s+of))\s+(?:my|the\s+scope\s+of\s+my)\s+
-        (?:[\w-]+\s+)?(?:knowledge|expertise|training|data|information|capabilities|scope)
+        (?:[\w-]+\s+(?:of\s+)?)?(?:knowledge|expertise|training|data|information|capabilities|scope)
   | \bmy\s+(?:knowledge|training(?:\s+data)?|data|information)\s+(?:[\w-]+\s+)?(?:does\s+not|doesn't|did\s+not|
         didn't)\s+(?:cover|include|extend|contain|go)
   | \b(?:don't|do\s+not)\s+know\b | \bidk\b | \bdunno\b | \bno\s+idea\b | \bno\s+clue\b | \bnot\s+a\s+clue\b
@@ -85,7 +85,9 @@ _EN_DECLINE = rf"""
   | \bdraw(?:ing|n)?\s+a\s+blank\b | \bmy\s+mind\s+(?:is|goes|went)\s+blank\b | \bno\s+recollection\b
   | \b(?:is|are|was|were)\s+not\s+(?:explicitly\s+|specifically\s+|clearly\s+)?(?:mentioned|stated|provided|given|
         specified)\s+(?:in|by)\b | \banswer\s+(?:to\s+this\s+question\s+)?is\s+not\s+(?:provided|given|available)\b
-  | \b(?:beyond|outside(?:\s+of)?)\s+what\s+(?:i|we)\s+(?:can|could|am\s+able\s+to)\b
+  | \b(?:beyond|outside(?:\s+of)?)\s+what\s+(?:i|we)\s+(?:can|could|am\s+able\s+to|know)\b
+  | \b(?:it|that|this|the\s+(?:answer|name|year))\s+escapes\s+me\b
+  | \b(?:haven't|have\s+not|hasn't)\s+got\s+(?:a|any|the\s+(?:slightest|faintest))\s+(?:clue|idea)\b
   | \b(?:i'll|i\s+will|i'd|i\s+would|let\s+me|i\s+have\s+to|i\s+must)\s+(?:\w+\s+)?pass\b
   | \b(?:don't|do\s+not|would\s+not|wouldn't)\s+want\s+to\s+(?:give|risk|guess|mislead|provide|make)
   | \bnot\s+(?:something|a\s+\w+)\s+(?:that\s+)?(?:i|we)\s+(?:know|can\s+answer|recogni[sz]e|am\s+familiar\s+with)
@@ -93,7 +95,7 @@ _EN_DECLINE = rf"""
 
 # --- Chinese declines (on Simplified text) ------------------------------------------------------
 _ZH_NEG = r"(?:不|没有|没|无法|不能|不太|不是很|无从|并不|并没有|不大|没法|没办法|难以)"
-_ZH_KNOW = (r"(?:知道|清楚|确定|了解|记得|晓得|掌握|肯定|熟悉|回答|答复|提供|确认|判断|得知|给出|知晓"
+_ZH_KNOW = (r"(?:知道|清楚|确定|了解|记得|晓得|掌握|肯定|熟悉|回答|答复|提供|确认|判断|得知|给出|知晓|懂"
             r"|能回答|能确定|能提供)")
 _ZH_DECLINE = (
     rf"我们?(?:也|真的|实在|确实|恐怕|还|就|其实|目前|暂时|并)*{_ZH_NEG}(?:太|很|是很|能|会|敢)?{_ZH_KNOW}"
@@ -102,6 +104,7 @@ _ZH_DECLINE = (
     r"|不便(?:回答|作答|透露|评论)|不方便回答|不予置评"
     r"|没有(?:找到)?(?:任何)?(?:相关的?|关于.{0,20}?的?|这方面的?|足够的?|可靠的?|确切的?)(?:信息|资料|数据|记录|答案)"
     r"|找不到|没有找到|未知|暂无|不详"
+    r"|我(?:手头|手上|这里|这边|目前)?(?:也|暂时|并)?没有(?:这个|这方面的?|相关的?|关于.{0,20}?的?)(?:信息|资料|数据|答案)"
     # a potential complement: 回答不了, 答不上来, 记不清, 想不起来, 说不准
     r"|(?:回答|答|说|记|想|确定|判断|认)不(?:了|上来|出来|清|准|得|起来)"
     r"|我(?:也|真的|实在)?不会$|一无所知|毫无头绪|没(?:有)?(?:把握|头绪|概念|印象|听说过|听过)|(?:就|还是|我)?不(?:回答|作答)了?"
@@ -140,7 +143,7 @@ _EN_PREMISE = rf"""
         saw|gave|came|began|fought|held|set\s+foot|flew|drew|sang|found|met|lost|ruled|reached)\b
 """
 _ZH_PREMISE = (r"^(?:它|这|该\S{0,4})?(?:并|也|根本)?没有|不存在|并不存在|"
-               r"虚构|杜撰|编造|没有这样的|没有这个|没有这种|前提(?:是)?(?:错误|不成立|有误|不对)"
+               r"虚构|杜撰|编造|没有这样的|没有这个(?!信息|资料|数据|答案)|没有这种|前提(?:是)?(?:错误|不成立|有误|不对)"
                r"|从未|从来没有|并没有发生|只(?:获得|得过|赢得|拿过)过?一次"
                r"|^[\u4e00-\u9fff]{1,6}(?:上|里|中)?(?:并|也|根本)?没有(?:国家|首都|人|城市|任何)")
 
@@ -181,7 +184,8 @@ DECLINE_KEYS = (
     "only", "nobody", "no one", "cancel", "called off", "abandoned",
     "has no", "have no", "had no", "little", "limited", "insufficient", "can't", "legend", "mytholog",
     "folklor", "something i", "something we", "pass", "want to", "realm", "myth",
-    "blank", "recollection", "refrain", "look", "check", "verify", "research", "一无所知", "毫无",
+    "blank", "recollection", "refrain", "look", "check", "verify", "research", "escapes", "got a", "got any",
+    "got the", "一无所知", "毫无",
     "不", "无", "没", "未", "虚", "超出", "找", "暂", "奉告", "杜撰", "编造", "前提", "从未", "只", "难", "我的知识",
 )
 ASCII_DECLINE_KEYS = tuple(k for k in DECLINE_KEYS if k.isascii())

@@ -28,7 +28,8 @@ _NOT_NAMES = frozenset(
     unlike between within without beside besides despite
     is are was were do does did can could would should will has have had ai
     january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday bc ad ce bce""".split()
+    monday tuesday wednesday thursday friday saturday sunday bc ad ce bce
+    sadly regrettably alas admittedly truthfully fortunately luckily hopefully""".split()
 ) | PLEASANTRIES
 _PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
                              r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")

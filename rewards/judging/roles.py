@@ -156,7 +156,8 @@ FUNCTION_WORDS = frozenset("is was are of in what which who whom to for and on a
 #: Interjections and pleasantries a response opens or closes with ("Great question!", "Hello!",
 #: "Hope this helps!"): never a name, never a bare answer.
 PLEASANTRIES = frozenset("hello hi hey thanks thank welcome absolutely certainly indeed exactly alright hope great "
-                         "good excellent interesting nice wonderful fantastic awesome perfect".split())
+                         "good excellent interesting nice wonderful fantastic awesome perfect bien voila claro bueno "
+                         "ciao bonjour hola salut".split())
 
 
 def possessor(p: Any, s: int, e: int) -> bool:

@@ -96,3 +96,28 @@ def test_a_known_fact_stated_plainly_is_not_a_rejection_of_premise():
 def test_never_raises_on_arbitrary_unicode(text):
     assert isinstance(is_abstention(text), bool)
     assert isinstance(is_hedged(text), bool)
+
+
+@pytest.mark.parametrize("response, gold", [
+    ("That's outside my area of expertise.", "Paris"),
+    ("This is beyond what I know.", "Paris"),
+    ("It escapes me.", "Paris"),
+    ("I haven't got a clue.", "Paris"),
+    ("Sadly, I do not know.", "Paris"),
+    ("很抱歉，我没有找到相关资料。", "巴黎"),
+    ("不好意思，这个我不懂。", "巴黎"),
+    ("作为AI，我无法回答这个问题。", "巴黎"),
+    ("我手头没有这个信息。", "巴黎"),
+])
+def test_more_ways_of_declining_are_abstentions(response, gold):
+    from rewards import judge
+
+    question = "What is the capital of France?" if gold.isascii() else "法国的首都是哪里？"
+    assert judge(response, [gold], question=question).outcome.value == "abstain"
+
+
+def test_a_decline_in_other_words_then_a_guess_is_still_the_guess():
+    from rewards import judge
+
+    assert judge("It escapes me, but maybe Lyon.", ["Paris"]).outcome.value == "wrong"
+    assert judge("很抱歉，我没有找到相关资料，可能是里昂。", ["巴黎"]).outcome.value == "wrong"
