@@ -88,8 +88,10 @@ def main() -> None:
     trainer.train()
     trainer.save_model(str(final))
     state = trainer.state
-    logged = [k for k in state.log_history[-1] if k.startswith(("dialogue/", "truthfulness/"))]
-    rates = ", ".join(f"{k} {state.log_history[-1][k]:.2f}" for k in sorted(logged))
+    last = next((log for log in reversed(state.log_history)
+                 if any(k.startswith(("dialogue/", "truthfulness/")) for k in log)), {})  # not the run's summary
+    rates = ", ".join(f"{k} {float(v):.2f}" for k, v in sorted(last.items())
+                      if k.startswith(("dialogue/", "truthfulness/")))
     print(f"{args.trainer.upper()} on {args.train_on}: {state.global_step} steps; last batch: {rates or 'no rates'}; "
           f"policy saved to {final}")
 
