@@ -8,7 +8,8 @@ entity among them; their greedy answers are generated once into ``probe-bench/po
 resumable). Each probe picks its layer and C by grouped cross-validation on its training
 answers only. Prints and writes ``probe-bench/results.md``: AUROC (right vs wrong) and the
 hallucination cut at 10% / 20% abstention on known questions, with bootstrap intervals over
-the held-out questions, and each gate applied at the demo reward's threshold.
+the held-out questions, and each gate applied at the demo reward's threshold and at the threshold
+that declines ``--budget`` (10%) of the right training answers by their out-of-fold P(correct).
 
     python benchmarks/bench_probe.py --out demo-output                 # pool of 1000 training questions
     python benchmarks/bench_probe.py --out demo-output --no-generate   # only the pool answers already there
@@ -32,6 +33,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pool-size", type=int, default=1000, help="Training-split questions in the pool.")
     parser.add_argument("--no-generate", action="store_true", help="Use only pool answers already generated.")
     parser.add_argument("--bootstrap", type=int, default=1000, help="Bootstrap resamples (default 1000).")
+    parser.add_argument("--budget", type=float, default=0.10,
+                        help="Also gate at the threshold that declines this share of the right training answers, "
+                             "by their out-of-fold P(correct) (default 0.10).")
     return parser.parse_args(argv)
 
 
@@ -68,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     from rewards import TruthfulnessReward
     from shaping.models import load_policy
     from shaping.probe import answer_states
+    from shaping.probe.fit import budget_threshold
 
     out = args.out
     config = json.loads((out / "config.json").read_text())
@@ -90,13 +95,17 @@ def main(argv: list[str] | None = None) -> int:
     scored, named, signals = base.copy(), {"base": base}, {"mean answer log-prob": "logprob"}
     for name, count in ((f"probe, {n_demo} demo training questions", n_demo),
                         (f"probe, {len(pool)} training-pool questions", len(pool))):
-        gate, _ = fit_on_results(model, tokenizer, pool[:count], prompts=prompts, threshold=reward,
-                                 layers=layers, states=pool_states[:count], seed=config.get("seed", 0))
+        gate, report = fit_on_results(model, tokenizer, pool[:count], prompts=prompts, threshold=reward,
+                                      layers=layers, states=pool_states[:count], seed=config.get("seed", 0))
         column = f"p{count}"
         scored[column] = gate.p_correct_from_states(eval_states[:, layers.index(gate.layer)])
         signals[f"{name} (layer {gate.layer}, CV AUROC {gate.info['cv_auroc']:.2f})"] = column
-        named[f"gate: {name} (t={gate.threshold:.2f})"] = gated_results(scored.assign(probe_p=scored[column]),
-                                                                       gate.threshold)
+        with_p = scored.assign(probe_p=scored[column])
+        named[f"gate: {name} (t={gate.threshold:.2f})"] = gated_results(with_p, gate.threshold)
+        # the threshold that declines args.budget of the right training answers (out of fold)
+        right = [o == "correct" for o in report.outcomes if o != "abstain"]
+        budget = budget_threshold(report.oof_p_correct, right, args.budget)
+        named[f"gate: {name}, {args.budget:.0%} budget (t={budget:.2f})"] = gated_results(with_p, budget)
     table = signal_table(scored, signals, n_resamples=args.bootstrap, random_state=config.get("seed", 0))
     text = "\n".join(["# Probe gate benchmark", "",
                       f"{int(table['n'].iloc[0])} answerable held-out questions; 90% bootstrap intervals.", "",
