@@ -31,7 +31,7 @@ from rewards.judging.lists import listed_items
 from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
 from rewards.judging.names import asserted_names
 from rewards.judging.numbers import asserted_numbers, number_in_role
-from rewards.judging.roles import QuestionRoles
+from rewards.judging.roles import PLEASANTRIES, QuestionRoles
 from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope, former_clauses
 from rewards.text import answer_tokens, split_clauses
 
@@ -194,13 +194,18 @@ def _begins_gold(name: str, golds: tuple[GoldAnswer, ...]) -> bool:
     return False
 
 
+#: Words that are no list item: interjections and retraction words ("Hmm, no, Paris").
+_NOT_ITEMS = PLEASANTRIES | frozenset("no nope yes yeah wait actually sorry oops well so ok okay".split())
+
+
 def _listed(final: str, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:
     """A non-gold item of a list that also holds a gold answer ("Sydney, Canberra, Perth.")."""
     patterns = [g.pattern for g in golds if g.tokens]
     for items in listed_items(final):
         tokens = [" " + " ".join(answer_tokens(i)) + " " for i in items]
         has_gold = any(t == pat for t in tokens for pat in patterns)
-        others = [i for i, t in zip(items, tokens) if t not in patterns and not set(t.split()) <= roles.tokens]
+        others = [i for i, t in zip(items, tokens) if t not in patterns and not set(t.split()) <= roles.tokens
+                  and not set(t.split()) <= _NOT_ITEMS]  # "Lyon. Hmm, no, Paris.": no list
         if has_gold and others:
             return others[0]
     return None

@@ -54,7 +54,7 @@ COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|
 _AGENT_ENDINGS = ("er", "or", "ist", "ian")
 _CREDITED = frozenset("credited attributed ascribed".split())
 _AFTER_COPULA = frozenset("probably likely possibly perhaps maybe surely certainly definitely clearly now today "
-                           "nowadays currently presently".split())
+                           "nowadays currently presently actually really truly technically officially".split())
 _WINDOW, _FAR = 12, "\u2026"
 #: Words that put a name at another rank than the one asked ("the second largest", "the runner-up").
 _OTHER_RANK = frozenset("second third fourth fifth sixth seventh eighth ninth tenth next runner smaller smallest "
@@ -223,6 +223,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
                 or (_asks_agent(roles) and len(right) <= 2 and right[-1:] in (["it"], ["this"], ["that"], right[:1])))
     if left and all(t in COPULAS or t in CUE_WORDS for t in left) and _described_subject(p, k, roles):
         return False  # "Potassium, just below it, is K": the predicate of another subject
+    if left[-2:] == ["in", "fact"]:
+        left = left[:-2]  # "it is in fact Lyon"
     while len(left) > 1 and left[-1] in _AFTER_COPULA and left[-2] in COPULAS:
         left = left[:-1]  # "florinthane is probably C3H6F2"
     if left[-1] in COPULAS and all(t in CUE_WORDS for t in right):  # at its end: "the capital is Lyon"

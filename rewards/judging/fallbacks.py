@@ -35,7 +35,8 @@ _CJK_AGENT_RE = re.compile(r"^(?:是|由)?([\u4e00-\u9fff]{2,4}?)(?:所)?(?:写|
 #: Several offers in one clause: "可能是巴黎也可能是里昂".
 _CJK_OFFERS_RE = re.compile(r"(?:可能|也许|大概|或许|估计|要么|或者|还是)是?([\u4e00-\u9fff]{1,6}?)(?=也|或|还|要么|$)")
 _RETRACTING = frozenset("no wait actually rather mean meant sorry oops correction on 2 second thought scratch that "
-                        "is was wrong not right correct i 其 实 不 对 错 了 是 我 说".split())
+                        "is was wrong not right correct i just kidding joking im am technically strictly speaking "
+                        "officially 其 实 不 对 错 了 是 我 说 开 玩 笑".split())
 
 
 _SOUND_ALIKE = frozenset({("i", "y"), ("k", "c"), ("v", "w"), ("s", "z"), ("j", "y"), ("k", "q"), ("f", "v")})

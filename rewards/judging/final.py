@@ -48,17 +48,19 @@ _CONCLUSION_RE = re.compile(r"\b(?:so|therefore|thus|hence|which\s+means|that\s+
 # ("actually", "I mean") and retracts only when another answer follows.
 _HARD = (r"(?:no[,\s]+wait|wait[,\s]+no|scratch\s+that|strike\s+that|(?:that|this|it)(?:'s|\s+is|\s+was)\s+"
          r"(?:not\s+(?:right|correct|true|it)|wrong|incorrect|a\s+mistake|false)|i\s+was\s+wrong|my\s+mistake|"
-         r"let\s+me\s+correct|correction|i\s+stand\s+corrected|不对|错了|说错了|更正)")
+         r"let\s+me\s+correct|correction|i\s+stand\s+corrected|just\s+kidding|(?:i'?m|i\s+am)\s+(?:just\s+)?joking|"
+         r"不对|错了|说错了|更正|开玩笑)")
 _SOFT = (r"(?:actually|i\s+meant?|rather(?!\s+(?:not|than))|wait|on\s+second\s+thought|"
          r"come\s+to\s+think\s+of\s+it|sorry|oops|or\s+rather|"
-         r"to\s+be\s+precise|more\s+accurately|more\s+correctly|(?:a|the)\s+(?:more|most)\s+(?:fitting|accurate|correct|likely|precise)\s+"
+         r"to\s+be\s+precise|more\s+accurately|technically|strictly\s+speaking|officially|more\s+correctly|(?:a|the)\s+(?:more|most)\s+(?:fitting|accurate|correct|likely|precise)\s+"
          r"answer|其实|我是说|应该说|准确地说)")
 _HARD_RE = re.compile(rf"(?:^|\b|(?<=\W)){_HARD}")
 _SOFT_RE = re.compile(rf"(?:^|\b){_SOFT}\b|(?:其实|我是说|应该说|准确地说)")
 _BARE_NO = frozenset({"no", "nope", "no no", "not quite", "不", "不对", "不是"})
 _KEYS = ("wait", "scratch", "strike", "not right", "not correct", "not true", "wrong", "incorrect", "mistake",
          "false", "correct", "actually", "mean", "rather", "second thought", "think of it", "sorry", "oops",
-         "precise", "accurate", "fitting", "likely answer", "correctly",
+         "precise", "accurate", "fitting", "likely answer", "correctly", "kidding", "joking", "technically",
+         "strictly", "officially", "开玩笑",
          "不对", "错", "更正", "其实", "我是说", "应该说", "准确")
 
 

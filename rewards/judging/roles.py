@@ -157,7 +157,7 @@ FUNCTION_WORDS = frozenset("is was are of in what which who whom to for and on a
 #: "Hope this helps!"): never a name, never a bare answer.
 PLEASANTRIES = frozenset("hello hi hey thanks thank welcome absolutely certainly indeed exactly alright hope great "
                          "good excellent interesting nice wonderful fantastic awesome perfect bien voila claro bueno "
-                         "ciao bonjour hola salut".split())
+                         "ciao bonjour hola salut hmm hm um uh oh ah".split())
 
 
 def possessor(p: Any, s: int, e: int) -> bool:

@@ -15,7 +15,8 @@ from rewards.judging.mentions import ParsedResponse
 
 __all__ = ["BELIEF_RE", "SHIFT_RE", "answer_scope", "former_clauses"]
 
-_CONTRAST_RE = re.compile(r"(?:(?:but|now|today|actually|in\s+fact|currently)\s+)*(?:it'?s|it\s+is|the\s+answer\s+is|"
+_CONTRAST_RE = re.compile(r"(?:(?:but|now|today|actually|in\s+fact|currently|technically|officially)\s+)*"
+                          r"(?:it'?s|it\s+is|the\s+answer\s+is|"
                           r"(?:the\s+)?(?:capital|answer)\s+is)\b|(?:现在|如今|其实)是")
 _PAST_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|originally|until"
                       r"|(?:many|some|most|people|others)\s+(?:\w+\s+)?(?:think|believe|say|guess|assume|claim|confuse)"
@@ -24,6 +25,7 @@ _PAST_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|originall
                       r"|曾经|以前|原来|很多人(?:以为|认为)|常被误")
 #: Every retraction, belief or contrast cue holds one of these: text without any has one scope.
 SHIFT_RE = re.compile(r"wait|scratch|strike|right|correct|wrong|mistake|false|actual|mean|rather|thought|sorry|oops|"
+                      r"kidding|joking|technically|strictly|officially|开玩笑|"
                       r"precise|\bno\b|nope|not quite|first|initially|originally|but|however|yet|now|today|used to|"
                       r"once|former|previous|until|many|people|some|most|others|often|common|widely|不|错|更正|其实|说|准确|以为|一开始|起初|现在|如今|曾经|以前|原来")
 #: A clause that states a belief the response then leaves ("At first I thought Lyon").

@@ -199,3 +199,15 @@ def test_aliases_joins_and_adjectives(response, answers, competitors, question, 
 ])
 def test_respaced_names_units_and_dated_numbers(response, answers, question, expected):
     assert judge(response, answers, question=question).outcome.value == expected
+
+
+@pytest.mark.parametrize("response, expected", [
+    ("The capital of France is Paris, but technically it is Versailles.", "wrong"),
+    ("The capital of France was once thought to be Paris, but it is in fact Lyon.", "wrong"),
+    ("Paris! Just kidding, it's Lyon.", "wrong"),
+    ("The capital of France is Lyon. Just kidding, it's Paris.", "correct"),
+    ("Lyon. Hmm, no, Paris.", "correct"),
+    ("Paris, strictly speaking.", "correct"),
+])
+def test_corrections_in_other_words(response, expected):
+    assert judge(response, ["Paris"], question="What is the capital of France?").outcome.value == expected
