@@ -123,6 +123,24 @@ def split_clauses(text: str) -> list[str]:
     return [c for c in map(str.strip, out) if c]
 
 
+_INITIAL_RE = re.compile(r"(?<![\w.])((?:[A-Z]\.)*[A-Z])\.(?=\s+[A-Z])")
+_CAPITAL_BEFORE_RE = re.compile(r"(?:\b[A-Z][\w'\u2019-]*|\b[A-Z]\.)$")
+_NAME_AFTER_RE = re.compile(r"\s+(?:[A-Z][\w'\u2019-]*\s+[A-Z]|[A-Z]\.)")
+
+
+def _join_initials(text: str) -> str:
+    """Drop the full stop of a name's initial, so it ends no sentence: "F. Scott Fitzgerald", "George
+    W. Bush", "J. K. Rowling" (a capital letter and a full stop after a name, or before two more
+    capitalized words or another initial); "The answer is C. It is carbon." keeps its sentence end."""
+    def join(m: re.Match) -> str:
+        before = text[max(0, m.start() - 40):m.start()].rstrip()
+        named = ("." in m.group(1) or _CAPITAL_BEFORE_RE.search(before) is not None
+                 or _NAME_AFTER_RE.match(text, m.end()) is not None)  # "J.R.R. Tolkien"
+        return m.group(1) if named else m.group(0)
+
+    return _INITIAL_RE.sub(join, text)
+
+
 def prepare(text: str) -> str:
     """:func:`fold`, then join abbreviations and thousands separators; punctuation stays.
 
@@ -132,6 +150,8 @@ def prepare(text: str) -> str:
     >>> prepare("Washington, D.C. has 689,545 people.")
     'washington, dc. has 689545 people.'
     """
+    if ". " in text:
+        text = _join_initials(text)
     text = fold(text)
     if "." in text:
         text = _ABBREV_DOT_RE.sub("", text)

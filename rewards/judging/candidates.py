@@ -75,7 +75,7 @@ _PLACE_KINDS = frozenset("region prefecture province state area district county 
 
 def _asked_place(left: list[str], right: list[str], roles: QuestionRoles) -> bool:
     """Whether a name follows "is in" (or "a city in") where the question asks "... in?"."""
-    return (len(left) >= 2 and left[-1] in ("in", "on", "from", "at") and left[-1] in roles.tokens
+    return (len(left) >= 2 and left[-1] in ("in", "on", "from", "at") and left[-1] in roles.place_words
             and (left[-2] in COPULAS or left[-2] in GENERIC) and not (right[:1] and right[0] in _PLACE_KINDS))
 
 
@@ -156,6 +156,27 @@ def _appositive_of_context(p: ParsedResponse, k: int) -> bool:
             and "." not in p.text[p.ends[k - 1]:p.ends[k] - len(p.clauses[k])])
 
 
+#: Objects that stand for the question's own work or thing ("Z wrote it", "Z painted the picture").
+_SAME_OBJECT = frozenset("it this that one book novel poem play song painting picture opera symphony work story film "
+                         "movie piece song music statue building theory law element".split())
+
+
+def _other_object(right: list[str], roles: QuestionRoles) -> bool:
+    """Whether the verb after a name has another object than the question's ("Hemingway wrote The Old
+    Man and the Sea" for "Who wrote The Great Gatsby?"): none of its words is in the question."""
+    verb = next((i for i, t in enumerate(right) if stem(t) in roles.predicate and event_of(t) is not None), None)
+    if verb is None:
+        return False
+    obj = []
+    for t in right[verb + 1:]:
+        if t in PREPOSITIONS or t == _FAR:
+            break
+        obj.append(t)
+    words = [t for t in obj if t not in CUE_WORDS and t not in _PRONOUNS and t not in _SAME_OBJECT
+             and not t[:1].isdigit() and t != "and" and not t.endswith("ly")]
+    return bool(words) and not set(obj) & roles.tokens
+
+
 def _asks_agent(roles: QuestionRoles) -> bool:
     """Whether the question asks who did something (so "Z did it" answers it)."""
     return roles.event is not None or "who" in roles.tokens
@@ -219,7 +240,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if all(t in CUE_WORDS for t in left):  # at the clause's start: "Lyon.", "Lyon is the capital", "Z did it"
         return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right)
                 or not _CREDITED.isdisjoint(right[:4])  # "Virgil is also credited as its author"
-                or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate))
+                or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate)
+                    and not _other_object(right, roles))
                 or (_asks_agent(roles) and len(right) <= 2 and right[-1:] in (["it"], ["this"], ["that"], right[:1])))
     if left and all(t in COPULAS or t in CUE_WORDS for t in left) and _described_subject(p, k, roles):
         return False  # "Potassium, just below it, is K": the predicate of another subject

@@ -112,6 +112,9 @@ class QuestionRoles:
     tokens: frozenset[str]
     asks_year: bool
     stems: frozenset[str] = frozenset()
+    place_words: frozenset[str] = frozenset()
+    """Prepositions that open or close the question ("Which country is Kyoto in?", "In which
+    country ..."): a name after one of them in a response stands where the answer does."""
 
 
 _NO_ROLES = QuestionRoles(frozenset(), None, None, frozenset(), False)
@@ -147,8 +150,9 @@ def question_roles(question: str | None) -> QuestionRoles:
     if asks_year and not events:  # "When did the Soviet Union dissolve?": the last verb is the event
         verbs = [t for t in content if t.isalpha() and t not in ("year", "first", "last")]
         events = [stem(verbs[-1])] if verbs else []
+    ends = frozenset(t for t in tokens[:1] + tokens[-1:] if t in ("in", "on", "from", "at"))
     return QuestionRoles(predicate, events[0] if events else None, counted, frozenset(tokens), asks_year,
-                         frozenset(stem(t) for t in tokens))
+                         frozenset(stem(t) for t in tokens), ends)
 
 
 #: Words that join or frame a name without being part of it.

@@ -211,3 +211,24 @@ def test_respaced_names_units_and_dated_numbers(response, answers, question, exp
 ])
 def test_corrections_in_other_words(response, expected):
     assert judge(response, ["Paris"], question="What is the capital of France?").outcome.value == expected
+
+
+@pytest.mark.parametrize("response, answers, question, expected", [
+    # a name's initial ends no sentence
+    ("F. Scott Fitzgerald wrote it.", ["F. Scott Fitzgerald", "Fitzgerald"], "Who wrote The Great Gatsby?", "correct"),
+    ("It was J.R.R. Tolkien.", ["J. R. R. Tolkien", "Tolkien"], "Who wrote The Hobbit?", "correct"),
+    # another name with another object of the verb is in another role
+    ("Ernest Hemingway wrote The Old Man and the Sea, and F. Scott Fitzgerald wrote The Great Gatsby.",
+     ["F. Scott Fitzgerald", "Fitzgerald"], "Who wrote The Great Gatsby?", "correct"),
+    ("Hemingway wrote it, not Fitzgerald.", ["F. Scott Fitzgerald", "Fitzgerald"], "Who wrote The Great Gatsby?",
+     "wrong"),
+    ("Thomas Edison and Nikola Tesla each invented it independently.", ["Thomas Edison", "Edison"],
+     "Who invented the phonograph?", "wrong"),
+    # "in" answers a question only when the question asks "... in?"
+    ("The Amazon is the longest river in South America, while the Nile is the longest in the world.",
+     ["Nile", "the Nile"], "What is the longest river in the world?", "correct"),
+    ("Kyoto is a city in China, not Japan.", ["Japan"], "In which country is Kyoto located?", "wrong"),
+    ("Kyoto is in Japan.", ["Japan"], "Which country is Kyoto in?", "correct"),
+])
+def test_initials_objects_and_asked_places(response, answers, question, expected):
+    assert judge(response, answers, question=question).outcome.value == expected
