@@ -177,6 +177,20 @@ def _other_object(right: list[str], roles: QuestionRoles) -> bool:
     return bool(words) and not set(obj) & roles.tokens
 
 
+_KIND_WORDS = frozenset("country nation land place region area territory book novel work person man woman".split())
+
+
+def _of_another(left: list[str], roles: QuestionRoles) -> bool:
+    """Whether "the <noun> of <X> is" names another subject X than the question's: X has words and
+    none of them is the question's."""
+    if "of" not in left or not roles.tokens or left[-1] not in ("is", "was", "are", "were"):
+        return False  # not "a series of paintings by Renoir": "by" names the agent
+    at = len(left) - 1 - left[::-1].index("of")
+    subject = [t for t in left[at + 1:-1] if t not in CUE_WORDS and t not in _PRONOUNS and t not in COPULAS
+               and t not in GENERIC and t not in _KIND_WORDS]  # "the capital of the country" is the question's
+    return bool(subject) and not set(subject) & roles.tokens
+
+
 def _asks_agent(roles: QuestionRoles) -> bool:
     """Whether the question asks who did something (so "Z did it" answers it)."""
     return roles.event is not None or "who" in roles.tokens
@@ -250,6 +264,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     while len(left) > 1 and left[-1] in _AFTER_COPULA and left[-2] in COPULAS:
         left = left[:-1]  # "florinthane is probably C3H6F2"
     if left[-1] in COPULAS and all(t in CUE_WORDS for t in right):  # at its end: "the capital is Lyon"
+        if _of_another(left, roles):
+            return False  # "the capital of New South Wales is Sydney": another subject's
         return (lenient or bool({stem(t) for t in left} & roles.predicate)
                 or all(t in CUE_WORDS or t in COPULAS for t in left))
     return False

@@ -182,7 +182,8 @@ def _competitor(p: ParsedResponse, s: int, e: int, golds: tuple[GoldAnswer, ...]
             side = toks[max(0, i - 3):i]
             filler = bool(side) and side[-1] in _OR_FILLERS
         text = " " + " ".join(side) + " "
-        negated = i < s and not NEGATORS.isdisjoint(toks[max(0, i - 3):i])  # "Not Sydney or Melbourne ... Canberra"
+        negated = (i < s and not NEGATORS.isdisjoint(toks[max(0, i - 3):i])  # "Not Sydney or Melbourne ... Canberra"
+                   or i >= e and not NEGATORS.isdisjoint(toks[e:i]))  # "Canberra, not Sydney or Melbourne"
         if not side or filler or negated or any(
                 text in g.pattern or (g.pattern in text and len(g.tokens) >= 2) for g in golds):  # "not X or Y"
             continue

@@ -77,7 +77,7 @@ RELATION_NOUNS = frozenset("""friend husband wife son daughter brother sister fa
     student
     pupil teacher mentor rival contemporary colleague assistant partner apprentice successor predecessor nephew niece
     cousin uncle aunt grandson granddaughter grandfather grandmother widow widower biographer secretary protege
-    collaborator spouse fiance patron""".split())
+    collaborator spouse fiance patron neighbour neighbor twin""".split())
 
 
 def is_known_event(event: str) -> bool:

@@ -232,3 +232,16 @@ def test_corrections_in_other_words(response, expected):
 ])
 def test_initials_objects_and_asked_places(response, answers, question, expected):
     assert judge(response, answers, question=question).outcome.value == expected
+
+
+@pytest.mark.parametrize("response, expected", [
+    ("The capital of Australia is Canberra, not Sydney or Melbourne.", "correct"),
+    ("The capital is Canberra; the capital of New South Wales is Sydney.", "correct"),
+    ("Sydney's neighbour Canberra is the capital.", "correct"),
+    ("The capital of the country is Sydney; the capital of Australia is Canberra.", "wrong"),
+    ("The capital is Canberra or possibly Sydney.", "wrong"),
+])
+def test_other_subjects_and_negated_alternatives(response, expected):
+    for competitors in (["Sydney", "Melbourne"], None):
+        verdict = judge(response, ["Canberra"], question="What is the capital of Australia?", competitors=competitors)
+        assert verdict.outcome.value == expected, (competitors, verdict)
