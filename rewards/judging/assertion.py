@@ -166,7 +166,7 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
         spans = {i for m in kept if m.start >= 0 for i in range(m.start, m.end)}
         years = numeric and all(3 <= len(_number_of(g)) <= 4 for g in golds if g.tokens) and (
             roles.asks_year or not roles.tokens)
-        competing += asserted_numbers(p, roles, spans, years_only=years)
+        competing += asserted_numbers(p, roles, spans, years_only=years, objects=unanswerable)
     if not numeric:
         for name, clause in asserted_names(p, roles, gold_words, lenient=unanswerable):
             near = None if unanswerable else near_gold(name, golds)

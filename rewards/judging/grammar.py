@@ -143,7 +143,7 @@ _EN_PREMISE = rf"""
         saw|gave|came|began|fought|held|set\s+foot|flew|drew|sang|found|met|lost|ruled|reached)\b
 """
 _ZH_PREMISE = (r"^(?:它|这|该\S{0,4})?(?:并|也|根本)?没有|不存在|并不存在|"
-               r"虚构|杜撰|编造|没有这样的|没有这个(?!信息|资料|数据|答案)|没有这种|前提(?:是)?(?:错误|不成立|有误|不对)"
+               r"虚构|杜撰|编造|传说中的|神话中的|没有这样的|没有这个(?!信息|资料|数据|答案)|没有这种|前提(?:是)?(?:错误|不成立|有误|不对)"
                r"|从未|从来没有|并没有发生|只(?:获得|得过|赢得|拿过)过?一次"
                r"|^[\u4e00-\u9fff]{1,6}(?:上|里|中)?(?:并|也|根本)?没有(?:国家|首都|人|城市|任何)")
 
@@ -181,7 +181,7 @@ DECLINE_KEYS = (
     "unfamiliar", "unknown", "unclear", "undetermined", "cannot", "fiction", "imaginar", "made", "hypothet",
     "exist", "mythical", "mystery", "beyond", "outside", "never", "lack", "impossible", "hard", "difficult",
     "guess", "who knows", "beats", "refuse", "decline", "prefer", "wish", "position", "speculate", "premise",
-    "only", "nobody", "no one", "cancel", "called off", "abandoned",
+    "only", "nobody", "no one", "cancel", "called off", "abandoned", "assumption", "传说", "神话",
     "has no", "have no", "had no", "little", "limited", "insufficient", "can't", "legend", "mytholog",
     "folklor", "something i", "something we", "pass", "want to", "realm", "myth",
     "blank", "recollection", "refrain", "look", "check", "verify", "research", "escapes", "got a", "got any",

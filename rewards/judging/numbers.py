@@ -30,8 +30,12 @@ _NUMBER_FILLER = frozenset(
 _REFERENCES = frozenset("page pages chapter section verse line figure table volume edition footnote item step".split())
 
 
-def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> bool:
+def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, objects: bool = False) -> bool:
     """Whether the number at [s, e) answers the question's role (not another event or noun).
+
+    ``objects``: also read the event verb's object ("he conquered Egypt in 1798" does not date the
+    conquest of China). Off by default: an answer may name the question's object in other words
+    ("reached the Caribbean in 1492" for "reach the Americas").
 
     >>> from rewards.judging.roles import question_roles
     >>> from rewards.text import prepare, split_clauses
@@ -58,8 +62,11 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
         for t in reversed(before):
             event = event_of(t)
             if event:  # an event other than the question's puts the number in another role
-                return event == roles.event or stem(t) in roles.predicate or (
+                same = event == roles.event or stem(t) in roles.predicate or (
                     not is_known_event(roles.event) and event not in _LIFE_EVENTS)  # "died in 1506" for "reach"
+                # "he conquered Egypt in 1798" for "... conquer China?": the same verb, another object
+                return same and not (objects and _other_object(
+                    p, max(i for i in range(lo, s) if p.tokens[i] == t), s, roles))
         # "In 1492, Columbus was born": an opening "in <year>" clause dates the next one
         opening = e == hi and hi - lo == 2 and p.tokens[lo] == "in"
         # only a year that opens its clause dates the verb after it ("1776 was ...", "In 1492, X was born")
@@ -93,6 +100,21 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> b
         nouns = [t for t in after[1:] if t.isascii() and t.isalpha() and t not in _ROLE_FILLER]
         return not nouns or any(_names_asked(t, roles) for t in nouns)
     return True
+
+
+_OBJECT_FILLER = frozenset("them him her it this that these those one place part".split())
+
+
+def _other_object(p: ParsedResponse, verb: int, s: int, roles: QuestionRoles) -> bool:
+    """Whether the event's verb at ``verb`` has a direct object before the number at ``s`` that is
+    none of the question's words ("conquered Egypt in 1798" when China is asked)."""
+    words = []
+    for t in p.tokens[verb + 1:s]:
+        if t in PREPOSITIONS:
+            break
+        words.append(t)
+    content = [t for t in words if t.isalpha() and t not in _ROLE_FILLER and t not in _OBJECT_FILLER]
+    return bool(content) and not any(t in roles.tokens or stem(t) in roles.stems for t in content)
 
 
 _COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+opposed\s+to|in\s+contrast\s+to|"
@@ -150,7 +172,7 @@ _ORDINALS = {str(n): re.compile(rf"\b{word}\b") for n, word in enumerate(
 
 
 def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[int], *,
-                     years_only: bool) -> list[tuple[str, int]]:
+                     years_only: bool, objects: bool = False) -> list[tuple[str, int]]:
     """``[(number, clause)]`` for the numbers the response gives in the question's role."""
     found = []
     for i, tok in enumerate(p.tokens):
@@ -167,7 +189,8 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
         if tok in _ORDINALS and _ORDINALS[tok].search(p.clauses[p.clause_of[i]]) and not re.search(
                 rf"(?<!\d){tok}(?!\d)", p.clauses[p.clause_of[i]]):
             continue  # "it was first awarded in 1901": an ordinal word read as a number, not a count
-        if p.declines(p.clause_of[i]) or is_negated(p, i, i + 1) or not number_in_role(p, i, i + 1, roles):
+        if p.declines(p.clause_of[i]) or is_negated(p, i, i + 1) or not number_in_role(
+                p, i, i + 1, roles, objects=objects):
             continue
         found.append((tok, p.clause_of[i]))
     return found

@@ -245,3 +245,18 @@ def test_other_subjects_and_negated_alternatives(response, expected):
     for competitors in (["Sydney", "Melbourne"], None):
         verdict = judge(response, ["Canberra"], question="What is the capital of Australia?", competitors=competitors)
         assert verdict.outcome.value == expected, (competitors, verdict)
+
+
+@pytest.mark.parametrize("response, question, expected", [
+    ("The question is based on a false assumption.", "What is the capital of Atlantis?", "correct"),
+    ("Atlantis is a legendary island, so it has no capital.", "What is the capital of Atlantis?", "correct"),
+    ("亚特兰蒂斯是传说中的岛屿，没有首都。", "亚特兰蒂斯的首都是哪里？", "correct"),
+    # the same verb with another object dates nothing asked
+    ("Napoleon never conquered China; he conquered Egypt in 1798.", "In what year did Napoleon conquer China?",
+     "correct"),
+    ("Napoleon never conquered China. It was 1812.", "In what year did Napoleon conquer China?", "wrong"),
+    ("He did not conquer it until 1812.", "In what year did Napoleon conquer China?", "wrong"),
+    ("Napoleon conquered China in 1812.", "In what year did Napoleon conquer China?", "wrong"),
+])
+def test_premise_rejections_and_other_objects(response, question, expected):
+    assert judge(response, [], question=question).outcome.value == expected
