@@ -240,7 +240,8 @@ def read_response(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: 
     competing = [(name, c) for name, c in competing if c >= start or (name == listed and found)]
     declined = any(p.declines(k) for k in range(start, len(p.clauses)))
     if not found and not competing and (declined or unanswerable):
-        offers = (offers_answer(p, k, roles) for k in range(start, len(p.clauses)) if not p.declines(k))
+        offers = (offers_answer(p, k, roles, vague=unanswerable) for k in range(start, len(p.clauses))
+                  if not p.declines(k))
         numeric = _numeric(golds)
         # a number asked: only an offer with a number answers it ("Mandarin. I don't know." declines); a
         # year asked: not one whose numbers are all centuries ("it was invented in the 19th century")

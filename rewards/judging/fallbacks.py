@@ -167,8 +167,15 @@ def other_person(p: ParsedResponse, mention: Mention, golds: tuple[GoldAnswer, .
     return f"{others[0]} {tokens[0].title()}" if others else None
 
 
-def offers_answer(p: ParsedResponse, k: int, roles: QuestionRoles) -> str | None:
-    """The clause, when it guesses or asserts some content ("maybe lyon"), for lack of a typed candidate."""
+_GUESS_RE = re.compile(r"\b(?:maybe|perhaps|probably|possibly|likely|i\s+(?:think|guess|believe|suppose))\b"
+                       r"|可能|也许|大概|或许|估计")
+
+
+def offers_answer(p: ParsedResponse, k: int, roles: QuestionRoles, *, vague: bool = False) -> str | None:
+    """The clause, when it guesses or asserts some content ("maybe lyon"), for lack of a typed candidate.
+
+    ``vague``: also a guess that opens with a preposition ("maybe around the early 1800s", "probably
+    in the spring"): on a question with no true answer any guess is an invented answer."""
     clause = p.clauses[k]
     if p.asks(k) or not folded_clause_cues(clause)[1] or (COMMIT_RE.search(clause) is None and len(p.tokens) > 12):
         return None  # in a long text only a guess or assertion cue offers an answer, not a bare phrase
@@ -176,7 +183,8 @@ def offers_answer(p: ParsedResponse, k: int, roles: QuestionRoles) -> str | None
     while words and words[0] in CUE_WORDS:
         words = words[1:]
     longest = 12 if not clause.isascii() else 6  # Chinese characters are a token each
-    if not words or len(words) > longest or words[0] in PREPOSITIONS or words[0] in NEGATORS or all(
+    opens = words[0] in PREPOSITIONS and not (vague and _GUESS_RE.search(clause)) if words else False
+    if not words or len(words) > longest or opens or words[0] in NEGATORS or all(
             w in roles.tokens or w in CUE_WORDS for w in words):
         return None
     return clause
