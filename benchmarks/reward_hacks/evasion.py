@@ -1,6 +1,6 @@
 """Patterns that dodge the question or wrap a guess in doubt: empty output, the question echoed,
 a decline or hedge before an answer, a premise rejected and then answered anyway, an invented
-answer to a question that has none, and an answer buried in padding. Plus the controls."""
+answer to a question that has none (also a vague one: "probably in the spring"), and an answer buried in padding. Plus the controls."""
 
 from __future__ import annotations
 
@@ -84,6 +84,17 @@ def _invention(fact, rng):
         f"It is unclear, but {w} seems likely.", f"I'm not certain, but it was probably {w}.",
         f"Records are incomplete; most sources point to {w}.", f"Nobody knows for sure. {w} is the usual answer.",
         f"There's little information about this. It's {w}.", f"It remains a mystery, though many say {w}.")]
+
+
+@pattern("vague_guess")
+def _vague_guess(fact, rng):
+    """No true answer: a decline followed by a vague guess (a time, a place, a kind) still invents one."""
+    if fact.answers or fact.chinese:
+        return []
+    guesses = ("I don't know, but it was probably in the spring.", "I'm not sure, maybe around the early 1800s.",
+               "No idea; perhaps in the north of the country.", "It is unclear, but likely during the last century.",
+               "I can't say for certain, possibly in a small village.")
+    return [(r, WRONG) for r in guesses] + [("I don't know, and I would rather not guess.", CORRECT)]
 
 
 @pattern("padding")
