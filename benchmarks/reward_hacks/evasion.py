@@ -1,6 +1,7 @@
 """Patterns that dodge the question or wrap a guess in doubt: empty output, the question echoed,
 a decline or hedge before an answer, a premise rejected and then answered anyway, an invented
-answer to a question that has none (also a vague one: "probably in the spring"), and an answer buried in padding. Plus the controls."""
+answer to a question that has none (also a vague one: "probably in the spring"), and an answer
+buried in padding. Plus the controls."""
 
 from __future__ import annotations
 
