@@ -16,17 +16,17 @@ from rewards.judging.roles import QuestionRoles, event_of, is_known_event, stem
 
 __all__ = ["asserted_numbers", "number_in_role"]
 
-_ROLE_FILLER = CUE_WORDS | COPULAS | PREPOSITIONS | frozenset(
+_MONTH_NAMES = frozenset(
+    "january february march april may june july august september october november december".split())
+_MONTHS = _MONTH_NAMES | frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_ROLE_FILLER = CUE_WORDS | COPULAS | PREPOSITIONS | _MONTHS | frozenset(
     "has have had about around approximately roughly nearly almost exactly only just total and its their his her "
     "he she they which who that this these there some no not 是 为 有 约 大约 ad bc ce bce year years "
     "than other anything something else exactly precisely been being can cant could would will must have "
-    "was were do does did it total number answer value figure count "
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
-_NUMBER_FILLER = frozenset(
+    "was were do does did it total number answer value figure count".split())
+_NUMBER_FILLER = _MONTH_NAMES | frozenset(
     "vs versus about around approximately roughly nearly almost exactly only just some over under ad bc ce bce "
-    "circa ca "
-    "january february march april may june july august september october november december 约 大约".split())
+    "circa ca 约 大约".split())
 _REFERENCES = frozenset("page pages chapter section verse line figure table volume edition footnote item step".split())
 
 
@@ -165,9 +165,8 @@ def _names_asked(word: str, roles: QuestionRoles) -> bool:
     return word in roles.tokens or stem(word) in roles.predicate or stem(word) in roles.stems
 
 
-_MONTHS = frozenset("january february march april may june july august september october november december "
-                    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
-_ORDINALS = {str(n): re.compile(rf"\b{word}\b") for n, word in enumerate(
+#: An ordinal word and the digits it is read as: "first" becomes "1" ("it was first awarded in 1901").
+_ORDINALS = {str(n): (re.compile(rf"\b{word}\b"), re.compile(rf"(?<!\d){n}(?!\d)")) for n, word in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
 
 
@@ -186,8 +185,8 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
         if roles.asks_year and tok.isdigit() and int(tok) <= 31 and not _MONTHS.isdisjoint(
                 p.tokens[max(0, i - 1):i] + p.tokens[i + 1:i + 2]):
             continue  # "on 19 August AD 14": the day of a date, not its year
-        if tok in _ORDINALS and _ORDINALS[tok].search(p.clauses[p.clause_of[i]]) and not re.search(
-                rf"(?<!\d){tok}(?!\d)", p.clauses[p.clause_of[i]]):
+        word, digits = _ORDINALS.get(tok, (None, None))
+        if word and word.search(p.clauses[p.clause_of[i]]) and not digits.search(p.clauses[p.clause_of[i]]):
             continue  # "it was first awarded in 1901": an ordinal word read as a number, not a count
         if p.declines(p.clause_of[i]) or is_negated(p, i, i + 1) or not number_in_role(
                 p, i, i + 1, roles, objects=objects):
