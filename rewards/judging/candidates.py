@@ -113,6 +113,33 @@ def _unjoin(left: list[str]) -> list[str]:
     return left[:start] if joinable else left  # not "between Sydney and Melbourne"
 
 
+#: Words that open a second coordinated clause ("..., and the Amazon is the longest in the world").
+_CLAUSE_JOINS = frozenset("and but while whereas".split())
+
+
+def _after_join(left: list[str], right: list[str], roles: QuestionRoles) -> list[str]:
+    """``left`` from the start of the coordinated clause a name opens with its own verb: "and the
+    Amazon is ...", "Jupiter is a gas giant and Saturn is ..." stand at a clause's start ("between
+    Sydney and Melbourne." does not: no verb follows)."""
+    if not right or not (right[0] in COPULAS or stem(right[0]) in roles.predicate):
+        return left
+    at = next((i for i in range(len(left) - 1, -1, -1) if left[i] in _CLAUSE_JOINS), None)
+    if at is None or not all(t in CUE_WORDS for t in left[at + 1:]):
+        return left
+    before = left[:at]
+    if not before or any(t in COPULAS or stem(t) in roles.predicate for t in before if t != _FAR):
+        return left[at + 1:]
+    return left
+
+
+def _someone_elses(right: list[str]) -> bool:
+    """Whether the words after a name give it a role beside another's ("John Adams was his vice president")."""
+    return len(right) > 1 and right[0] in COPULAS and (right[1] in ("his", "her") or bool(_DEPUTY & set(right[1:4])))
+
+
+_DEPUTY = frozenset("vice deputy assistant co acting".split())
+
+
 def _other_rank(right: list[str], roles: QuestionRoles) -> bool:
     """Whether the words after a name rank it elsewhere ("is the second largest", "is 2 largest")
     or in a narrower kind ("the Sahara is the largest hot desert" for the largest desert)."""
@@ -232,7 +259,9 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if right and (right[0] in _AGENT_NOUNS or right[0].removesuffix("s") in _AGENT_NOUNS
                   or right[0] in RELATION_NOUNS):
         return False  # "the Italian poet Dante": a description of the person, not a name
-    left = _unjoin(left)  # "Canberra and Sydney.", "by Vivaldi and Bach": a second answer joined to the first
+    # "and the Amazon is ...": a coordinated clause's start; "Canberra and Sydney.", "by Vivaldi and
+    # Bach": a second answer joined to the first
+    left = _unjoin(_after_join(left, right, roles))
     if roles.event and _after_by(left, roles):
         return True  # "The novel by Robert Morrey", "painted by the artist Pablo Picasso": the agent
     if _asked_place(left, right, roles):
@@ -255,7 +284,7 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right)
                 or not _CREDITED.isdisjoint(right[:4])  # "Virgil is also credited as its author"
                 or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate)
-                    and not _other_object(right, roles))
+                    and not _other_object(right, roles) and not _someone_elses(right))
                 or (_asks_agent(roles) and len(right) <= 2 and right[-1:] in (["it"], ["this"], ["that"], right[:1])))
     if left and all(t in COPULAS or t in CUE_WORDS for t in left) and _described_subject(p, k, roles):
         return False  # "Potassium, just below it, is K": the predicate of another subject
