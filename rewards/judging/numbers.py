@@ -50,6 +50,8 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
     lo, hi = p.clause_span(s)
     if _compares(p, p.clause_of[s]) or _other_subject(p, lo, s, roles):
         return False
+    if roles.zh_event and p.tokens[s] in _zh_other_event_years(p.text, roles.zh_event):
+        return False  # "1961年第一次进入太空，1969年第一次登月": 1961 dates another event
     if p.tokens[e:e + 2] == ["年", "的"] or (s > lo and p.tokens[s - 1] in _SUBSET_WORDS):
         return False  # "1989年的莱比锡游行": a year of another noun; "the last two": a part, not the count
     units = [t for t in p.tokens[e:min(hi, e + 3)] if t in _UNITS]
@@ -129,6 +131,26 @@ _LIFE_DATES_RE = re.compile(r"\(\s*(\d{3,4})\s*[-–]")
 def _life_dates(text: str) -> frozenset[str]:
     """The years that open a bracketed life span in ``text`` ("(1634-1700)"), found once per response."""
     return frozenset(_LIFE_DATES_RE.findall(text))
+
+
+_ZH_YEAR_RE = re.compile(r"\d{3,4}(?!\d)")
+_ZH_BREAK_RE = re.compile(r"[,;.!?，。；！？、]")
+
+
+@lru_cache(maxsize=4096)
+def _zh_other_event_years(text: str, verb: str) -> frozenset[str]:
+    """The years of ``text`` whose own words (from the previous year or mark to the next) lack the
+    question's verb, when another year's words hold it: those years date other events."""
+    own = {}
+    for part in _ZH_BREAK_RE.split(text):
+        years = list(_ZH_YEAR_RE.finditer(part))
+        for k, m in enumerate(years):
+            lo = years[k - 1].end() if k else 0
+            hi = years[k + 1].start() if k + 1 < len(years) else len(part)
+            own.setdefault(m.group(), []).append(verb in part[lo:hi])
+    if not any(any(marks) for marks in own.values()):
+        return frozenset()
+    return frozenset(year for year, marks in own.items() if not any(marks))
 
 
 _LIFE_EVENTS = frozenset({"born", "die"})

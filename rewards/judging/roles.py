@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from rewards.text import answer_tokens
+from rewards.text import answer_tokens, prepare
 
 __all__ = ["FUNCTION_WORDS", "RELATION_NOUNS", "QuestionRoles", "event_of", "is_known_event", "possessor",
            "question_roles", "stem"]
@@ -115,6 +115,24 @@ class QuestionRoles:
     place_words: frozenset[str] = frozenset()
     """Prepositions that open or close the question ("Which country is Kyoto in?", "In which
     country ..."): a name after one of them in a response stands where the answer does."""
+    zh_event: str = ""
+    """The verb a Chinese year question dates ("登月" in "人类第一次登月是在哪一年？"), or ""."""
+
+
+_ZH_WHEN = r"(?:哪一年|哪年|何年|什么时候|几几年)"
+_ZH_VERB_AFTER_RE = re.compile(_ZH_WHEN + r"([\u4e00-\u9fff]{2})")
+_ZH_VERB_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{2})是?(?:在|于)?" + _ZH_WHEN)
+
+
+def _zh_event(question: str) -> str:
+    """The two characters of the verb a Chinese question asks the year of: after "哪一年"
+    ("是哪一年爆发的"), else before it ("成立于哪一年", "登月是在哪一年")."""
+    text = prepare(question)
+    after = _ZH_VERB_AFTER_RE.search(text)
+    if after and "的" not in after.group(1):
+        return after.group(1)
+    before = _ZH_VERB_BEFORE_RE.search(text)
+    return before.group(1) if before and "是" not in before.group(1) else ""
 
 
 _NO_ROLES = QuestionRoles(frozenset(), None, None, frozenset(), False)
@@ -152,7 +170,7 @@ def question_roles(question: str | None) -> QuestionRoles:
         events = [stem(verbs[-1])] if verbs else []
     ends = frozenset(t for t in tokens[:1] + tokens[-1:] if t in ("in", "on", "from", "at"))
     return QuestionRoles(predicate, events[0] if events else None, counted, frozenset(tokens), asks_year,
-                         frozenset(stem(t) for t in tokens), ends)
+                         frozenset(stem(t) for t in tokens), ends, _zh_event(question) if asks_year else "")
 
 
 #: Words that join or frame a name without being part of it.
