@@ -30,7 +30,7 @@ from rewards.judging.grammar import ASCII_DECLINE_KEYS, DECLINE_KEYS, has_any
 from rewards.judging.lists import listed_items
 from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
 from rewards.judging.names import asserted_names
-from rewards.judging.numbers import asserted_numbers, number_in_role
+from rewards.judging.numbers import ZH_COUNTERS, asserted_numbers, number_in_role
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
 from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope, former_clauses
 from rewards.text import answer_tokens, split_clauses
@@ -115,9 +115,9 @@ _ERA_WORDS = frozenset({"ad", "ce", "年", "公", "元", "year", "c", "circa"})
 
 
 def _number_of(g: GoldAnswer) -> str | None:
-    """The number a gold answer is ("208" for "208", "208 AD" and "公元208年"), or None."""
+    """The number a gold answer is ("208" for "208", "208 AD", "公元208年"; "206" for "206块"), or None."""
     digits = [t for t in g.tokens if t[:1].isdigit()]
-    if len(digits) == 1 and all(t in _ERA_WORDS or t[:1].isdigit() for t in g.tokens):
+    if len(digits) == 1 and all(t in _ERA_WORDS or t in ZH_COUNTERS or t[:1].isdigit() for t in g.tokens):
         return digits[0]
     return None
 

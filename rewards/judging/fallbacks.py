@@ -142,6 +142,9 @@ def near_gold(name: str, golds: tuple[GoldAnswer, ...]) -> GoldAnswer | None:
     return None
 
 
+_DETERMINERS = frozenset("a an one another this these those some any every each no our your their his her".split())
+
+
 def other_person(p: ParsedResponse, mention: Mention, golds: tuple[GoldAnswer, ...]) -> str | None:
     """The other person a one-word gold (a surname) belongs to here: "Ian Fleming" for
     "Alexander Fleming", "Hillary Clinton" for "Edmund Hillary"; None when it is the gold's."""
@@ -159,7 +162,9 @@ def other_person(p: ParsedResponse, mention: Mention, golds: tuple[GoldAnswer, .
         after = re.match(r"\s+([A-Z][\w'\u2019-]*)", p.response[m.end():])
         for side in (before, after):
             word = side.group(1).lower() if side else ""
-            if word and word not in gold_words and word not in TITLES and word not in GENERIC and word not in CUE_WORDS:
+            # "An eagle ...": a sentence's first word, not a given name
+            if word and word not in gold_words and word not in TITLES and word not in GENERIC \
+                    and word not in CUE_WORDS and word not in _DETERMINERS:
                 others.append(side.group(1))
                 break
         else:
@@ -177,6 +182,8 @@ def offers_answer(p: ParsedResponse, k: int, roles: QuestionRoles, *, vague: boo
     ``vague``: also a guess that opens with a preposition ("maybe around the early 1800s", "probably
     in the spring"): on a question with no true answer any guess is an invented answer."""
     clause = p.clauses[k]
+    if p.text[p.ends[k]:p.ends[k] + 1] in (":", "："):
+        return None  # "You asked: ...", "My guess: Lyon": a clause that introduces the next one
     if p.asks(k) or not folded_clause_cues(clause)[1] or (COMMIT_RE.search(clause) is None and len(p.tokens) > 12):
         return None  # in a long text only a guess or assertion cue offers an answer, not a bare phrase
     words = p.clause_tokens(k)
@@ -276,6 +283,8 @@ def second_answers(p: ParsedResponse, mentions: list[Mention], golds, roles: Que
 
 def retracted_to(p: ParsedResponse, k: int, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:
     """What a retraction clause moves to when no typed candidate says ("iron, but actually copper")."""
+    if p.declines(k):
+        return None  # "I don't actually know": "actually" inside a decline moves to nothing
     tokens = p.clause_tokens(k)
     copulas = [i for i, t in enumerate(tokens) if t in ("is", "was", "as")]
     if copulas and len(tokens) - copulas[-1] - 1 <= 3:  # "but actually the official currency today is the won"

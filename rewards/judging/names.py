@@ -29,7 +29,9 @@ _NOT_NAMES = frozenset(
     is are was were do does did can could would should will has have had ai
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday bc ad ce bce
-    sadly regrettably alas admittedly truthfully fortunately luckily hopefully""".split()
+    sadly regrettably alas admittedly truthfully fortunately luckily hopefully
+    all each every both some any most many much few several such here now still yet just even only again thus
+    hence therefore instead otherwise meanwhile anyway overall given having being whatever whichever""".split()
 ) | PLEASANTRIES
 _PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
                              r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")

@@ -14,7 +14,7 @@ from rewards.judging.candidates import COPULAS, CUE_WORDS, PREPOSITIONS
 from rewards.judging.mentions import ParsedResponse, is_negated
 from rewards.judging.roles import QuestionRoles, event_of, is_known_event, stem
 
-__all__ = ["asserted_numbers", "number_in_role"]
+__all__ = ["ZH_COUNTERS", "asserted_numbers", "number_in_role"]
 
 _MONTH_NAMES = frozenset(
     "january february march april may june july august september october november december".split())
@@ -24,9 +24,11 @@ _ROLE_FILLER = CUE_WORDS | COPULAS | PREPOSITIONS | _MONTHS | frozenset(
     "he she they which who that this these there some no not 是 为 有 约 大约 ad bc ce bce year years "
     "than other anything something else exactly precisely been being can cant could would will must have "
     "was were do does did it total number answer value figure count".split())
+#: Words that place a date within its year ("in late 1689", "the summer of 1689"): no other noun.
+_TIME_WORDS = frozenset("late early mid middle end beginning spring summer autumn fall winter".split())
 _NUMBER_FILLER = _MONTH_NAMES | frozenset(
     "vs versus about around approximately roughly nearly almost exactly only just some over under ad bc ce bce "
-    "circa ca 约 大约".split())
+    "circa ca 约 大约".split()) | _TIME_WORDS
 _REFERENCES = frozenset("page pages chapter section verse line figure table volume edition footnote item step".split())
 
 
@@ -50,10 +52,8 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
     lo, hi = p.clause_span(s)
     if _compares(p, p.clause_of[s]) or _other_subject(p, lo, s, roles):
         return False
-    if roles.zh_event and p.tokens[s] in _zh_other_event_years(p.text, roles.zh_event):
-        return False  # "1961年第一次进入太空，1969年第一次登月": 1961 dates another event
-    if p.tokens[e:e + 2] == ["年", "的"] or (s > lo and p.tokens[s - 1] in _SUBSET_WORDS):
-        return False  # "1989年的莱比锡游行": a year of another noun; "the last two": a part, not the count
+    if _marked_elsewhere(p, s, e, lo, roles):
+        return False
     units = [t for t in p.tokens[e:min(hi, e + 3)] if t in _UNITS]
     if units and units[0] not in roles.tokens and _UNITS & roles.tokens:
         return False  # "100 degrees Celsius, which is 212 degrees Fahrenheit": another unit
@@ -61,7 +61,9 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
         return False  # "a 192 year discrepancy": a duration, not a year; "the 19th century", "19世纪": a century
     before = [t for t in p.tokens[max(lo, s - 6):s] if not t[:1].isdigit()]
     if roles.event:
-        for t in reversed(before):
+        # "at the end of 1689", "the beginning of 1914": a time within the year, no other event
+        dated = before[:-2] if before[-1:] == ["of"] and before[-2:-1] and before[-2] in _TIME_WORDS else before
+        for t in reversed(dated):
             event = event_of(t)
             if event:  # an event other than the question's puts the number in another role
                 same = event == roles.event or stem(t) in roles.predicate or (
@@ -91,6 +93,7 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
         rest.pop()
     copula = len(rest) >= 2 and rest[-1] in COPULAS | {"of"}
     noun = rest[-2] if copula else rest[-1] if rest and (roles.asks_year or rest[-1] in _REFERENCES) else ""
+    noun = "" if noun in _TIME_WORDS else noun
     modifier = rest[-3] if copula and len(rest) >= 3 else ""
     if noun in roles.tokens and modifier.isalpha() and modifier.isascii() and modifier not in _ROLE_FILLER \
             and modifier not in roles.tokens and event_of(modifier) is None:
@@ -102,6 +105,14 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
         nouns = [t for t in after[1:] if t.isascii() and t.isalpha() and t not in _ROLE_FILLER]
         return not nouns or any(_names_asked(t, roles) for t in nouns)
     return True
+
+
+def _marked_elsewhere(p: ParsedResponse, s: int, e: int, lo: int, roles: QuestionRoles) -> bool:
+    """Whether words right at the number put it in another role: "1961年第一次进入太空，1969年第一次
+    登月" (1961 dates another event), "1989年的莱比锡游行" (a year of another noun), "the last two"
+    (a part, not the count)."""
+    return ((roles.zh_key != "" and p.tokens[s] in _zh_elsewhere(p.text, roles.zh_key))
+            or p.tokens[e:e + 2] == ["年", "的"] or (s > lo and p.tokens[s - 1] in _SUBSET_WORDS))
 
 
 _OBJECT_FILLER = frozenset("them him her it this that these those one place part".split())
@@ -133,27 +144,31 @@ def _life_dates(text: str) -> frozenset[str]:
     return frozenset(_LIFE_DATES_RE.findall(text))
 
 
-_ZH_YEAR_RE = re.compile(r"\d{3,4}(?!\d)")
-_ZH_BREAK_RE = re.compile(r"[,;.!?，。；！？、]")
+_ZH_NUMBER_RE = re.compile(r"(?<![\d.])\d{2,}(?:\.\d+)?")  # not 1: "第一次", "一般" read as 1
+_ZH_BREAK_RE = re.compile(r"[,;!?，。；！？、]|\.(?!\d)")
 
 
 @lru_cache(maxsize=4096)
-def _zh_other_event_years(text: str, verb: str) -> frozenset[str]:
-    """The years of ``text`` whose own words (from the previous year or mark to the next) lack the
-    question's verb, when another year's words hold it: those years date other events."""
+def _zh_elsewhere(text: str, key: str) -> frozenset[str]:
+    """The numbers of ``text`` whose own words (from the previous number or mark to the next) lack
+    the question's key (:attr:`QuestionRoles.zh_key`), when another number's words hold it: those
+    date another event or measure another subject ("一英里约1609米，一海里是1852米")."""
     own = {}
     for part in _ZH_BREAK_RE.split(text):
-        years = list(_ZH_YEAR_RE.finditer(part))
-        for k, m in enumerate(years):
-            lo = years[k - 1].end() if k else 0
-            hi = years[k + 1].start() if k + 1 < len(years) else len(part)
-            own.setdefault(m.group(), []).append(verb in part[lo:hi])
+        numbers = list(_ZH_NUMBER_RE.finditer(part))
+        for k, m in enumerate(numbers):
+            lo = numbers[k - 1].end() if k else 0
+            hi = numbers[k + 1].start() if k + 1 < len(numbers) else len(part)
+            own.setdefault(m.group(), []).append(key in part[lo:hi])
     if not any(any(marks) for marks in own.values()):
         return frozenset()
-    return frozenset(year for year, marks in own.items() if not any(marks))
+    return frozenset(number for number, marks in own.items() if not any(marks))
 
 
 _LIFE_EVENTS = frozenset({"born", "die"})
+#: Classifiers and units a Chinese count stands before ("一颗", "一座", "一米").
+ZH_COUNTERS = frozenset("个颗只条本位名座张块次年月日天种件部根首头匹辆架艘台"
+                        "枚层岁米克度分秒周倍对双人家所门项场届粒片节升吨里尺寸斤亿万千百十")
 _SUBSET_WORDS = frozenset("last first other remaining final".split())
 _MODALS = frozenset("can may could will would usually often typically normally".split())
 #: Units: a number in another unit than the question's names another quantity ("212 degrees Fahrenheit").
@@ -201,6 +216,9 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
             continue
         if years_only and not (3 <= len(tok) <= 4 and tok.isdigit()):
             continue
+        if tok == "1" and i + 1 < len(p.tokens) and not p.tokens[i + 1].isascii() \
+                and p.tokens[i + 1] not in ZH_COUNTERS:
+            continue  # "值得一提", "一般", "统一": 一 inside a word, not a count
         if tok.isdigit() and int(tok) <= 10 and i + 1 < len(p.tokens) and p.tokens[i + 1][:1].isdigit() \
                 and p.clause_of[i + 1] == p.clause_of[i]:
             continue  # "the first 5 stripes": an ordinal before the count

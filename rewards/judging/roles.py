@@ -115,19 +115,26 @@ class QuestionRoles:
     place_words: frozenset[str] = frozenset()
     """Prepositions that open or close the question ("Which country is Kyoto in?", "In which
     country ..."): a name after one of them in a response stands where the answer does."""
-    zh_event: str = ""
-    """The verb a Chinese year question dates ("登月" in "人类第一次登月是在哪一年？"), or ""."""
+    zh_key: str = ""
+    """The two characters that tie a Chinese question's number to it: the verb a year question
+    dates ("登月" in "人类第一次登月是在哪一年？"), the subject a quantity question measures ("海里"
+    in "一海里等于多少米？"); or ""."""
 
 
 _ZH_WHEN = r"(?:哪一年|哪年|何年|什么时候|几几年)"
 _ZH_VERB_AFTER_RE = re.compile(_ZH_WHEN + r"([\u4e00-\u9fff]{2})")
 _ZH_VERB_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{2})是?(?:在|于)?" + _ZH_WHEN)
+_ZH_SUBJECT_RE = re.compile(r"([\u4e00-\u9fff]{2})(?:通常|一般|大约|大概|总共|一共|平均)?(?:有|等于|是|为|约)?"
+                            r"(?:多少|几)")
 
 
-def _zh_event(question: str) -> str:
-    """The two characters of the verb a Chinese question asks the year of: after "哪一年"
-    ("是哪一年爆发的"), else before it ("成立于哪一年", "登月是在哪一年")."""
+def _zh_key(question: str, asks_year: bool) -> str:
+    """:attr:`QuestionRoles.zh_key`: for a year, the verb after "哪一年" ("是哪一年爆发的"), else
+    before it ("成立于哪一年", "登月是在哪一年"); for a quantity, the subject before "(有)多少"."""
     text = prepare(question)
+    if not asks_year:
+        subject = _ZH_SUBJECT_RE.search(text)
+        return subject.group(1) if subject and not {"是", "有", "的"} & set(subject.group(1)) else ""
     after = _ZH_VERB_AFTER_RE.search(text)
     if after and "的" not in after.group(1):
         return after.group(1)
@@ -170,7 +177,8 @@ def question_roles(question: str | None) -> QuestionRoles:
         events = [stem(verbs[-1])] if verbs else []
     ends = frozenset(t for t in tokens[:1] + tokens[-1:] if t in ("in", "on", "from", "at"))
     return QuestionRoles(predicate, events[0] if events else None, counted, frozenset(tokens), asks_year,
-                         frozenset(stem(t) for t in tokens), ends, _zh_event(question) if asks_year else "")
+                         frozenset(stem(t) for t in tokens), ends,
+                         _zh_key(question, asks_year) if not question.isascii() else "")
 
 
 #: Words that join or frame a name without being part of it.
