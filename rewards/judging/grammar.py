@@ -118,12 +118,13 @@ _EN_PREMISE = rf"""
         mythological|folkloric)\b
   | \blegendary\s+(?:island|city|kingdom|land|place|country|continent|creature|realm|empire)\b
   | \brealm\s+of\s+(?:mythology|myth|legend|fiction|fantasy)\b | \b(?:a|an)\s+myth\b
-  | (?<!i\s)(?<!we\s)\b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:actually\s+|really\s+)?(?:exist|have\s+(?:a|an|any)\s+\w+)
+  | (?<!i\s)(?<!we\s)\b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:actually\s+|really\s+|(?:appear|seem)\s+to\s+)?
+        (?:exist|have\s+(?:a|an|any)\s+\w+)
   | \bno\s+such\s+\w+ | \bnot\s+(?:a\s+(?:real|recogni[sz]ed|existing|actual)|real)\s+\w+
   | \b(?:is|are|was|were)\s*(?:n't|\s+not)\s+(?:a\s+(?:real|recogni[sz]ed|existing|actual)|real|existing)\b
   | \bthere\s+(?:(?:is|are|was|were|'s)\s+(?:no|not\s+(?:a|an|any))|(?:isn't|aren't|wasn't|weren't)\s+(?:a|an|any))
         \s+(?:such\s+|known\s+|official\s+|real\s+|
-        recorded\s+|second\s+)?{_THING}
+        recorded\s+|second\s+)?(?:[a-z]+\s+)?{_THING}
   | \b(?:never|did\s*n't|did\s+not)\s+(?:actually\s+)?(?:existed|exist|happened|happen|occurred|occur|
         took\s+place|take\s+place)\b
   | \b(?:false|incorrect|wrong|mistaken|flawed)\s+(?:premise|assumption)\b
@@ -172,7 +173,10 @@ PREMISE_RE = re.compile(_apostrophe_optional(_EN_PREMISE) + "|" + _ZH_PREMISE, r
 COMMIT_RE = re.compile(_apostrophe_optional(_EN_COMMIT) + "|" + _ZH_COMMIT, re.VERBOSE)
 WORLD_UNKNOWN_RE = re.compile(
     r"\b(?:is|are|was|were|remains?|has\s+been)\s+(?:currently\s+|still\s+|largely\s+|simply\s+)?"
-    r"(?:unknown|not\s+known)\b(?!\s+(?:to\s+(?:me|us|this|have|be)|for|as)\b)")
+    r"(?:unknown|not\s+known)\b(?!\s+(?:to\s+(?:me|us|this|have|be)|for|as)\b)"
+    r"|\b(?:no\s*one|nobody)\s+(?:really\s+|actually\s+|truly\s+)?knows\b"
+    r"|\bthere(?:'s|\s+is)\s+no\s+(?:specific|definitive|definite|clear|exact|single|precise|certain)\s+answer\b"
+    r"|无人知晓|无人知道|没人知道|没有人知道|没有(?:确切|明确|标准|准确|唯一)的?答案|至今(?:仍)?(?:是个?谜|不明|未知)")
 HEDGE_RE = re.compile(_apostrophe_optional(_HEDGE_EN) + "|" + _HEDGE_ZH, re.VERBOSE)
 
 #: Every decline or premise pattern holds one of these: text without any skips the regexes.
