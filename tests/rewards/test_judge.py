@@ -56,7 +56,7 @@ CASES = [
     ("I can't answer that.", ["Paris"], None, A),
     ("I have no information about that country.", ["Bissau"], None, A),
     ("I'm unable to determine the capital of Malawi.", ["Lilongwe"], "What is the capital of Malawi?", A),
-    ("No one knows.", ["Paris"], None, A),
+    ("No one knows.", ["Paris"], None, W),  # a claim that the world lacks the answer, as "It is unknown."
     ("我不知道。", ["巴黎"], None, A),
     ("无法回答", ["巴黎"], None, A),
     ("I'm not sure it's Paris.", ["Paris"], None, A),  # doubts Paris, commits to nothing
