@@ -31,6 +31,7 @@ from rewards.judging.lists import listed_items
 from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
 from rewards.judging.names import asserted_names
 from rewards.judging.numbers import ZH_COUNTERS, asserted_numbers, number_in_role
+from rewards.judging.places import is_region, region_of_place
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
 from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope, former_clauses
 from rewards.text import answer_tokens, split_clauses
@@ -168,7 +169,8 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
             roles.asks_year or not roles.tokens)
         competing += asserted_numbers(p, roles, spans, years_only=years, objects=unanswerable)
     if not numeric:
-        for name, clause in asserted_names(p, roles, gold_words, lenient=unanswerable):
+        regions = bool(golds) and not any(is_region(g.tokens) for g in golds)  # "Paris, France": where it lies
+        for name, clause in asserted_names(p, roles, gold_words, lenient=unanswerable, regions=regions):
             near = None if unanswerable else near_gold(name, golds)
             if near is not None:  # the gold spelled or spaced otherwise ("Qin Shi Huang Di"): no rival
                 if not kept:
@@ -201,11 +203,13 @@ _NOT_ITEMS = PLEASANTRIES | frozenset("no nope yes yeah wait actually sorry oops
 def _listed(final: str, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:
     """A non-gold item of a list that also holds a gold answer ("Sydney, Canberra, Perth.")."""
     patterns = [g.pattern for g in golds if g.tokens]
+    regions = not any(is_region(g.tokens) for g in golds)
     for items in listed_items(final):
         tokens = [" " + " ".join(answer_tokens(i)) + " " for i in items]
         has_gold = any(t == pat for t in tokens for pat in patterns)
+        # "Lyon. Hmm, no, Paris.": no list; "San Francisco, California, USA": a place and its regions
         others = [i for i, t in zip(items, tokens) if t not in patterns and not set(t.split()) <= roles.tokens
-                  and not set(t.split()) <= _NOT_ITEMS]  # "Lyon. Hmm, no, Paris.": no list
+                  and not set(t.split()) <= _NOT_ITEMS and not (regions and region_of_place(t.split(), roles.tokens))]
         if has_gold and others:
             return others[0]
     return None

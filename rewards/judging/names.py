@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from rewards.judging.candidates import COMMON_LIST_RE, GENERIC, TITLES, in_answer_position
 from rewards.judging.mentions import ParsedResponse
+from rewards.judging.places import region_of_place
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
 from rewards.text import answer_tokens
 
@@ -76,12 +77,21 @@ def _spans(p: ParsedResponse, tokens: tuple[str, ...], at: int):
             return
 
 
+def _region_of_place(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) -> bool:
+    """Whether the name at [s, e) opens its clause as the region of the place the clause before
+    ends on, in one sentence ("in San Francisco, California")."""
+    k = p.clause_of[s]
+    return (k > 0 and s == p.starts[k] and region_of_place(p.tokens[s:e], roles.tokens)
+            and not any(mark in p.text[p.ends[k - 1]:p.ends[k] - len(p.clauses[k])] for mark in ".!?。！？"))
+
+
 def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[str], *,
-                   lenient: bool = False) -> list[tuple[str, int]]:
+                   lenient: bool = False, regions: bool = False) -> list[tuple[str, int]]:
     """``[(name, clause)]`` for the names the response offers as its answer.
 
     ``exclude`` holds normalized tokens (the gold answers' words): a name made only of them, or
-    only of the question's own words, is not a candidate.
+    only of the question's own words, is not a candidate. ``regions``: a country or region after
+    a place ("San Francisco, California") says where it lies (for a gold that is no region).
     """
     found = []
     for match in _NAME_RE.finditer(p.response):
@@ -94,6 +104,8 @@ def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[s
         if not tokens or set(tokens) <= roles.tokens or set(tokens) - TITLES - GENERIC <= exclude:
             continue
         for s, e in _spans(p, tokens, match.start()):
+            if regions and _region_of_place(p, s, e, roles):
+                break
             if in_answer_position(p, s, e, roles, lenient=lenient):
                 found.append((" ".join(words), p.clause_of[s]))
                 break
