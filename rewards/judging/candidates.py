@@ -23,34 +23,15 @@ from functools import lru_cache
 from rewards.judging.final import retraction_at
 from rewards.judging.mentions import ParsedResponse, is_negated
 from rewards.judging.roles import RELATION_NOUNS, QuestionRoles, event_of, stem
+from rewards.judging.words import COPULAS, CUE_WORDS, GENERIC, PREPOSITIONS
+from rewards.judging.words import PRONOUNS as _PRONOUNS
 
-__all__ = ["COMMON_LIST_RE", "COPULAS", "CUE_WORDS", "GENERIC", "PREPOSITIONS", "TITLES", "in_answer_position"]
+__all__ = ["in_answer_position"]
 
-TITLES = frozenset("sir dr mr mrs ms lord lady saint st king queen prince princess president general".split())
-CUE_WORDS = frozenset(
-    """it its is was the answer i think believe guess maybe perhaps probably possibly likely my best would be
-    say that must might could should definitely certainly surely me seems like hmm well ok okay so yes
-    final correct im am d s guessing pretty sure fairly quite answered called named either or just
-    believed thought thats actually rather wait oh mean meant sorry oops correction no nope did does do done currently
-    now today nowadays presently
-    many some people others say says said claim claims suggest suggests thinks believes id ill ive
-    alternatively otherwise else unless then 2 also acceptable valid right true accepted possible answers
-    been have credited attributed considered regarded usually generally commonly often widely""".split()
-) | TITLES
 _RETRACTION_WORDS = frozenset("on 2 second thought i mean actually rather wait oh sorry oops correction no".split())
-#: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.
-GENERIC = frozenset("city town village capital province state county island islands mount mt mountain river lake sea "
-                     "port fort "
-                     "ocean republic kingdom empire desert".split())
-COPULAS = frozenset("is was be are were by named called 是 为".split())
-PREPOSITIONS = frozenset(
-    "in on at near from of to into for with about across over under between around within beside behind "
-    "along through after before during since like than outside inside upon via".split()
-)
 #: Nouns a number only points with ("page 3", "chapter 12"): never the quantity asked.
 _PAST_FRAME_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|until|no\s+longer|before\s+\d{3,4}|"
                             r"historically|in\s+the\s+past)\b|曾经|以前|原来")
-COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|or)\s+[a-z]")
 _AGENT_ENDINGS = ("er", "or", "ist", "ian")
 _CREDITED = frozenset("credited attributed ascribed".split())
 _AFTER_COPULA = frozenset("probably likely possibly perhaps maybe surely certainly definitely clearly now today "
@@ -74,9 +55,24 @@ _PLACE_KINDS = frozenset("region prefecture province state area district county 
 
 
 def _asked_place(left: list[str], right: list[str], roles: QuestionRoles) -> bool:
-    """Whether a name follows "is in" (or "a city in") where the question asks "... in?"."""
-    return (len(left) >= 2 and left[-1] in ("in", "on", "from", "at") and left[-1] in roles.place_words
-            and (left[-2] in COPULAS or left[-2] in GENERIC) and not (right[:1] and right[0] in _PLACE_KINDS))
+    """Whether a name follows "is in" (or "a city in") where the question asks "... in?", or "a moon
+    of" where it asks "moons of which planet?"."""
+    return (len(left) >= 2 and left[-1] in roles.place_words and (
+        left[-2] in COPULAS or left[-2] in GENERIC or (left[-1] == "of" and stem(left[-2]) in roles.stems))
+        and not (right[:1] and right[0] in _PLACE_KINDS) and not _another_subject(left, roles))
+
+
+_COMPARING = frozenset("just as like unlike while whereas and but".split())
+
+
+def _another_subject(left: list[str], roles: QuestionRoles) -> bool:
+    """Whether the clause's subject, before its copula, is none of the question's words ("just as
+    Europa is a moon of" Jupiter, for "Titan is a moon of which planet?")."""
+    copula = next((i for i, t in enumerate(left) if t in ("is", "are", "was", "were")), None)
+    if copula is None or _FAR in left:
+        return False
+    subject = [t for t in left[:copula] if t not in CUE_WORDS and t not in _COMPARING and t not in _PRONOUNS]
+    return bool(subject) and roles.tokens.isdisjoint(subject)
 
 
 def _after_by(left: list[str], roles: QuestionRoles) -> bool:
@@ -234,7 +230,6 @@ def _described_subject(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
         and first[0] not in _PRONOUNS and stem(first[0]) not in roles.predicate
 
 
-_PRONOUNS = frozenset("he she they we you it its his her their this that these those which who one".split())
 
 
 def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, lenient: bool = False) -> bool:

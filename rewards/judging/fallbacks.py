@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 
 from rewards.judging.abstention import folded_clause_cues
-from rewards.judging.candidates import COMMON_LIST_RE, CUE_WORDS, GENERIC, PREPOSITIONS, TITLES
 from rewards.judging.gold import GoldAnswer
 from rewards.judging.grammar import COMMIT_RE, NEGATORS
 from rewards.judging.mentions import Mention, ParsedResponse
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles, stem
+from rewards.judging.words import COMMON_LIST_RE, CUE_WORDS, GENERIC, PREPOSITIONS, TITLES
 from rewards.text import answer_tokens, fold
 
 __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold", "offers_answer", "other_person",

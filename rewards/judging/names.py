@@ -7,10 +7,11 @@ import bisect
 import re
 from functools import lru_cache
 
-from rewards.judging.candidates import COMMON_LIST_RE, GENERIC, TITLES, in_answer_position
+from rewards.judging.candidates import in_answer_position
 from rewards.judging.mentions import ParsedResponse
 from rewards.judging.places import region_of_place
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
+from rewards.judging.words import COMMON_LIST_RE, GENERIC, TITLES
 from rewards.text import answer_tokens
 
 __all__ = ["asserted_names"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rewards.judging.candidates import COPULAS, CUE_WORDS, PREPOSITIONS
 from rewards.judging.mentions import ParsedResponse, is_negated
 from rewards.judging.roles import QuestionRoles, event_of, is_known_event, stem
+from rewards.judging.words import COPULAS, CUE_WORDS, PREPOSITIONS
 
 __all__ = ["ZH_COUNTERS", "asserted_numbers", "number_in_role"]
 

@@ -114,7 +114,8 @@ class QuestionRoles:
     stems: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()
     """Prepositions that open or close the question ("Which country is Kyoto in?", "In which
-    country ..."): a name after one of them in a response stands where the answer does."""
+    country ...") or stand before its "which" ("moons of which planet?"): a name after one of
+    them in a response stands where the answer does."""
     zh_key: str = ""
     """The two characters that tie a Chinese question's number to it: the verb a year question
     dates ("登月" in "人类第一次登月是在哪一年？"), the subject a quantity question measures ("海里"
@@ -175,7 +176,8 @@ def question_roles(question: str | None) -> QuestionRoles:
     if asks_year and not events:  # "When did the Soviet Union dissolve?": the last verb is the event
         verbs = [t for t in content if t.isalpha() and t not in ("year", "first", "last")]
         events = [stem(verbs[-1])] if verbs else []
-    ends = frozenset(t for t in tokens[:1] + tokens[-1:] if t in ("in", "on", "from", "at"))
+    ends = frozenset(t for t in tokens[:1] + tokens[-1:] if t in ("in", "on", "from", "at")) | frozenset(
+        a for a, b in zip(tokens, tokens[1:]) if a in ("in", "on", "from", "at", "of") and b in ("which", "what"))
     return QuestionRoles(predicate, events[0] if events else None, counted, frozenset(tokens), asks_year,
                          frozenset(stem(t) for t in tokens), ends,
                          _zh_key(question, asks_year) if not question.isascii() else "")

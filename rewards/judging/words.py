@@ -1,0 +1,35 @@
+"""The small closed vocabularies the judge reads answer positions with: cue words around an
+answer ("I think it is ..."), copulas, prepositions, titles, generic head nouns, pronouns."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["COMMON_LIST_RE", "COPULAS", "CUE_WORDS", "GENERIC", "PREPOSITIONS", "PRONOUNS", "TITLES"]
+
+#: Titles before a name ("Sir Isaac Newton"): no name by themselves.
+TITLES = frozenset("sir dr mr mrs ms lord lady saint st king queen prince princess president general".split())
+#: Words that frame an answer without naming one ("I think it is ...", "the answer is ...").
+CUE_WORDS = frozenset(
+    """it its is was the answer i think believe guess maybe perhaps probably possibly likely my best would be
+    say that must might could should definitely certainly surely me seems like hmm well ok okay so yes
+    final correct im am d s guessing pretty sure fairly quite answered called named either or just
+    believed thought thats actually rather wait oh mean meant sorry oops correction no nope did does do done currently
+    now today nowadays presently
+    many some people others say says said claim claims suggest suggests thinks believes id ill ive
+    alternatively otherwise else unless then 2 also acceptable valid right true accepted possible answers
+    been have credited attributed considered regarded usually generally commonly often widely""".split()
+) | TITLES
+#: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.
+GENERIC = frozenset("city town village capital province state county island islands mount mt mountain river lake sea "
+                     "port fort "
+                     "ocean republic kingdom empire desert".split())
+#: Words after which a clause gives its predicate ("the capital is", "written by").
+COPULAS = frozenset("is was be are were by named called 是 为".split())
+PREPOSITIONS = frozenset(
+    "in on at near from of to into for with about across over under between around within beside behind "
+    "along through after before during since like than outside inside upon via".split()
+)
+#: A list of common nouns after a word ("Encyclopedias, atlases and textbooks ...").
+COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|or)\s+[a-z]")
+PRONOUNS = frozenset("he she they we you it its his her their this that these those which who one".split())
