@@ -59,7 +59,8 @@ def _asked_place(left: list[str], right: list[str], roles: QuestionRoles) -> boo
     of" where it asks "moons of which planet?"."""
     return (len(left) >= 2 and left[-1] in roles.place_words and (
         left[-2] in COPULAS or left[-2] in GENERIC or (left[-1] == "of" and stem(left[-2]) in roles.stems))
-        and not (right[:1] and right[0] in _PLACE_KINDS) and not _another_subject(left, roles))
+        and not (right[:1] and (right[0] in _PLACE_KINDS or right[0] in GENERIC))  # "in the French capital"
+        and not _another_subject(left, roles))
 
 
 _COMPARING = frozenset("just as like unlike while whereas and but".split())
