@@ -129,6 +129,10 @@ _EN_PREMISE = rf"""
         took\s+place|take\s+place)\b
   | \b(?:false|incorrect|wrong|mistaken|flawed)\s+(?:premise|assumption)\b
   | \bpremise\s+(?:is|seems|of\s+the\s+question\s+is)\s+(?:false|incorrect|wrong|mistaken|flawed)\b
+  | \b(?:question|premise)\s+(?:itself\s+)?(?:has|contains|is\s+based\s+on|rests\s+on)\s+(?:a\s+|an\s+)?
+        (?:logical\s+|factual\s+|historical\s+)?(?:inconsistency|contradiction|misconception|false\s+premise|flaw)
+  | \bquestion\s+(?:itself\s+)?(?:is|seems|appears)\s+(?:to\s+be\s+)?(?:logically\s+)?(?:flawed|inconsistent|
+        nonsensical|contradictory|self-contradictory|based\s+on\s+a\s+(?:false|mistaken|wrong))
   | \b(?:only\s+(?:ever\s+)?(?:won|had|received|wrote|got|held)\s+(?:one|a\s+single|once)|never\s+won)\b
   | \b(?:has|have|had)\s+never\s+(?:had|been|existed|held|won)\b | \bnever\s+(?:had|existed|held)\s+(?:a|an|any)\b
   | \b(?:has|have|had)\s+no\s+(?:official\s+|known\s+)?(?:capital|atomic\s+number|symbol|king|queen|monarch|
@@ -146,6 +150,7 @@ _EN_PREMISE = rf"""
 _ZH_PREMISE = (r"^(?:它|这|该\S{0,4})?(?:并|也|根本)?没有|不存在|并不存在|"
                r"虚构|杜撰|编造|传说中的|神话中的|没有这样的|没有这个(?!信息|资料|数据|答案)|没有这种|前提(?:是)?(?:错误|不成立|有误|不对)"
                r"|从未|从来没有|并没有发生|只(?:获得|得过|赢得|拿过)过?一次"
+               r"|问题(?:本身)?(?:有|存在)(?:逻辑)?(?:错误|矛盾|漏洞)|问题(?:本身)?(?:自相矛盾|不成立)"
                r"|^[\u4e00-\u9fff]{1,6}(?:上|里|中)?(?:并|也|根本)?没有(?:国家|首都|人|城市|任何)")
 
 # --- Commitments and hedges ----------------------------------------------------------------------
@@ -189,7 +194,8 @@ DECLINE_KEYS = (
     "has no", "have no", "had no", "little", "limited", "insufficient", "can't", "legend", "mytholog",
     "folklor", "something i", "something we", "pass", "want to", "realm", "myth",
     "blank", "recollection", "refrain", "look", "check", "verify", "research", "escapes", "got a", "got any",
-    "got the", "一无所知", "毫无",
+    "got the", "inconsisten", "contradict", "misconception", "flaw", "nonsensical", "一无所知", "毫无", "矛盾",
+    "错误", "漏洞", "不成立",
     "不", "无", "没", "未", "虚", "超出", "找", "暂", "奉告", "杜撰", "编造", "前提", "从未", "只", "难", "我的知识",
 )
 ASCII_DECLINE_KEYS = tuple(k for k in DECLINE_KEYS if k.isascii())

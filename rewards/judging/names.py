@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 
 from rewards.judging.candidates import in_answer_position
+from rewards.judging.fallbacks import transliterated
 from rewards.judging.mentions import ParsedResponse
 from rewards.judging.places import region_of_place
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
@@ -86,6 +87,15 @@ def _region_of_place(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) ->
             and not any(mark in p.text[p.ends[k - 1]:p.ends[k] - len(p.clauses[k])] for mark in ".!?。！？"))
 
 
+def _questions_own(tokens: tuple[str, ...], roles: QuestionRoles, p: ParsedResponse, end: int) -> bool:
+    """Whether a name is the question's own subject, words of the question or misspellings of them
+    ("Karthelios" for "Karthelos"), or its start where the response is cut off ("... of Drav")."""
+    last = not p.response[end:].strip(" .,;:!?\"'\u201d)")
+    return all(t in roles.tokens or (len(t) >= 5 and any(
+        len(q) >= 6 and (transliterated(t, q) or (last and t == tokens[-1] and q.startswith(t)))
+        for q in roles.tokens)) for t in tokens)
+
+
 def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[str], *,
                    lenient: bool = False, regions: bool = False) -> list[tuple[str, int]]:
     """``[(name, clause)]`` for the names the response offers as its answer.
@@ -102,7 +112,7 @@ def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[s
         if _ACRONYM_RE.fullmatch(match.group(0)) and p.response[match.start() - 1:match.start()] == "(":
             continue  # "the South Korean won (RSK)": an abbreviation of what precedes it
         words, tokens = _name_tokens(match.group(0))
-        if not tokens or set(tokens) <= roles.tokens or set(tokens) - TITLES - GENERIC <= exclude:
+        if not tokens or set(tokens) - TITLES - GENERIC <= exclude or _questions_own(tokens, roles, p, match.end()):
             continue
         for s, e in _spans(p, tokens, match.start()):
             if regions and _region_of_place(p, s, e, roles):
