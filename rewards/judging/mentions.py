@@ -19,7 +19,7 @@ from typing import Iterable
 from rewards.judging.abstention import folded_clause_cues
 from rewards.judging.gold import GoldAnswer, only_elsewhere, question_pattern
 from rewards.judging.grammar import NEGATORS
-from rewards.judging.roles import FUNCTION_WORDS, possessor
+from rewards.judging.roles import FUNCTION_WORDS, eponym, possessor
 from rewards.judging.symbols import symbol_clauses
 from rewards.text import prepared_tokens
 
@@ -225,24 +225,6 @@ class Mention:
     alternative: str | None = None
 
 
-#: Nouns a discovery is named with after its discoverer ("Boyle's law", "Halley's comet").
-_EPONYM_HEADS = frozenset("""law laws comet theorem principle equation equations constant effect paradox rule disease
-    syndrome conjecture hypothesis method algorithm scale cycle test formula lemma series sequence triangle
-    experiment razor number""".split())
-
-
-def _eponym(p: ParsedResponse, e: int, question: str) -> bool:
-    """Whether the name ending at token ``e`` owns a noun of a who-question ("is known as Boyle's
-    law" for "Who formulated the law ...?"): it names the thing asked about, not who made it."""
-    if " who " not in question or e >= len(p.tokens) or p.tokens[e] not in _EPONYM_HEADS \
-            or f" {p.tokens[e]} " not in question:
-        return False
-    word = p.tokens[e - 1]
-    nth = p.tokens[:e - 1].count(word)  # this occurrence of the word, in the text
-    found = list(re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w])", p.text))
-    return nth < len(found) and re.match(r"(?:'s|s'|')\s", p.text[found[nth].end():found[nth].end() + 3]) is not None
-
-
 def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, why: str):
     """The occurrences of ``gold`` that are asserted, and the reason the others are not."""
     in_question = bool(question) and bool(gold.tokens) and gold.pattern in question_pattern(question)
@@ -263,7 +245,7 @@ def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, wh
             why = f"negates {gold.text!r}"
         elif possessor(p, s, e):
             why = why or f"names {gold.text!r} only as someone else's relative or associate"
-        elif question and _eponym(p, e, question_pattern(question)):
+        elif question and eponym(p, e, question_pattern(question)):
             why = why or f"names {gold.text!r} only in the name of the question's thing (\"Boyle's law\")"
         elif in_question and _subject_mention(p, s, e, question_pattern(question)):
             explained += 1

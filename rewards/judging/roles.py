@@ -21,7 +21,7 @@ from typing import Any
 
 from rewards.text import answer_tokens, prepare
 
-__all__ = ["FUNCTION_WORDS", "RELATION_NOUNS", "QuestionRoles", "event_of", "is_known_event", "possessor",
+__all__ = ["FUNCTION_WORDS", "RELATION_NOUNS", "QuestionRoles", "eponym", "event_of", "is_known_event", "possessor",
            "question_roles", "stem"]
 
 _FUNCTION = frozenset(
@@ -203,3 +203,21 @@ def possessor(p: Any, s: int, e: int) -> bool:
         if re.search(re.escape(p.tokens[owner]) + r"(?:'s|s'|')\s+(?:\w+\s+)?" + p.tokens[noun] + r"\b", p.text):
             return True
     return False
+
+
+#: Nouns a discovery is named with after its discoverer ("Boyle's law", "Halley's comet").
+_EPONYM_HEADS = frozenset("""law laws comet theorem principle equation equations constant effect paradox rule disease
+    syndrome conjecture hypothesis method algorithm scale cycle test formula lemma series sequence triangle
+    experiment razor number""".split())
+
+
+def eponym(p: Any, e: int, question: str) -> bool:
+    """Whether the name ending at token ``e`` owns a noun of a who-question ("is known as Boyle's
+    law" for "Who formulated the law ...?"): it names the thing asked about, not who made it."""
+    if " who " not in question or e >= len(p.tokens) or p.tokens[e] not in _EPONYM_HEADS \
+            or f" {p.tokens[e]} " not in question:
+        return False
+    word = p.tokens[e - 1]
+    nth = p.tokens[:e - 1].count(word)  # this occurrence of the word, in the text
+    found = list(re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w])", p.text))
+    return nth < len(found) and re.match(r"(?:'s|s'|')\s", p.text[found[nth].end():found[nth].end() + 3]) is not None
