@@ -50,9 +50,10 @@ _PUNCT_SPLIT_RE = re.compile(
     # leading class, which lets Python's re skip ahead to candidate positions;
     # the look-behinds after it then pick the branch that character starts. Branches in order:
     # punctuation run followed by a space or the end; a CJK/bracket/newline mark on its own;
-    # a spaced dash; ASCII punctuation glued to CJK text.
+    # a spaced dash; ASCII punctuation glued to CJK text (before CJK, or after it before a digit).
     rf"[.;:!?\n。；：！？，,、()\[\]\s](?:(?<={_P})(?<!{_P}{_P}){_P}*(?:\s|$)|(?<=[。；：！？，、()\[\]\n])"
-    rf"|(?<=\s)(?<!{_D}\s){_D}+\s|(?<={_Q})(?<!{_Q}{_Q}){_Q}*(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]))"
+    rf"|(?<=\s)(?<!{_D}\s){_D}+\s|(?<={_Q})(?<!{_Q}{_Q}){_Q}*(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])"
+    rf"|(?<=[\u3400-\u9fff]{_Q}){_Q}*(?=\d))"
 )
 _CONJ_SPLIT_RE = re.compile(r"\b(?:but|however|though|although|yet|whereas)\b|但是|不过|然而|但", re.IGNORECASE)
 _CONJ_KEYS = ("but", "however", "though", "yet", "whereas", "但", "不过", "然而")

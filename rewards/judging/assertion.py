@@ -20,7 +20,6 @@ from rewards.judging.fallbacks import (
     near_gold,
     offers_answer,
     other_person,
-    retracted_to,
     second_answers,
     sound_key,
 )
@@ -33,7 +32,7 @@ from rewards.judging.names import asserted_names
 from rewards.judging.numbers import ZH_COUNTERS, asserted_numbers, number_in_role
 from rewards.judging.places import is_region, region_of_place
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
-from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope, former_clauses
+from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope, former_clauses, retracted_to
 from rewards.text import answer_tokens, split_clauses
 
 __all__ = ["Reading", "read_response"]
@@ -197,7 +196,8 @@ def _begins_gold(name: str, golds: tuple[GoldAnswer, ...]) -> bool:
 
 
 #: Words that are no list item: interjections and retraction words ("Hmm, no, Paris").
-_NOT_ITEMS = PLEASANTRIES | frozenset("no nope yes yeah wait actually sorry oops well so ok okay".split())
+_NOT_ITEMS = PLEASANTRIES | frozenset("no nope yes yeah wait actually sorry oops well so ok okay hmm um er".split()) | {
+    "嗯", "哦", "啊", "不"}
 
 
 def _listed(final: str, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:
@@ -206,6 +206,9 @@ def _listed(final: str, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> 
     regions = not any(is_region(g.tokens) for g in golds)
     for items in listed_items(final):
         tokens = [" " + " ".join(answer_tokens(i)) + " " for i in items]
+        turns = [n for n, t in enumerate(tokens) if t.split() and set(t.split()) <= _NOT_ITEMS]
+        if turns:  # "里昂，嗯，巴黎。", "Lyon, hmm, Paris": what comes before a hesitation is taken back
+            items, tokens = items[turns[-1] + 1:], tokens[turns[-1] + 1:]
         has_gold = any(t == pat for t in tokens for pat in patterns)
         # "Lyon. Hmm, no, Paris.": no list; "San Francisco, California, USA": a place and its regions
         others = [i for i, t in zip(items, tokens) if t not in patterns and not set(t.split()) <= roles.tokens

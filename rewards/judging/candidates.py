@@ -177,6 +177,7 @@ def _appositive_of_context(p: ParsedResponse, k: int) -> bool:
     """Whether clause ``k`` follows, in the same sentence, a clause ending "<preposition> <name>"."""
     before = p.clause_tokens(k - 1)[-2:] if k > 0 else []
     return (len(before) == 2 and before[0] in PREPOSITIONS and not p.declines(k - 1)
+            and not retraction_at(p.clauses[k - 1])[0]  # "On reflection, Sydney": a new answer
             and "." not in p.text[p.ends[k - 1]:p.ends[k] - len(p.clauses[k])])
 
 

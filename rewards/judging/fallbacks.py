@@ -22,7 +22,7 @@ from rewards.judging.words import COMMON_LIST_RE, CUE_WORDS, GENERIC, PREPOSITIO
 from rewards.text import answer_tokens, fold
 
 __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold", "offers_answer", "other_person",
-           "retracted_to", "second_answers", "sound_key", "transliterated"]
+           "second_answers", "sound_key", "transliterated"]
 
 _NOT_BARE = NEGATORS | frozenset("january february march april may june july august september october "
                       "november december".split())
@@ -34,10 +34,6 @@ _CJK_OFFER_RE = re.compile(r"(?:可能|应该|也许|大概|或许|估计|其实
 _CJK_AGENT_RE = re.compile(r"^(?:是|由)?([\u4e00-\u9fff]{2,4}?)(?:所)?(?:写|画|创作|发明|发现|设计|建立|创立|作)的")
 #: Several offers in one clause: "可能是巴黎也可能是里昂".
 _CJK_OFFERS_RE = re.compile(r"(?:可能|也许|大概|或许|估计|要么|或者|还是)是?([\u4e00-\u9fff]{1,6}?)(?=也|或|还|要么|$)")
-_RETRACTING = frozenset("no wait actually rather mean meant sorry oops correction on 2 second thought scratch that "
-                        "is was wrong not right correct i just kidding joking im am technically strictly speaking "
-                        "officially 其 实 不 对 错 了 是 我 说 开 玩 笑".split())
-
 
 _SOUND_ALIKE = frozenset({("i", "y"), ("k", "c"), ("v", "w"), ("s", "z"), ("j", "y"), ("k", "q"), ("f", "v")})
 
@@ -279,20 +275,3 @@ def second_answers(p: ParsedResponse, mentions: list[Mention], golds, roles: Que
                     and not any(g.pattern in text or text in g.pattern for g in golds)):
                 found.append((" ".join(words), clause))
     return found
-
-
-def retracted_to(p: ParsedResponse, k: int, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:
-    """What a retraction clause moves to when no typed candidate says ("iron, but actually copper")."""
-    if p.declines(k):
-        return None  # "I don't actually know": "actually" inside a decline moves to nothing
-    tokens = p.clause_tokens(k)
-    copulas = [i for i, t in enumerate(tokens) if t in ("is", "was", "as")]
-    if copulas and len(tokens) - copulas[-1] - 1 <= 3:  # "but actually the official currency today is the won"
-        tokens = tokens[copulas[-1] + 1:]
-    words = [t for t in tokens if t not in CUE_WORDS and t not in _RETRACTING]
-    text = " " + " ".join(words) + " "
-    if not words or len(words) > 3 or any(g.pattern in text for g in golds) or set(words) <= roles.tokens:
-        return None
-    if any(w in PREPOSITIONS for w in words[1:]):
-        return None  # "but it's actually a mountain in Nepal": a description, not another answer
-    return " ".join(words)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["FINAL_ANSWER_RE", "draft_response", "final_part", "is_hard_retraction", "missing_final_reason",
-           "retraction_at"]
+__all__ = ["FINAL_ANSWER_RE", "RETRACTION_KEYS", "RETRACTION_WORDS", "draft_response", "final_part",
+           "is_hard_retraction", "missing_final_reason", "retraction_at", "without_retraction"]
 
 _THINK_OPEN_RE = re.compile(r"<\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
 _THINK_CLOSE_RE = re.compile(r"<\s*/\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
@@ -43,28 +43,39 @@ _REASONING_RE = re.compile(r"\s*(?:let\s+me\s+(?:think|reason|see|work|recall|ch
                            r"step\s*1|first,|reasoning:|thinking:|让我想想|我想一想)", re.IGNORECASE)
 _CONCLUSION_RE = re.compile(r"\b(?:so|therefore|thus|hence|which\s+means|that\s+means)\b[,:]?|所以|因此", re.IGNORECASE)
 
-# Retraction cues, on folded clause text. A *hard* retraction says the earlier answer is wrong
-# ("that's wrong", "no wait", "scratch that"); a *soft* one corrects without saying so
-# ("actually", "I mean") and retracts only when another answer follows.
+# Retraction cues, on folded clause text: the one table every retraction reader builds on. A
+# *hard* retraction says the earlier answer is wrong ("that's wrong", "no wait", "scratch that");
+# a *soft* one corrects without saying so ("actually", "I mean") and retracts only when another
+# answer follows.
 _HARD = (r"(?:no[,\s]+wait|wait[,\s]+no|scratch\s+that|strike\s+that|(?:that|this|it)(?:'s|\s+is|\s+was)\s+"
          r"(?:not\s+(?:right|correct|true|it)|wrong|incorrect|a\s+mistake|false)|i\s+was\s+wrong|my\s+mistake|"
          r"let\s+me\s+correct|correction|i\s+stand\s+corrected|just\s+kidding|(?:i'?m|i\s+am)\s+(?:just\s+)?joking|"
-         r"不对|错了|说错了|更正|开玩笑)")
-_SOFT = (r"(?:actually|i\s+meant?|rather(?!\s+(?:not|than))|wait|on\s+second\s+thought|"
-         r"come\s+to\s+think\s+of\s+it|sorry|oops|or\s+rather|"
-         r"to\s+be\s+precise|more\s+accurately|technically|strictly\s+speaking|officially|more\s+correctly|(?:a|the)\s+(?:more|most)\s+(?:fitting|accurate|correct|likely|precise)\s+"
-         r"answer|其实|我是说|应该说|准确地说)")
-_HARD_RE = re.compile(rf"(?:^|\b|(?<=\W)){_HARD}")
-_SOFT_RE = re.compile(rf"(?:^|\b){_SOFT}\b|(?:其实|我是说|应该说|准确地说)")
+         r"i\s+take\s+(?:that|it)\s+back|never\s*mind|forget\s+(?:that|it))")
+_ZH_HARD = "不对|错了|说错了|更正|开玩笑|哦不|不不|收回|算了|改一下|改正"  # Chinese needs no word boundary
+_SOFT = (r"(?:actually|i\s+meant?|rather(?!\s+(?:not|than))|wait|on\s+second\s+thoughts?|on\s+reflection|"
+         r"come\s+to\s+think\s+of\s+it|sorry|oops|or\s+rather|hold\s+on|hmm+|um+|er|oh|make\s+that|"
+         r"second\s+thoughts?|let\s+me\s+(?:reconsider|rethink)|"
+         r"to\s+be\s+precise|more\s+accurately|technically|strictly\s+speaking|officially|more\s+correctly|"
+         r"(?:a|the)\s+(?:more|most)\s+(?:fitting|accurate|correct|likely|precise)\s+answer)")
+_ZH_SOFT = "其实|我是说|应该说|准确地说|等等|等一下|嗯"
+_HARD_RE = re.compile(rf"(?:^|\b|(?<=\W)){_HARD}|{_ZH_HARD}")
+_SOFT_RE = re.compile(rf"(?:^|\b){_SOFT}\b|{_ZH_SOFT}")
 _BARE_NO = frozenset({"no", "nope", "no no", "not quite", "不", "不对", "不是"})
-_KEYS = ("wait", "scratch", "strike", "not right", "not correct", "not true", "wrong", "incorrect", "mistake",
-         "false", "correct", "actually", "mean", "rather", "second thought", "think of it", "sorry", "oops",
-         "precise", "accurate", "fitting", "likely answer", "correctly", "kidding", "joking", "technically",
-         "strictly", "officially", "开玩笑",
-         "不对", "错", "更正", "其实", "我是说", "应该说", "准确")
-
-
-_KEYS_RE = re.compile("|".join(map(re.escape, _KEYS)))
+#: Every word the cues above are made of (a Chinese cue's characters one by one): what a
+#: retraction clause says besides its new answer ("no wait, it's Paris" moves to "paris").
+RETRACTION_WORDS = frozenset(re.findall(r"[a-z]+|[\u4e00-\u9fff]", re.sub(
+    r"\\[sbwW]", " ", _HARD + _SOFT + _ZH_HARD + _ZH_SOFT))) | {"mean", "thought", "2"}
+#: The prefilter: every cue above holds one of these, so a clause without any skips the regexes
+#: (kept beside the cues: a new cue needs a key here).
+RETRACTION_KEYS = ("wait", "scratch", "strike", "not right", "not correct", "not true", "not it", "wrong", "incorrect",
+                   "mistake", "false", "correct", "actually", "mean", "rather", "second thought", "reflection",
+                   "think of it", "sorry", "oops", "hold on", "hmm", "um", "er", "oh", "make that", "reconsider",
+                   "rethink", "precise", "accurate", "fitting",
+                   "likely answer", "kidding", "joking", "technically", "strictly", "officially", "take that back",
+                   "take it back", "never mind", "nevermind", "forget",
+                   "开玩笑", "不对", "错", "更正", "其实", "我是说", "应该说", "准确", "哦不", "不不", "收回", "等等",
+                   "等一下", "算了", "改一下", "改正", "嗯")
+_KEYS_RE = re.compile("|".join(map(re.escape, RETRACTION_KEYS)))
 
 
 def final_part(response: str) -> str:
@@ -169,6 +180,16 @@ def retraction_at(clause: str) -> tuple[bool, bool]:
     if _HARD_RE.search(clause):
         return True, True
     return (_SOFT_RE.search(clause) is not None), False
+
+
+def without_retraction(clause: str) -> str:
+    """A folded clause with its retraction cues cut out: what it moves to ("on reflection, paris"
+    -> ", paris"; "i take that back: paris" -> ": paris").
+
+    >>> without_retraction("no wait, it's paris").strip(" ,")
+    "it's paris"
+    """
+    return _SOFT_RE.sub(" ", _HARD_RE.sub(" ", clause)) if _KEYS_RE.search(clause) else clause
 
 
 def is_hard_retraction(clause: str) -> bool:

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from rewards.judging.candidates import in_answer_position
 from rewards.judging.fallbacks import transliterated
+from rewards.judging.final import RETRACTION_WORDS
 from rewards.judging.mentions import ParsedResponse
 from rewards.judging.places import region_of_place
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
@@ -35,7 +36,7 @@ _NOT_NAMES = frozenset(
     sadly regrettably alas admittedly truthfully fortunately luckily hopefully
     all each every both some any most many much few several such here now still yet just even only again thus
     hence therefore instead otherwise meanwhile anyway overall given having being whatever whichever""".split()
-) | PLEASANTRIES
+) | PLEASANTRIES | frozenset(w for w in RETRACTION_WORDS if w.isascii() and len(w) > 2) | {"er", "um"}  # "Strike that"
 _PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
                              r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")
 

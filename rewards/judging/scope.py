@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 
-from rewards.judging.final import retraction_at
+from rewards.judging.final import RETRACTION_KEYS, RETRACTION_WORDS, retraction_at, without_retraction
+from rewards.judging.gold import GoldAnswer
 from rewards.judging.mentions import ParsedResponse
+from rewards.judging.roles import QuestionRoles
+from rewards.judging.words import CUE_WORDS, PREPOSITIONS
+from rewards.text import prepared_tokens
 
-__all__ = ["BELIEF_RE", "SHIFT_RE", "answer_scope", "former_clauses"]
+__all__ = ["BELIEF_RE", "SHIFT_RE", "answer_scope", "former_clauses", "retracted_to"]
 
 _CONTRAST_RE = re.compile(r"(?:(?:but|now|today|actually|in\s+fact|currently|technically|officially)\s+)*"
                           r"(?:it'?s|it\s+is|the\s+answer\s+is|"
@@ -24,10 +28,9 @@ _PAST_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|originall
                       r"confused|guessed|said|credited|attributed)|common\s+(?:mistake|misconception|error))\b"
                       r"|曾经|以前|原来|很多人(?:以为|认为)|常被误")
 #: Every retraction, belief or contrast cue holds one of these: text without any has one scope.
-SHIFT_RE = re.compile(r"wait|scratch|strike|right|correct|wrong|mistake|false|actual|mean|rather|thought|sorry|oops|"
-                      r"kidding|joking|technically|strictly|officially|开玩笑|"
-                      r"precise|\bno\b|nope|not quite|first|initially|originally|but|however|yet|now|today|used to|"
-                      r"once|former|previous|until|many|people|some|most|others|often|common|widely|不|错|更正|其实|说|准确|以为|一开始|起初|现在|如今|曾经|以前|原来")
+SHIFT_RE = re.compile("|".join(map(re.escape, RETRACTION_KEYS)) + r"|\bno\b|nope|not quite|first|initially|"
+                      r"originally|but|however|yet|now|today|used to|once|former|previous|until|many|people|some|most|"
+                      r"others|often|common|widely|right|thought|actual|不|说|以为|一开始|起初|现在|如今|曾经|以前|原来")
 #: A clause that states a belief the response then leaves ("At first I thought Lyon").
 BELIEF_RE = re.compile(r"^(?:at\s+first|initially|originally)\b|\bi\s+(?:first\s+|initially\s+|originally\s+)?"
                        r"thought\b|一开始|起初|我以为|本来以为")
@@ -78,3 +81,29 @@ def answer_scope(p: ParsedResponse, clauses_with_answers: set[int], *, shifted: 
         elif k > 0 and k in clauses_with_answers and (BELIEF_RE.search(p.clauses[k - 1]) or _contrasts(p, k)):
             start, retracted = k, False
     return start, retracted
+
+
+#: Words of a retraction clause besides its new answer ("no wait, it's Paris").
+_RETRACTING = (RETRACTION_WORDS | frozenset("is was 1 2 im am speaking".split())) - PREPOSITIONS  # 1: "更正一下"
+
+
+def retracted_to(p: ParsedResponse, k: int, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> str | None:
+    """What a retraction clause moves to when no typed candidate says ("iron, but actually copper")."""
+    if p.declines(k):
+        return None  # "I don't actually know": "actually" inside a decline moves to nothing
+    tokens = list(prepared_tokens(without_retraction(p.clauses[k])))
+    if not [t for t in tokens if t not in CUE_WORDS] and k + 1 < len(p.clauses) and not p.clauses[k + 1].isascii() \
+            and not p.declines(k + 1):
+        tokens = list(p.clause_tokens(k + 1))  # "巴黎。等一下，里昂。": the cue alone, the answer next
+        if len(tokens) > 6:
+            return None
+    copulas = [i for i, t in enumerate(tokens) if t in ("is", "was", "as")]
+    if copulas and len(tokens) - copulas[-1] - 1 <= 3:  # "but actually the official currency today is the won"
+        tokens = tokens[copulas[-1] + 1:]
+    words = [t for t in tokens if t not in CUE_WORDS and t not in _RETRACTING]
+    text = " " + " ".join(words) + " "
+    if not words or len(words) > 3 or any(g.pattern in text for g in golds) or set(words) <= roles.tokens:
+        return None
+    if any(w in PREPOSITIONS for w in words[1:]):
+        return None  # "but it's actually a mountain in Nepal": a description, not another answer
+    return " ".join(words)
