@@ -29,6 +29,7 @@ from rewards.judging.assertion import Reading, read_response
 from rewards.judging.final import final_part, missing_final_reason
 from rewards.judging.gold import gold_answers, is_who_question, surname_answers
 from rewards.judging.roles import question_roles
+from rewards.judging.symmetry import other_candidates, parallel
 from rewards.messages import completion_text, query_text
 from rewards.outcome import Outcome
 from rewards.text import prepare
@@ -161,11 +162,29 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
     text = prepare(final)
     if question and answers and is_who_question(question):
         golds = golds + surname_answers(answers)
-    reading = read_response(final, text, golds, gold_answers(rivals) if rivals else (), question,
-                            question_roles(question), unanswerable=not answers)
+    roles, rival_golds = question_roles(question), gold_answers(rivals) if rivals else ()
+    reading = read_response(final, text, golds, rival_golds, question, roles, unanswerable=not answers)
     if reading is None:  # the fast path: nothing to read but a wrong answer
         return _verdict(Outcome.WRONG, hedged_in(text), None, "names none of the gold answers")
+    if reading.matched and not reading.competing:
+        other = _paid_either_way(final, text, golds, rival_golds, question, roles)
+        if other:
+            return _verdict(Outcome.WRONG, reading.hedged, None, f"frames {other!r} as it frames {reading.matched!r}:"
+                            " it would be paid whichever were the gold")
     return _decide(reading)
+
+
+def _paid_either_way(final, text, golds, rival_golds, question, roles) -> str | None:
+    """Another candidate the response commits to as it does to the gold (see :mod:`symmetry`)."""
+    numeric = bool(golds) and all(t[:1].isdigit() for g in golds for t in g.tokens[:1])
+    for other in other_candidates(final, text, golds, rival_golds, roles, numeric):
+        if not parallel(text, golds, other):
+            continue
+        swapped = read_response(final, text, gold_answers((other,)), golds + tuple(
+            r for r in rival_golds if r.text != other), question, roles, unanswerable=False)
+        if swapped is not None and swapped.matched and not swapped.competing:
+            return other
+    return None
 
 
 def clear_cache() -> None:
