@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from rewards.judging.final import retraction_at
 from rewards.judging.mentions import ParsedResponse, is_negated
+from rewards.judging.ranks import OTHER_RANK, other_rank, ranked_guess
 from rewards.judging.roles import RELATION_NOUNS, QuestionRoles, event_of, stem
 from rewards.judging.words import COPULAS, CUE_WORDS, GENERIC, PREPOSITIONS
 from rewards.judging.words import PRONOUNS as _PRONOUNS
@@ -37,9 +38,6 @@ _CREDITED = frozenset("credited attributed ascribed".split())
 _AFTER_COPULA = frozenset("probably likely possibly perhaps maybe surely certainly definitely clearly now today "
                            "nowadays currently presently actually really truly technically officially".split())
 _WINDOW, _FAR = 12, "\u2026"
-#: Words that put a name at another rank than the one asked ("the second largest", "the runner-up").
-_OTHER_RANK = frozenset("second third fourth fifth sixth seventh eighth ninth tenth next runner smaller smallest "
-                        "lesser".split())
 _PASSIVE_RE = re.compile(r"^(?:is|was|were|are|has\s+been|had\s+been)\s+(?:\w+\s+){0,2}by\b")
 
 
@@ -137,22 +135,6 @@ def _someone_elses(right: list[str]) -> bool:
 _DEPUTY = frozenset("vice deputy assistant co acting".split())
 
 
-def _other_rank(right: list[str], roles: QuestionRoles) -> bool:
-    """Whether the words after a name rank it elsewhere ("is the second largest", "is 2 largest")
-    or in a narrower kind ("the Sahara is the largest hot desert" for the largest desert)."""
-    for i, t in enumerate(right):
-        if t in roles.tokens:
-            if t.endswith("est") and i + 2 < len(right) and right[i + 1] not in roles.tokens \
-                    and stem(right[i + 2]) in roles.predicate:
-                return True
-            continue
-        if t in _OTHER_RANK or (t.isdigit() and i + 1 < len(right) and stem(right[i + 1]) in roles.predicate):
-            return True
-        if t.isdigit() and i + 1 == len(right) and i > 0 and right[i - 1] in COPULAS:
-            return True  # "K2 is second" (ordinals are read as numbers)
-    return False
-
-
 def _subject_of_next(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
     """Whether clause ``k`` is an appositive that the next clause's passive verb takes as subject,
     or the subject of a later clause of its sentence that ranks it elsewhere ("Alexandria,
@@ -168,7 +150,7 @@ def _subject_of_next(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
         # "Potassium, just below it, is K": described, not offered as the answer
         if copula is not None and all(t in CUE_WORDS or t in _PRONOUNS for t in tokens[:copula]):
             said = tokens[copula + 1:]
-            return (_other_rank(said, roles) or bool(_OTHER_RANK & set(p.clauses[j].split())) or "other" in said
+            return (other_rank(said, roles) or bool(OTHER_RANK & set(p.clauses[j].split())) or "other" in said
                     or not {stem(t) for t in said} & roles.predicate)
     return False
 
@@ -178,7 +160,7 @@ def _appositive_of_context(p: ParsedResponse, k: int) -> bool:
     before = p.clause_tokens(k - 1)[-2:] if k > 0 else []
     return (len(before) == 2 and before[0] in PREPOSITIONS and not p.declines(k - 1)
             and not retraction_at(p.clauses[k - 1])[0]  # "On reflection, Sydney": a new answer
-            and "." not in p.text[p.ends[k - 1]:p.ends[k] - len(p.clauses[k])])
+            and not set(".:：") & set(p.text[p.ends[k - 1]:p.ends[k] - len(p.clauses[k])]))  # "In Chinese: X"
 
 
 #: Objects that stand for the question's own work or thing ("Z wrote it", "Z painted the picture").
@@ -263,12 +245,14 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return True  # "The novel by Robert Morrey", "painted by the artist Pablo Picasso": the agent
     if _asked_place(left, right, roles):
         return True  # "Which country is Kyoto in?" - "Kyoto is in China": the question's own preposition
+    if ranked_guess(left, right):
+        return True  # "second choice Sydney", "with Sydney a close second": another guess offered
     if left and left[-1] in PREPOSITIONS:
         return False
     if right and stem(right[0]) in roles.predicate and not right[0].endswith("ed") and (
             event_of(right[0]) is None or right[0].endswith(_AGENT_ENDINGS)):
         return False  # "the Portuguese capital", "an Italian composer": a modifier of the asked noun
-    if _other_rank(right, roles):
+    if other_rank(right, roles):
         return False  # "Saturn is the second largest": another rank of the asked property
     if not right and _subject_of_next(p, p.clause_of[s], roles):
         return False  # "Hamlet, Prince of Denmark, was written by ...": an appositive of the subject

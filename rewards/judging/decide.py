@@ -182,7 +182,9 @@ def _paid_either_way(final, text, golds, rival_golds, question, roles) -> str | 
             continue
         swapped = read_response(final, text, gold_answers((other,)), golds + tuple(
             r for r in rival_golds if r.text != other), question, roles, unanswerable=False)
-        if swapped is not None and swapped.matched and not swapped.competing:
+        # a symbol rival competes wherever it stands, so the gold, if a symbol, is no sign of a choice
+        symbols = {g.text for g in golds if g.symbol is not None}
+        if swapped is not None and swapped.matched and (not swapped.competing or swapped.competing in symbols):
             return other
     return None
 

@@ -126,12 +126,13 @@ def _contained(response: str) -> str:
 
 
 def _after_answer_marks(response: str) -> str:
-    """The text after the last "Answer:" label; after each "Final answer:" when there are several
-    (two different final answers are both asserted)."""
+    """The text after the last "Answer:" label; after each "Final answer:" when there are several,
+    and after each "Answer:" when there are several and none is final ("Answer: Lyon\nAnswer:
+    Paris", "Short answer: Lyon. Long answer: Paris."): two different answers are both asserted."""
     marks = list(FINAL_ANSWER_RE.finditer(response))
     if not marks or not response[marks[-1].end():].strip():
         return response
-    finals = [m for m in marks if _FINAL_MARK_RE.search(m.group(0))]
+    finals = [m for m in marks if _FINAL_MARK_RE.search(m.group(0))] or marks
     if len(finals) < 2:
         return response[marks[-1].end():]
     ends = [m.start() for m in finals[1:]] + [len(response)]

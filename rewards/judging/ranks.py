@@ -1,0 +1,40 @@
+"""Ranks a response gives a name: another rank than the one asked ("Saturn is the second largest")
+or a place among ranked guesses ("first choice Sydney, second choice Canberra")."""
+
+from __future__ import annotations
+
+from rewards.judging.roles import QuestionRoles, stem
+from rewards.judging.words import COPULAS
+
+__all__ = ["OTHER_RANK", "other_rank", "ranked_guess"]
+
+#: Words that put a name at another rank than the one asked ("the second largest", "the runner-up").
+OTHER_RANK = frozenset("second third fourth fifth sixth seventh eighth ninth tenth next runner smaller smallest "
+                        "lesser".split())
+
+
+_GUESS_NOUNS = frozenset("choice guess option pick bet candidate".split())
+
+
+def ranked_guess(left: list[str], right: list[str]) -> bool:
+    """Whether a name is offered as one of ranked guesses: after "first/second choice" or before "my
+    second (guess)" or "a close second"."""
+    return (len(left) >= 2 and left[-1] in _GUESS_NOUNS and left[-2] in ("first", "second", "third", "top", "best",
+                                                                          "next", "other", "1", "2", "3")) or (
+        right[:2] in (["my", "second"], ["my", "2"], ["close", "second"], ["close", "2"]))
+
+
+def other_rank(right: list[str], roles: QuestionRoles) -> bool:
+    """Whether the words after a name rank it elsewhere ("is the second largest", "is 2 largest")
+    or in a narrower kind ("the Sahara is the largest hot desert" for the largest desert)."""
+    for i, t in enumerate(right):
+        if t in roles.tokens:
+            if t.endswith("est") and i + 2 < len(right) and right[i + 1] not in roles.tokens \
+                    and stem(right[i + 2]) in roles.predicate:
+                return True
+            continue
+        if t in OTHER_RANK or (t.isdigit() and i + 1 < len(right) and stem(right[i + 1]) in roles.predicate):
+            return True
+        if t.isdigit() and i + 1 == len(right) and i > 0 and right[i - 1] in COPULAS:
+            return True  # "K2 is second" (ordinals are read as numbers)
+    return False
