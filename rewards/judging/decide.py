@@ -20,6 +20,7 @@ that asserts no answer is CORRECT and any asserted answer is WRONG.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
@@ -72,6 +73,14 @@ class Verdict:
 def _verdict(outcome: Outcome, hedged: bool = False, matched: str | None = None, reason: str = "") -> Verdict:
     """Verdicts are immutable, so equal ones are shared (saves building one per response)."""
     return Verdict(outcome, hedged, matched, reason)
+
+
+#: Symbols that set words apart as a comma would: emoji and pictographs, keycaps ("1\ufe0f\u20e3"),
+#: arrows, a spaced "&", "+", "~" or middle dot ("Canberra \u00b7 Sydney" lists two), and one inline
+#: markup element closing where the next opens ("<b>Canberra</b> <i>Sydney</i>").
+_GLUE_RE = re.compile(r"\s*(?:(?:\d\ufe0f?\u20e3|[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001F000-\U0001FAFF]"
+                      r"\ufe0f?)+|(?<=\s)[&+~\u00b7\u2022](?=\s)|\t|</(?:b|i|u|em|strong|span|mark|code)>\s*"
+                      r"<(?:b|i|u|em|strong|span|mark|code)>)\s*")
 
 
 def _strings(value: Iterable[str] | str | None, what: str) -> tuple[str, ...]:
@@ -151,7 +160,9 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
     same short answer several times in one group)."""
     golds = gold_answers(answers) if answers else ()
     if not response.isascii():  # "Paris\u200bLyon" names two cities; "Par\u00adis" one
-        response = response.translate(_INVISIBLE)
+        response = _GLUE_RE.sub(", ", response.translate(_INVISIBLE))
+    elif " " in response or "\t" in response or "</" in response:
+        response = _GLUE_RE.sub(", ", response)
     final = final_part(response)
     if len(final) > MAX_ANSWER_CHARS:
         return _verdict(Outcome.WRONG, False, None, f"the final answer is {len(final):,} characters long; the judge "
