@@ -216,6 +216,10 @@ def _described_subject(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
 
 
 
+#: Verbs of choosing before the answer they choose ("I'll go with Sydney").
+_CHOOSING = (["go", "with"], ["going", "with"], ["stick", "with"], ["settle", "on"], ["opt", "for"], ["bet", "on"])
+
+
 def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, lenient: bool = False) -> bool:
     """Whether the token span [s, e) stands where a clause puts its answer (see the module docstring).
 
@@ -229,7 +233,7 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     # at most _WINDOW words each side (a longer side stands for "not at the clause's edge"): linear time
     left = ([_FAR] if s - lo > _WINDOW else []) + p.tokens[max(lo, s - _WINDOW):s]
     right = p.tokens[e:min(hi, e + _WINDOW)] + ([_FAR] if hi - e > _WINDOW else [])
-    if p.declines(p.clause_of[s]) or p.asks(p.clause_of[s]) or is_negated(p, s, e):
+    if p.declines(p.clause_of[s]) or p.asks(p.clause_of[s]) or (is_negated(p, s, e) and not p.affirmed(p.clause_of[s])):
         return False
     if _past_frame(p.clauses[p.clause_of[s]]):  # "Lagos used to be the capital": a former answer
         return False
@@ -245,6 +249,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return True  # "The novel by Robert Morrey", "painted by the artist Pablo Picasso": the agent
     if _asked_place(left, right, roles):
         return True  # "Which country is Kyoto in?" - "Kyoto is in China": the question's own preposition
+    if left[-2:] in _CHOOSING:
+        left = []  # "but I'll go with Sydney": what the choice names stands where an answer does
     if ranked_guess(left, right):
         return True  # "second choice Sydney", "with Sydney a close second": another guess offered
     if left and left[-1] in PREPOSITIONS:

@@ -35,7 +35,8 @@ def _apostrophe_optional(pattern: str) -> str:
 
 # --- English declines ------------------------------------------------------------------------
 _ADV = r"(?:(?:really|honestly|actually|simply|genuinely|truly|unfortunately|currently|personally|just|still|even|" \
-       r"fully|quite|afraid|sorry|so|reliably|accurately|confidently|definitively|precisely|correctly)\s+)*"
+       r"fully|quite|afraid|sorry|so|reliably|accurately|confidently|definitively|precisely|correctly|completely|" \
+       r"entirely|totally|absolutely|100%)\s+)*"
 _SUBJECT = r"(?:i|we|this\s+(?:assistant|model|ai)|the\s+model|my\s+(?:system|model))"
 _NEGATED = (
     r"(?:do\s+not|don't|did\s+not|didn't|does\s+not|doesn't|can\s*not|can't|could\s+not|couldn't|will\s+not|won't|"
@@ -44,7 +45,7 @@ _NEGATED = (
 )
 _KNOWING = (
     r"(?:know|recall|remember|say|tell|answer|determine|provide|give|confirm|verify|identify|find|access|help|"
-    r"comment|speculate|guess|offer|share|pinpoint|specify|name|be\s+(?:sure|certain)|browse|look\s+up)"
+    rf"comment|speculate|guess|offer|share|pinpoint|specify|name|be\s+{_ADV}(?:sure|certain)|browse|look\s+up)"
 )
 _INFO = (r"(?:information|info|data|knowledge|details?|answers?|idea|clue|access|records?|facts?|sources?|evidence"
          r"|context)")

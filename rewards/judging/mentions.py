@@ -41,6 +41,10 @@ _CITY_WORDS = frozenset({"city", "town", "ville", "市", "城"})
 
 
 _WORD_START_RE = re.compile(r"\S+")
+#: A clause taking up what the one before named in doubt ("..., but that's my answer", "..., but it is.").
+_AFFIRM_RE = re.compile(r"(?:but\s+|still\s+|anyway\s+)*(?:(?:that'?s\s+(?:my|the)\s+(?:final\s+|best\s+)?"
+                        r"(?:answer|guess|pick)|i'?ll\s+(?:go|stick)|i\s+will\s+(?:go|stick)|i'?m\s+going\s+with"
+                        r"|i'?d\s+go|i\s+would\s+go|my\s+(?:best\s+)?guess\s+is)\b|(?:it\s+is|it\s+was|i\s+think\s+so)\s*$)")
 _ASKING_RE = re.compile(r"(?:is|are|was|were|could|can|would|do|does|did|what|which|who|where|when|how|why|"
                         r"isn't|wasn't|should|shall|will|might|may)\b|.*(?:吗|呢|是不是)$")
 
@@ -114,8 +118,14 @@ class ParsedResponse:
         return self._clause_words[k]
 
     def declines(self, k: int) -> bool:
-        """Whether clause ``k`` declines to answer ("I'm not sure it's Paris")."""
-        return folded_clause_cues(self.clauses[k])[0]
+        """Whether clause ``k`` declines to answer ("I'm not sure it's Paris"), and the next clause
+        does not take up what it named ("I'm not sure it's Paris, but that's my answer")."""
+        return folded_clause_cues(self.clauses[k])[0] and not self.affirmed(k)
+
+    def affirmed(self, k: int) -> bool:
+        """Whether the next clause of the sentence takes up what clause ``k`` named while doubting it."""
+        return (k + 1 < len(self.clauses) and _AFFIRM_RE.match(self.clauses[k + 1]) is not None
+                and not set(".!?。！？") & set(self.text[self.ends[k]:self.ends[k + 1] - len(self.clauses[k + 1])]))
 
     def occurrences(self, gold: GoldAnswer) -> Iterable[tuple[int, int]]:
         """Token spans [start, end) where ``gold``'s tokens occur."""
@@ -241,7 +251,7 @@ def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, wh
                 free.append((s, e))
             else:
                 why = why or f"mentions {gold.text!r} only while declining"
-        elif is_negated(p, s, e):
+        elif is_negated(p, s, e) and not p.affirmed(p.clause_of[s]):
             why = f"negates {gold.text!r}"
         elif possessor(p, s, e):
             why = why or f"names {gold.text!r} only as someone else's relative or associate"
