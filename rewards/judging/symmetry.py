@@ -28,7 +28,7 @@ def other_candidates(final: str, text: str, golds: tuple[GoldAnswer, ...], rival
                      roles: QuestionRoles, numeric: bool) -> list[str]:
     """The answers besides the gold that ``final`` names (``text`` is it prepared): the known
     competitors it holds, and its other numbers (a number asked) or capitalized names."""
-    padded = " " + " ".join(re.findall(r"\w+", text)) + " "
+    padded = " " + " ".join(answer_tokens(text)) + " "
     found = [r.text for r in rivals if r.tokens and r.pattern in padded]
     gold_words = {t for g in golds for t in g.tokens}
     if numeric:

@@ -18,7 +18,8 @@ CUE_WORDS = frozenset(
     now today nowadays presently
     many some people others say says said claim claims suggest suggests thinks believes id ill ive
     alternatively otherwise else unless then 2 also acceptable valid right true accepted possible answers
-    been have credited attributed considered regarded usually generally commonly often widely while whereas""".split()
+    been have credited attributed considered regarded usually generally commonly often widely while whereas
+    sources source argue argues""".split()
 ) | TITLES
 #: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.
 GENERIC = frozenset("city town village capital province state county island islands mount mt mountain river lake sea "
