@@ -181,7 +181,7 @@ def _other_object(right: list[str], roles: QuestionRoles) -> bool:
         obj.append(t)
     words = [t for t in obj if t not in CUE_WORDS and t not in _PRONOUNS and t not in _SAME_OBJECT
              and not t[:1].isdigit() and t != "and" and not t.endswith("ly")]
-    return bool(words) and not set(obj) & roles.tokens
+    return bool(words) and not set(words) & roles.tokens  # "Crime and Punishment": "and" is no shared word
 
 
 _KIND_WORDS = frozenset("country nation land place region area territory book novel work person man woman".split())

@@ -35,7 +35,9 @@ _NOT_NAMES = frozenset(
     monday tuesday wednesday thursday friday saturday sunday bc ad ce bce
     sadly regrettably alas admittedly truthfully fortunately luckily hopefully
     all each every both some any most many much few several such here now still yet just even only again thus
-    hence therefore instead otherwise meanwhile anyway overall given having being whatever whichever""".split()
+    hence therefore instead otherwise meanwhile anyway overall given having being whatever whichever
+    regarding concerning q note fun fact question summary explanation source reasoning context background trivia
+    bonus tip hint ps nb""".split()
 ) | PLEASANTRIES | frozenset(w for w in RETRACTION_WORDS if w.isascii() and len(w) > 2) | {"er", "um"}  # "Strike that"
 _PLURAL_VERB_RE = re.compile(r"\s+(?:are|were|have|do|often|usually|generally|say|think|agree|disagree|believe|"
                              r"argue|claim|suggest|tend|may|might|can|could|would|will)\b")

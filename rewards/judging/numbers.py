@@ -25,7 +25,8 @@ _ROLE_FILLER = CUE_WORDS | COPULAS | PREPOSITIONS | _MONTHS | frozenset(
     "than other anything something else exactly precisely been being can cant could would will must have "
     "was were do does did it total number answer value figure count".split())
 #: Words that place a date within its year ("in late 1689", "the summer of 1689"): no other noun.
-_TIME_WORDS = frozenset("late early mid middle end beginning spring summer autumn fall winter".split())
+_TIME_WORDS = frozenset("late early mid middle end beginning spring summer autumn fall winter hours night evening "
+                        "morning afternoon dawn dusk midnight noon day".split())
 _NUMBER_FILLER = _MONTH_NAMES | frozenset(
     "vs versus about around approximately roughly nearly almost exactly only just some over under ad bc ce bce "
     "circa ca 约 大约".split()) | _TIME_WORDS
@@ -62,8 +63,7 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
     before = [t for t in p.tokens[max(lo, s - 6):s] if not t[:1].isdigit()]
     if roles.event:
         # "at the end of 1689", "the beginning of 1914": a time within the year, no other event
-        dated = before[:-2] if before[-1:] == ["of"] and before[-2:-1] and before[-2] in _TIME_WORDS else before
-        for t in reversed(dated):
+        for t in reversed(_without_times(before)):
             event = event_of(t)
             if event:  # an event other than the question's puts the number in another role
                 same = event == roles.event or stem(t) in roles.predicate or (
@@ -105,6 +105,13 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
         nouns = [t for t in after[1:] if t.isascii() and t.isalpha() and t not in _ROLE_FILLER]
         return not nouns or any(_names_asked(t, roles) for t in nouns)
     return True
+
+
+def _without_times(before: list[str]) -> list[str]:
+    """The words before a year without the times within it they end on ("at the end of the summer of")."""
+    while before[-1:] == ["of"] and before[-2:-1] and before[-2] in _TIME_WORDS:
+        before = before[:-2]
+    return before
 
 
 def _marked_elsewhere(p: ParsedResponse, s: int, e: int, lo: int, roles: QuestionRoles) -> bool:
