@@ -37,6 +37,9 @@ SETS = (("judge_real_random.jsonl", "category"), ("judge_real_hard.jsonl", "cate
         ("judge_synthetic_fresh.jsonl", "category"), ("judge_synthetic_fresh2.jsonl", "category"),
         ("judge_synthetic_fresh3.jsonl", "category"), ("judge_synthetic_fresh4.jsonl", "category"),
         ("judge_synthetic_holdout2.jsonl", "category"),
+        ("judge_real_dev2.jsonl", "category"), ("judge_real_holdout2.jsonl", "category"),
+        ("judge_real_dev3.jsonl", "category"), ("judge_real_holdout3.jsonl", "category"),
+        ("judge_synthetic_fresh5.jsonl", "category"), ("judge_synthetic_holdout3.jsonl", "category"),
         ("labelled_responses.jsonl", "origin"))
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rewards.judging.final import retraction_at
+from rewards.judging.final import RETRACTION_WORDS, retraction_at
 from rewards.judging.mentions import ParsedResponse, is_negated
 from rewards.judging.ranks import OTHER_RANK, other_rank, ranked_guess
 from rewards.judging.roles import RELATION_NOUNS, QuestionRoles, event_of, stem
@@ -29,7 +29,6 @@ from rewards.judging.words import PRONOUNS as _PRONOUNS
 
 __all__ = ["in_answer_position"]
 
-_RETRACTION_WORDS = frozenset("on 2 second thought i mean actually rather wait oh sorry oops correction no".split())
 #: Nouns a number only points with ("page 3", "chapter 12"): never the quantity asked.
 _PAST_FRAME_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|until|no\s+longer|before\s+\d{3,4}|"
                             r"historically|in\s+the\s+past)\b|曾经|以前|原来")
@@ -249,7 +248,7 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if _past_frame(p.clauses[p.clause_of[s]]):  # "Lagos used to be the capital": a former answer
         return False
     if retraction_at(p.clauses[p.clause_of[s]])[0]:  # "on second thought Gray": the cue is no context
-        left = [t for t in left if t not in _RETRACTION_WORDS]
+        left = [t for t in left if t not in RETRACTION_WORDS]
     if right and (right[0] in _AGENT_NOUNS or right[0].removesuffix("s") in _AGENT_NOUNS
                   or right[0] in RELATION_NOUNS):
         return False  # "the Italian poet Dante": a description of the person, not a name

@@ -27,13 +27,13 @@ from typing import Any, Iterable
 
 from rewards.judging.abstention import hedged_in, is_degenerate
 from rewards.judging.assertion import Reading, read_response
-from rewards.judging.final import final_part, missing_final_reason
+from rewards.judging.final import final_part, missing_final_reason, retraction_at
 from rewards.judging.gold import gold_answers, is_who_question, surname_answers
 from rewards.judging.roles import question_roles
 from rewards.judging.symmetry import other_candidates, parallel
 from rewards.messages import completion_text, query_text
 from rewards.outcome import Outcome
-from rewards.text import prepare
+from rewards.text import prepare, split_clauses
 
 __all__ = ["Verdict", "clear_cache", "judge", "judge_completion"]
 
@@ -75,12 +75,23 @@ def _verdict(outcome: Outcome, hedged: bool = False, matched: str | None = None,
     return Verdict(outcome, hedged, matched, reason)
 
 
-#: Symbols that set words apart as a comma would: emoji and pictographs, keycaps ("1\ufe0f\u20e3"),
+#: Symbols that set words apart as "|" does: emoji and pictographs, keycaps ("1\ufe0f\u20e3"),
 #: arrows, a spaced "&", "+", "~" or middle dot ("Canberra \u00b7 Sydney" lists two), and one inline
 #: markup element closing where the next opens ("<b>Canberra</b> <i>Sydney</i>").
 _GLUE_RE = re.compile(r"\s*(?:(?:\d\ufe0f?\u20e3|[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001F000-\U0001FAFF]"
                       r"\ufe0f?)+|(?<=\s)[&+~\u00b7\u2022](?=\s)|\t|</(?:b|i|u|em|strong|span|mark|code)>\s*"
                       r"<(?:b|i|u|em|strong|span|mark|code)>)\s*")
+
+
+def _unglued(response: str) -> str:
+    """``response`` with each glue symbol read as the separator " | " that sets two answers side by side."""
+    if not _GLUE_RE.search(response):
+        return response
+    # after a number a comma: numbers in their own clauses compete ("8 \u00b7 1"); "|" would join them
+    return _GLUE_RE.sub(lambda m: ", " if m.string[m.start() - 1:m.start()].isdigit() else " | ", response).strip(" |,")
+
+
+_INLINE_TAG_RE = re.compile(r"</?(?:b|i|u|em|strong|span|mark|code)>")
 
 
 def _strings(value: Iterable[str] | str | None, what: str) -> tuple[str, ...]:
@@ -160,9 +171,11 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
     same short answer several times in one group)."""
     golds = gold_answers(answers) if answers else ()
     if not response.isascii():  # "Paris\u200bLyon" names two cities; "Par\u00adis" one
-        response = _GLUE_RE.sub(", ", response.translate(_INVISIBLE))
+        response = _unglued(response.translate(_INVISIBLE))
     elif " " in response or "\t" in response or "</" in response:
-        response = _GLUE_RE.sub(", ", response)
+        response = _unglued(response)
+    if "<" in response:  # "<b>1889</b>": inline markup is no word
+        response = _INLINE_TAG_RE.sub("", response)
     final = final_part(response)
     if len(final) > MAX_ANSWER_CHARS:
         return _verdict(Outcome.WRONG, False, None, f"the final answer is {len(final):,} characters long; the judge "
@@ -177,7 +190,7 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
     reading = read_response(final, text, golds, rival_golds, question, roles, unanswerable=not answers)
     if reading is None:  # the fast path: nothing to read but a wrong answer
         return _verdict(Outcome.WRONG, hedged_in(text), None, "names none of the gold answers")
-    if reading.matched and not reading.competing:
+    if reading.matched and not reading.competing and not any(retraction_at(c)[0] for c in split_clauses(text)):
         other = _paid_either_way(final, text, golds, rival_golds, question, roles)
         if other:
             return _verdict(Outcome.WRONG, reading.hedged, None, f"frames {other!r} as it frames {reading.matched!r}:"

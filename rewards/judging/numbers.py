@@ -23,7 +23,8 @@ _ROLE_FILLER = CUE_WORDS | COPULAS | PREPOSITIONS | _MONTHS | frozenset(
     "has have had about around approximately roughly nearly almost exactly only just total and its their his her "
     "he she they which who that this these there some no not 是 为 有 约 大约 ad bc ce bce year years "
     "than other anything something else exactly precisely been being can cant could would will must have "
-    "was were do does did it total number answer value figure count".split())
+    "was were do does did it total number answer value figure count equally plausible fits candidate option "
+    "alternative strong another too as".split())
 #: Words that place a date within its year ("in late 1689", "the summer of 1689"): no other noun.
 _TIME_WORDS = frozenset("late early mid middle end beginning spring summer autumn fall winter hours night evening "
                         "morning afternoon dawn dusk midnight noon day".split())
@@ -48,7 +49,7 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
     >>> number_in_role(p, 4, 5, roles), number_in_role(p, 8, 9, roles)
     (False, True)
     """
-    if not roles.tokens:  # no question: nothing to tell the roles apart by
+    if not roles.tokens or p.tokens[e:e + 2] == ["close", "2"]:  # "with 23 a close second": one more guess
         return True
     lo, hi = p.clause_span(s)
     if _compares(p, p.clause_of[s]) or _other_subject(p, lo, s, roles):
@@ -139,6 +140,7 @@ def _other_object(p: ParsedResponse, verb: int, s: int, roles: QuestionRoles) ->
 
 _COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+opposed\s+to|in\s+contrast\s+to|"
                          r"while)\b|^(?:than|与|和)\b")
+_VIEW_RE = re.compile(r"(?:while|whereas)\s+(?:\w+\s+){0,2}(?:believe|think|say|claim|argue|suggest|guess)")
 _BY_COMPARISON_RE = re.compile(r"^(?:by|in)\s+(?:comparison|contrast)\b|^(?:相比之下|相比|对比之下)")
 _SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
 _NOT_EVENTS = frozenset("based named called used known located situated considered regarded".split())
@@ -186,8 +188,8 @@ _UNITS = frozenset("""celsius fahrenheit kelvin metres meters metre meter feet f
 
 def _compares(p: ParsedResponse, k: int) -> bool:
     """Whether clause ``k`` (or the clause it continues) sets another thing beside the answer:
-    "unlike insects, which have six"."""
-    return _COMPARE_RE.match(p.clauses[k]) is not None or (
+    "unlike insects, which have six" ("while others believe 23" reports another view: no comparison)."""
+    return (_COMPARE_RE.match(p.clauses[k]) is not None and _VIEW_RE.match(p.clauses[k]) is None) or (
         k > 0 and p.clauses[k].startswith(("which ", "who ")) and _COMPARE_RE.match(p.clauses[k - 1]) is not None) or (
         k > 0 and _BY_COMPARISON_RE.match(p.clauses[k - 1]) is not None)  # "Insects, by comparison, have 6"
 

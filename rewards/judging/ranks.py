@@ -17,11 +17,12 @@ _GUESS_NOUNS = frozenset("choice guess option pick bet candidate".split())
 
 
 def ranked_guess(left: list[str], right: list[str]) -> bool:
-    """Whether a name is offered as one of ranked guesses: after "first/second choice" or before "my
-    second (guess)" or "a close second"."""
-    return (len(left) >= 2 and left[-1] in _GUESS_NOUNS and left[-2] in ("first", "second", "third", "top", "best",
-                                                                          "next", "other", "1", "2", "3")) or (
-        right[:2] in (["my", "second"], ["my", "2"], ["close", "second"], ["close", "2"]))
+    """Whether a name is offered as one of ranked guesses: after "first/second choice", before "is my
+    first guess", "my second (guess)" or "a close second"."""
+    ranks = ("first", "second", "third", "top", "best", "next", "other", "1", "2", "3")
+    return (len(left) >= 2 and left[-1] in _GUESS_NOUNS and left[-2] in ranks) or (
+        right[:2] in (["my", "second"], ["my", "2"], ["close", "second"], ["close", "2"])) or (
+        right[:1] == ["is"] and any(a in ranks and b in _GUESS_NOUNS for a, b in zip(right[1:4], right[2:5])))
 
 
 def other_rank(right: list[str], roles: QuestionRoles) -> bool:

@@ -14,8 +14,8 @@ import re
 
 from rewards.judging.gold import GoldAnswer
 from rewards.judging.roles import QuestionRoles
-from rewards.judging.words import PREPOSITIONS
-from rewards.text import answer_tokens
+from rewards.judging.words import CUE_WORDS, PREPOSITIONS
+from rewards.text import answer_tokens, prepared_tokens, split_clauses
 
 __all__ = ["other_candidates", "parallel"]
 
@@ -36,8 +36,11 @@ def other_candidates(final: str, text: str, golds: tuple[GoldAnswer, ...], rival
     else:
         for name in _NAME_RE.findall(final):
             tokens = tuple(answer_tokens(name))
-            if tokens and not set(tokens) <= gold_words | roles.tokens and not set(tokens) & gold_words:
+            # "Percy Bysshe Shelley" beside "Mary Shelley": another person of the same name
+            if tokens and not set(tokens) <= gold_words | roles.tokens and tokens[0] not in gold_words:
                 found.append(name)
+    if not text.isascii() and not numeric:  # Chinese names are no capitalized runs: what fills the gold's slot
+        found += _slot_fillers(text, golds, roles)
     keys = ["".join(g.tokens) for g in golds]
     # "... held in 189" for 1896: a generation cut off inside the gold, no other answer
     return [c for c in dict.fromkeys(found) if not any(k.startswith("".join(answer_tokens(c))) for k in keys)]
@@ -69,3 +72,34 @@ def parallel(text: str, golds: tuple[GoldAnswer, ...], other: str) -> bool:
                     len(after) == 1 and None not in after and not after & _PLAIN):
                 return True  # "in Morocco ... in the African continent": a preposition before both is no frame
     return False
+
+
+def _slot_fillers(text: str, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> list[str]:
+    """What fills, at the edge of another clause, the slot the gold fills at the edge of its own:
+    the last words after the same two frame words ("有人说巴黎，有人说里昂" gives "里 昂"), or the
+    first words before the same frame word ("巴黎在一些书里，里昂在另一些书里")."""
+    clauses = [list(prepared_tokens(c)) for c in split_clauses(text)]
+    if len(clauses) < 2:
+        return []
+    # the frame: a word before an English answer, two characters before a Chinese one ("人说")
+    longest, width = (3, 1) if text.isascii() else (4, 2)
+    out = []
+    for ci, toks in enumerate(clauses):
+        for g in golds:
+            for s, e in _spans(toks, g.tokens):
+                framed = e == len(toks) and s >= width and toks[s - 1] not in _PLAIN | PREPOSITIONS
+                before = toks[s - width:s] if framed else None
+                after = toks[e] if e < len(toks) and all(t in CUE_WORDS for t in toks[:s]) \
+                    and toks[e] not in _PLAIN else None
+                for cj, other in enumerate(clauses):
+                    if cj == ci:
+                        continue
+                    at = next((i + width for i in range(len(other) - width) if before and other[i:i + width] == before),
+                              None)
+                    if at is not None and len(other) - at <= longest:
+                        out.append(other[at:])
+                    if after in other[1:longest + 1]:
+                        filler = other[:other.index(after)]
+                        out.append([t for t in filler if t not in CUE_WORDS] or filler)
+    gold_words = {t for g in golds for t in g.tokens}
+    return [" ".join(f) for f in out if f and gold_words.isdisjoint(f) and not set(f) <= CUE_WORDS | roles.tokens]
