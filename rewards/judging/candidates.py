@@ -216,7 +216,7 @@ def _described_subject(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
 
 
 #: Words that offer a name as one more possible answer ("Sydney is equally likely", "also fits").
-_POSSIBLE = frozenset("likely plausible possible candidate fits option alternative".split())
+_POSSIBLE = frozenset("likely plausible possible candidate fits option alternative given cited quoted".split())
 _POSSIBLE_FILLER = CUE_WORDS | frozenset("equally just as also another strong good too seems fit".split())
 
 
@@ -243,7 +243,10 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     # at most _WINDOW words each side (a longer side stands for "not at the clause's edge"): linear time
     left = ([_FAR] if s - lo > _WINDOW else []) + p.tokens[max(lo, s - _WINDOW):s]
     right = p.tokens[e:min(hi, e + _WINDOW)] + ([_FAR] if hi - e > _WINDOW else [])
-    if p.declines(p.clause_of[s]) or p.asks(p.clause_of[s]) or (is_negated(p, s, e) and not p.affirmed(p.clause_of[s])):
+    # on a question with no true answer (lenient) a guess put as a question still invents one ("Is it Norvik?")
+    invents = lenient and ("whose" in left or right[:2] == ["as", "its"])  # "a fictional place whose capital is X"
+    if (p.declines(p.clause_of[s]) and not invents) or (p.asks(p.clause_of[s]) and not lenient) or (
+            is_negated(p, s, e) and not p.affirmed(p.clause_of[s])):
         return False
     if _past_frame(p.clauses[p.clause_of[s]]):  # "Lagos used to be the capital": a former answer
         return False

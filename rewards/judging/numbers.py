@@ -24,7 +24,7 @@ _ROLE_FILLER = CUE_WORDS | COPULAS | PREPOSITIONS | _MONTHS | frozenset(
     "he she they which who that this these there some no not 是 为 有 约 大约 ad bc ce bce year years "
     "than other anything something else exactly precisely been being can cant could would will must have "
     "was were do does did it total number answer value figure count equally plausible fits candidate option "
-    "alternative strong another too as".split())
+    "alternative strong another too as given quoted cited listed reported mentioned".split())
 #: Words that place a date within its year ("in late 1689", "the summer of 1689"): no other noun.
 _TIME_WORDS = frozenset("late early mid middle end beginning spring summer autumn fall winter hours night evening "
                         "morning afternoon dawn dusk midnight noon day".split())
