@@ -27,10 +27,10 @@ from typing import Any, Iterable
 
 from rewards.judging.abstention import hedged_in, is_degenerate
 from rewards.judging.assertion import Reading, read_response
-from rewards.judging.final import final_part, missing_final_reason, retraction_at
+from rewards.judging.final import final_part, has_retraction_cue, missing_final_reason, retraction_at
 from rewards.judging.gold import gold_answers, is_who_question, surname_answers
 from rewards.judging.roles import question_roles
-from rewards.judging.symmetry import other_candidates, parallel
+from rewards.judging.symmetry import framed, other_candidates, parallel
 from rewards.messages import completion_text, query_text
 from rewards.outcome import Outcome
 from rewards.text import prepare, split_clauses
@@ -172,7 +172,7 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
     golds = gold_answers(answers) if answers else ()
     if not response.isascii():  # "Paris\u200bLyon" names two cities; "Par\u00adis" one
         response = _unglued(response.translate(_INVISIBLE))
-    elif " " in response or "\t" in response or "</" in response:
+    elif "&" in response or "+" in response or "~" in response or "\t" in response or "</" in response:
         response = _unglued(response)
     if "<" in response:  # "<b>1889</b>": inline markup is no word
         response = _INLINE_TAG_RE.sub("", response)
@@ -190,7 +190,8 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
     reading = read_response(final, text, golds, rival_golds, question, roles, unanswerable=not answers)
     if reading is None:  # the fast path: nothing to read but a wrong answer
         return _verdict(Outcome.WRONG, hedged_in(text), None, "names none of the gold answers")
-    if reading.matched and not reading.competing and not any(retraction_at(c)[0] for c in split_clauses(text)):
+    if reading.matched and not reading.competing and not (
+            has_retraction_cue(text) and any(retraction_at(c)[0] for c in split_clauses(text))):
         other = _paid_either_way(final, text, golds, rival_golds, question, roles)
         if other:
             return _verdict(Outcome.WRONG, reading.hedged, None, f"frames {other!r} as it frames {reading.matched!r}:"
@@ -200,6 +201,8 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
 
 def _paid_either_way(final, text, golds, rival_golds, question, roles) -> str | None:
     """Another candidate the response commits to as it does to the gold (see :mod:`symmetry`)."""
+    if not framed(text, golds):
+        return None  # the gold stands in no frame another candidate could share
     numeric = bool(golds) and all(t[:1].isdigit() for g in golds for t in g.tokens[:1])
     for other in other_candidates(final, text, golds, rival_golds, roles, numeric):
         if not parallel(text, golds, other):

@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 
 __all__ = ["FINAL_ANSWER_RE", "RETRACTION_KEYS", "RETRACTION_WORDS", "draft_response", "final_part",
-           "is_hard_retraction", "missing_final_reason", "retraction_at", "without_retraction"]
+           "has_retraction_cue", "is_hard_retraction", "missing_final_reason", "retraction_at", "without_retraction"]
 
 _THINK_OPEN_RE = re.compile(r"<\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
 _THINK_CLOSE_RE = re.compile(r"<\s*/\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
@@ -75,7 +75,14 @@ RETRACTION_KEYS = ("wait", "scratch", "strike", "not right", "not correct", "not
                    "take it back", "never mind", "nevermind", "forget",
                    "开玩笑", "不对", "错", "更正", "其实", "我是说", "应该说", "准确", "哦不", "不不", "收回", "等等",
                    "等一下", "算了", "改一下", "改正", "嗯")
-_KEYS_RE = re.compile("|".join(map(re.escape, RETRACTION_KEYS)))
+#: Short keys match as whole words only ("er" in "other" is no cue).
+_KEYS_RE = re.compile("|".join(rf"\b{re.escape(k)}\b" if len(k) <= 3 and k.isascii() else re.escape(k)
+                               for k in RETRACTION_KEYS))
+
+
+def has_retraction_cue(text: str) -> bool:
+    """Whether folded ``text`` holds any retraction cue's key (a cheap test before reading clauses)."""
+    return _KEYS_RE.search(text) is not None or text.strip(" !.") in _BARE_NO or "no" in text
 
 
 def final_part(response: str) -> str:

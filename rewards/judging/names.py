@@ -95,7 +95,7 @@ def _questions_own(tokens: tuple[str, ...], roles: QuestionRoles, p: ParsedRespo
     ("Karthelios" for "Karthelos"), or its start where the response is cut off ("... of Drav")."""
     last = not p.response[end:].strip(" .,;:!?\"'\u201d)")
     return all(t in roles.tokens or (len(t) >= 5 and any(
-        len(q) >= 6 and (transliterated(t, q) or (last and t == tokens[-1] and q.startswith(t)))
+        len(q) >= 6 and q[0] == t[0] and (transliterated(t, q) or (last and t == tokens[-1] and q.startswith(t)))
         for q in roles.tokens)) for t in tokens)
 
 

@@ -11,13 +11,14 @@ well, the response names two answers without choosing, and the judge calls it wr
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rewards.judging.gold import GoldAnswer
 from rewards.judging.roles import QuestionRoles
 from rewards.judging.words import CUE_WORDS, PREPOSITIONS
 from rewards.text import answer_tokens, prepared_tokens, split_clauses
 
-__all__ = ["other_candidates", "parallel"]
+__all__ = ["framed", "other_candidates", "parallel"]
 
 _NAME_RE = re.compile(r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:\s+(?:(?:de|da|di|van|von|der|la|le|du|of)\s+)?"
                       r"[A-Z][\w'\u2019-]*){0,3}")
@@ -28,14 +29,14 @@ def other_candidates(final: str, text: str, golds: tuple[GoldAnswer, ...], rival
                      roles: QuestionRoles, numeric: bool) -> list[str]:
     """The answers besides the gold that ``final`` names (``text`` is it prepared): the known
     competitors it holds, and its other numbers (a number asked) or capitalized names."""
-    padded = " " + " ".join(answer_tokens(text)) + " "
+    padded = " " + " ".join(_tokens(text)) + " "
     found = [r.text for r in rivals if r.tokens and r.pattern in padded]
     gold_words = {t for g in golds for t in g.tokens}
     if numeric:
         found += [n for n in _NUMBER_RE.findall(final) if n not in gold_words and n not in roles.tokens]
     else:
         for name in _NAME_RE.findall(final):
-            tokens = tuple(answer_tokens(name))
+            tokens = _tokens(name)
             # "Percy Bysshe Shelley" beside "Mary Shelley": another person of the same name
             if tokens and not set(tokens) <= gold_words | roles.tokens and tokens[0] not in gold_words:
                 found.append(name)
@@ -43,7 +44,13 @@ def other_candidates(final: str, text: str, golds: tuple[GoldAnswer, ...], rival
         found += _slot_fillers(text, golds, roles)
     keys = ["".join(g.tokens) for g in golds]
     # "... held in 189" for 1896: a generation cut off inside the gold, no other answer
-    return [c for c in dict.fromkeys(found) if not any(k.startswith("".join(answer_tokens(c))) for k in keys)]
+    return [c for c in dict.fromkeys(found) if not any(k.startswith("".join(_tokens(c))) for k in keys)]
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    """:func:`rewards.text.answer_tokens`, cached: names and texts recur across a batch."""
+    return tuple(answer_tokens(text))
 
 
 #: Words too common to make two frames alike.
@@ -55,12 +62,24 @@ def _spans(tokens: list[str], target: tuple[str, ...]) -> list[tuple[int, int]]:
     return [(i, i + n) for i in range(len(tokens) - n + 1) if n and tuple(tokens[i:i + n]) == target]
 
 
+def framed(text: str, golds: tuple[GoldAnswer, ...]) -> bool:
+    """Whether some occurrence of a gold answer in ``text`` (prepared) has a frame word beside it that
+    another candidate could share (:func:`parallel` is False for every candidate otherwise)."""
+    tokens = list(_tokens(text))
+    for g in golds:
+        for s, e in _spans(tokens, g.tokens):
+            if (s and tokens[s - 1] not in _PLAIN and tokens[s - 1] not in PREPOSITIONS) or (
+                    e < len(tokens) and tokens[e] not in _PLAIN):
+                return True
+    return False
+
+
 def parallel(text: str, golds: tuple[GoldAnswer, ...], other: str) -> bool:
     """Whether ``other`` stands in the same frame as a gold answer in ``text`` (prepared): the same
     word right before both ("most say Sydney; a few say Canberra") or right after both ("Sydney
     according to some, Canberra according to others")."""
-    tokens = answer_tokens(text)
-    theirs = _spans(tokens, tuple(answer_tokens(other)))
+    tokens = list(_tokens(text))
+    theirs = _spans(tokens, _tokens(other))
     ours = [span for g in golds for span in _spans(tokens, g.tokens)]
     for s, e in ours:
         for s2, e2 in theirs:
