@@ -61,7 +61,7 @@ _NON_ANSWER_WORDS = frozenset(
     afraid to be honest question good great interesting tough hard difficult tricky one that this it
     as an a the ai assistant language model luck hope helps help check see ask consult try search
     look verify maybe perhaps possibly probably either neither nor or and not
-    sadly regrettably admittedly truthfully all said being having considered things told
+    sadly regrettably admittedly truthfully all said being having considered things told honestly frankly
     抱歉 很抱歉 非常抱歉 真抱歉 十分抱歉 实在抱歉 对不起 真对不起 不好意思 真不好意思
     嗯 哦 说实话 老实说 很遗憾 遗憾的是 好问题 谢谢 你好 这个问题
     作为ai 作为一个ai 作为人工智能 作为一个人工智能 作为ai助手 作为语言模型 作为一个语言模型"""

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from rewards.judging.final import RETRACTION_WORDS, retraction_at
 from rewards.judging.mentions import ParsedResponse, is_negated
-from rewards.judging.ranks import OTHER_RANK, other_rank, ranked_guess
+from rewards.judging.ranks import OTHER_RANK, offered_too, other_rank, ranked_guess
 from rewards.judging.roles import RELATION_NOUNS, QuestionRoles, event_of, stem
 from rewards.judging.words import COPULAS, CUE_WORDS, GENERIC, PREPOSITIONS
 from rewards.judging.words import PRONOUNS as _PRONOUNS
@@ -215,17 +215,6 @@ def _described_subject(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
 
 
 
-#: Words that offer a name as one more possible answer ("Sydney is equally likely", "also fits").
-_POSSIBLE = frozenset("likely plausible possible candidate fits option alternative given cited quoted".split())
-_POSSIBLE_FILLER = CUE_WORDS | frozenset("equally just as also another strong good too seems fit".split())
-
-
-def _offered_too(right: list[str]) -> bool:
-    """Whether the words after a name offer it as another possible answer ("is equally likely")."""
-    return 0 < len(right) <= 5 and bool(_POSSIBLE & set(right)) and all(
-        t in _POSSIBLE or t in _POSSIBLE_FILLER for t in right)
-
-
 #: Verbs of choosing before the answer they choose ("I'll go with Sydney").
 _CHOOSING = (["go", "with"], ["going", "with"], ["stick", "with"], ["settle", "on"], ["opt", "for"], ["bet", "on"])
 
@@ -281,7 +270,7 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if not left and k > 0 and p.clause_tokens(k - 1)[-1:] and p.clause_tokens(k - 1)[-1] in RELATION_NOUNS:
         return False  # "to his assistant, Boris Pododder": the name of someone in another role
     if all(t in CUE_WORDS for t in left):  # at the clause's start: "Lyon.", "Lyon is the capital", "Z did it"
-        return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right) or _offered_too(right)
+        return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right) or offered_too(right)
                 or not _CREDITED.isdisjoint(right[:4])  # "Virgil is also credited as its author"
                 or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate)
                     and not _other_object(right, roles) and not _someone_elses(right))

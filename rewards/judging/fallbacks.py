@@ -27,7 +27,8 @@ __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold
 _NOT_BARE = NEGATORS | frozenset("january february march april may june july august september october "
                       "november december".split())
 #: Pleasantries a response may open or close with ("Great question!", "Hello!"): never a bare answer.
-_PLEASANTRIES = PLEASANTRIES | frozenset("question questions glad happy cool sure ah aha hmm fun helps".split())
+_PLEASANTRIES = PLEASANTRIES | frozenset("question questions glad happy cool sure ah aha hmm fun helps honestly "
+                                         "frankly".split())
 _CJK_OFFER_RE = re.compile(r"(?:可能|应该|也许|大概|或许|估计|其实|要么|或者|还是|就|确实|也|作者|首都|答案|说|可以)是"
                            r"([\u4e00-\u9fff]{1,8})$")
 #: A Chinese agent offered as the answer: "是施耐庵写的", "施耐庵写的".

@@ -1,12 +1,13 @@
-"""Ranks a response gives a name: another rank than the one asked ("Saturn is the second largest")
-or a place among ranked guesses ("first choice Sydney, second choice Canberra")."""
+"""Ranks a response gives a name: another rank than the one asked ("Saturn is the second largest"),
+a place among ranked guesses ("first choice Sydney, second choice Canberra"), or one more possible
+answer ("Sydney is equally likely")."""
 
 from __future__ import annotations
 
 from rewards.judging.roles import QuestionRoles, stem
-from rewards.judging.words import COPULAS
+from rewards.judging.words import COPULAS, CUE_WORDS
 
-__all__ = ["OTHER_RANK", "other_rank", "ranked_guess"]
+__all__ = ["OTHER_RANK", "offered_too", "other_rank", "ranked_guess"]
 
 #: Words that put a name at another rank than the one asked ("the second largest", "the runner-up").
 OTHER_RANK = frozenset("second third fourth fifth sixth seventh eighth ninth tenth next runner smaller smallest "
@@ -39,3 +40,16 @@ def other_rank(right: list[str], roles: QuestionRoles) -> bool:
         if t.isdigit() and i + 1 == len(right) and i > 0 and right[i - 1] in COPULAS:
             return True  # "K2 is second" (ordinals are read as numbers)
     return False
+
+
+#: Words that offer a name as one more possible answer ("Sydney is equally likely", "also fits").
+_POSSIBLE = frozenset("likely plausible possible candidate fits option alternative given cited quoted bell mind "
+                      "recall remember".split())
+_POSSIBLE_FILLER = CUE_WORDS | frozenset("equally just as also another strong good too seems fit rings comes springs "
+                                         "to what".split())
+
+
+def offered_too(right: list[str]) -> bool:
+    """Whether the words after a name offer it as another possible answer ("is equally likely")."""
+    return 0 < len(right) <= 5 and bool(_POSSIBLE & set(right)) and all(
+        t in _POSSIBLE or t in _POSSIBLE_FILLER for t in right)
