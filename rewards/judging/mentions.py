@@ -19,6 +19,7 @@ from typing import Iterable
 from rewards.judging.abstention import folded_clause_cues
 from rewards.judging.gold import GoldAnswer, only_elsewhere, question_pattern
 from rewards.judging.grammar import NEGATORS
+from rewards.judging.places import PLACE_PREFIXES, prefixed_place
 from rewards.judging.roles import FUNCTION_WORDS, eponym, possessor
 from rewards.judging.symbols import symbol_clauses
 from rewards.text import prepared_tokens
@@ -37,9 +38,6 @@ _AND_WORDS = frozenset({"and", "和", "以及", "与"})
 _OR_FILLERS = frozenset("so something thereabouts similar nearby around other another else not more less".split())
 _ANSWER_CUES = frozenset("is was be called named as 是 为".split())
 _CITY_WORDS = frozenset({"city", "town", "ville", "市", "城"})
-# Two-letter symbols that are also English words: not counted at the start of a sentence.
-
-
 _WORD_START_RE = re.compile(r"\S+")
 #: A clause taking up what the one before named in doubt ("..., but that's my answer", "..., but it is.").
 _AFFIRM_RE = re.compile(r"(?:but\s+|still\s+|anyway\s+)*(?:(?:that'?s\s+(?:my|the)\s+(?:final\s+|best\s+)?"
@@ -253,6 +251,8 @@ def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, wh
                 why = why or f"mentions {gold.text!r} only while declining"
         elif is_negated(p, s, e) and not p.affirmed(p.clause_of[s]):
             why = f"negates {gold.text!r}"
+        elif s and p.tokens[s - 1] in PLACE_PREFIXES and prefixed_place(p.response, gold.text):
+            why = why or f"names {gold.text!r} only inside another name (\"New {gold.text}\")"
         elif possessor(p, s, e):
             why = why or f"names {gold.text!r} only as someone else's relative or associate"
         elif question and eponym(p, e, question_pattern(question)):

@@ -8,9 +8,11 @@ India and the United Kingdom's nations, in the English forms models write.
 
 from __future__ import annotations
 
+import re
+
 from rewards.text import answer_tokens
 
-__all__ = ["REGIONS", "is_region", "region_of_place"]
+__all__ = ["PLACE_PREFIXES", "REGIONS", "is_region", "prefixed_place", "region_of_place"]
 
 _COUNTRIES = """afghanistan|albania|algeria|andorra|angola|antigua and barbuda|argentina|armenia|australia|austria|
 azerbaijan|bahamas|bahrain|bangladesh|barbados|belarus|belgium|belize|benin|bhutan|bolivia|bosnia and herzegovina|
@@ -68,3 +70,15 @@ def region_of_place(tokens: list[str] | tuple[str, ...], question_tokens: frozen
     False
     """
     return tuple(tokens) in REGIONS and question_tokens.isdisjoint(_REGION_WORDS)
+
+
+#: Words that make a place name another place's ("New York", "St. Petersburg", "North Dakota"); not
+#: "Port" or "Fort", which often name the same place ("Port Stanley" is Stanley).
+PLACE_PREFIXES = frozenset("new north south east west upper lower greater st saint little".split())
+
+
+def prefixed_place(response: str, gold: str) -> bool:
+    """Whether ``gold`` follows a capitalized place prefix in ``response`` ("New Bern", "St. Canberra")."""
+    return re.search(r"\b(?:New|North|South|East|West|Upper|Lower|Greater|St|Saint|Little)\.?\s+"
+                     + re.escape(gold.split()[0]), response) is not None and not gold.lower().startswith(
+        tuple(f"{w} " for w in PLACE_PREFIXES))
