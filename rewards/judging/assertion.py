@@ -174,9 +174,17 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
             if near is not None:  # the gold spelled or spaced otherwise ("Qin Shi Huang Di"): no rival
                 if not kept:
                     kept.append(Mention(near.text, -1, -1, clause))
-            else:
+            elif not _subject_of_gold(p.clauses[clause], name, golds):
                 competing.append((name, clause))
     return kept, competing, why
+
+
+def _subject_of_gold(clause: str, name: str, golds: tuple[GoldAnswer, ...]) -> bool:
+    """Whether ``name`` is the subject the clause says is the gold ("Farsi is an Indo-European
+    language" for "Is Persian Indo-European or Semitic?"): another name of the question's subject."""
+    head = re.match(rf"(?:the\s+)?{re.escape(name.lower())}\s+(?:is|was|are)\s+(?:(?:a|an|the)\s+)?(.*)", clause)
+    return head is not None and any(g.pattern in " " + " ".join(answer_tokens(head.group(1))[:len(g.tokens)]) + " "
+                                    for g in golds if g.tokens)
 
 
 def _cut_off(final: str) -> bool:

@@ -115,7 +115,9 @@ def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[s
         if _ACRONYM_RE.fullmatch(match.group(0)) and p.response[match.start() - 1:match.start()] == "(":
             continue  # "the South Korean won (RSK)": an abbreviation of what precedes it
         words, tokens = _name_tokens(match.group(0))
-        if not tokens or set(tokens) - TITLES - GENERIC <= exclude or _questions_own(tokens, roles, p, match.end()):
+        # "the Roman Emperor Constantine": the gold with a title and the question's words is the gold
+        if not tokens or _questions_own(tokens, roles, p, match.end()) \
+                or set(tokens) - TITLES - GENERIC - (roles.tokens if set(tokens) & exclude else set()) <= exclude:
             continue
         for s, e in _spans(p, tokens, match.start()):
             if regions and _region_of_place(p, s, e, roles):

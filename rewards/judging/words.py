@@ -8,7 +8,9 @@ import re
 __all__ = ["COMMON_LIST_RE", "COPULAS", "CUE_WORDS", "GENERIC", "PREPOSITIONS", "PRONOUNS", "TITLES"]
 
 #: Titles before a name ("Sir Isaac Newton"): no name by themselves.
-TITLES = frozenset("sir dr mr mrs ms lord lady saint st king queen prince princess president general".split())
+TITLES = frozenset("sir dr mr mrs ms lord lady saint st king queen prince princess president general emperor empress "
+                   "tsar czar sultan pope duke duchess baron dame shah pharaoh chancellor governor senator admiral "
+                   "captain bishop archbishop cardinal".split())
 #: Words that frame an answer without naming one ("I think it is ...", "the answer is ...").
 CUE_WORDS = frozenset(
     """it its is was the answer i think believe guess maybe perhaps probably possibly likely my best would be
