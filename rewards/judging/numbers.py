@@ -70,9 +70,10 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
             if event:  # an event other than the question's puts the number in another role
                 same = event == roles.event or stem(t) in roles.predicate or (
                     not is_known_event(roles.event) and event not in _LIFE_EVENTS)  # "died in 1506" for "reach"
-                # "he conquered Egypt in 1798" for "... conquer China?": the same verb, another object
-                return same and not (objects and _other_object(
-                    p, max(i for i in range(lo, s) if p.tokens[i] == t), s, roles))
+                verb = max(i for i in range(lo, s) if p.tokens[i] == t)
+                # the same verb, another object ("conquered Egypt" for China) or named subject ("Beethoven died")
+                return same and not (objects and _other_object(p, verb, s, roles)) and not _named_other(
+                    p, lo, verb, roles)
         # "In 1492, Columbus was born": an opening "in <year>" clause dates the next one
         opening = e == hi and hi - lo == 2 and p.tokens[lo] == "in"
         # only a year that opens its clause dates the verb after it ("1776 was ...", "In 1492, X was born")
@@ -108,6 +109,17 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
         # "1912 is the usual answer": offered as the answer, whatever the adjective
         return not nouns or any(_names_asked(t, roles) for t in nouns) or "answer" in after
     return True
+
+
+def _named_other(p: ParsedResponse, lo: int, verb: int, roles: QuestionRoles) -> bool:
+    """Whether the subject right before an event's verb is a proper name none of whose words is the
+    question's ("Beethoven died in 1827", "by comparison Haydn died in 1809" when Mozart's is asked)."""
+    name = []
+    for t in reversed(p.tokens[lo:verb]):
+        if not (t.isalpha() and t.isascii() and re.search(rf"\b{t.capitalize()}\b", p.response)):
+            break
+        name.append(t)
+    return bool(name) and roles.tokens.isdisjoint(name) and not set(name) <= _ROLE_FILLER
 
 
 def _without_times(before: list[str]) -> list[str]:
@@ -146,7 +158,7 @@ _VIEW_RE = re.compile(r"(?:while|whereas)\s+(?:\w+\s+){0,2}(?:believe|think|say|
 _BY_COMPARISON_RE = re.compile(r"^(?:by|in)\s+(?:comparison|contrast)\b|^(?:相比之下|相比|对比之下)")
 _SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
 _NOT_EVENTS = frozenset("based named called used known located situated considered regarded".split())
-_LIFE_DATES_RE = re.compile(r"\(\s*(\d{3,4})\s*[-–]")
+_LIFE_DATES_RE = re.compile(r"\(\s*(?:[^\W\d][\w.'-]*\s*:?\s*)?(\d{3,4})\s*[-–]")
 
 
 @lru_cache(maxsize=4096)
