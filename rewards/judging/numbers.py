@@ -168,6 +168,7 @@ def _life_dates(text: str) -> frozenset[str]:
 
 
 _ZH_NUMBER_RE = re.compile(r"(?<![\d.])\d{2,}(?:\.\d+)?")  # not 1: "第一次", "一般" read as 1
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 _ZH_BREAK_RE = re.compile(r"[,;!?，。；！？、]|\.(?!\d)")
 
 
@@ -176,16 +177,21 @@ def _zh_elsewhere(text: str, key: str) -> frozenset[str]:
     """The numbers of ``text`` whose own words (from the previous number or mark to the next) lack
     the question's key (:attr:`QuestionRoles.zh_key`), when another number's words hold it: those
     date another event or measure another subject ("一英里约1609米，一海里是1852米")."""
-    own = {}
+    tail, _, verb = key.rpartition("|")
+    own, others = {}, set()
     for part in _ZH_BREAK_RE.split(text):
         numbers = list(_ZH_NUMBER_RE.finditer(part))
         for k, m in enumerate(numbers):
-            lo = numbers[k - 1].end() if k else 0
-            hi = numbers[k + 1].start() if k + 1 < len(numbers) else len(part)
-            own.setdefault(m.group(), []).append(key in part[lo:hi])
+            words = part[numbers[k - 1].end() if k else 0:numbers[k + 1].start() if k + 1 < len(numbers) else len(part)]
+            # "中华民国成立于1912年" for the People's Republic: the verb with another named subject
+            other = bool(tail) and verb in words and tail not in words and len(
+                _HAN_RE.findall(words[:words.index(verb)])) >= 2
+            own.setdefault(m.group(), []).append(verb in words and not other)
+            if other:
+                others.add(m.group())
     if not any(any(marks) for marks in own.values()):
-        return frozenset()
-    return frozenset(number for number, marks in own.items() if not any(marks))
+        return frozenset(others)
+    return frozenset(number for number, marks in own.items() if not any(marks)) | others
 
 
 _LIFE_EVENTS = frozenset({"born", "die"})

@@ -122,6 +122,7 @@ class QuestionRoles:
     in "一海里等于多少米？"); or ""."""
 
 
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 _ZH_WHEN = r"(?:哪一年|哪年|何年|什么时候|几几年)"
 _ZH_VERB_AFTER_RE = re.compile(_ZH_WHEN + r"([\u4e00-\u9fff]{2})")
 _ZH_VERB_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{2})是?(?:在|于)?" + _ZH_WHEN)
@@ -131,16 +132,22 @@ _ZH_SUBJECT_RE = re.compile(r"([\u4e00-\u9fff]{2})(?:通常|一般|大约|大概
 
 def _zh_key(question: str, asks_year: bool) -> str:
     """:attr:`QuestionRoles.zh_key`: for a year, the verb after "哪一年" ("是哪一年爆发的"), else
-    before it ("成立于哪一年", "登月是在哪一年"); for a quantity, the subject before "(有)多少"."""
+    before it ("成立于哪一年", "登月是在哪一年"), after the subject's last two characters and "|"
+    ("和国|成立"); for a quantity, the subject before "(有)多少"."""
     text = prepare(question)
     if not asks_year:
         subject = _ZH_SUBJECT_RE.search(text)
         return subject.group(1) if subject and not {"是", "有", "的"} & set(subject.group(1)) else ""
     after = _ZH_VERB_AFTER_RE.search(text)
     if after and "的" not in after.group(1):
-        return after.group(1)
-    before = _ZH_VERB_BEFORE_RE.search(text)
-    return before.group(1) if before and "是" not in before.group(1) else ""
+        verb, subject = after.group(1), text[:after.start()]
+    else:
+        before = _ZH_VERB_BEFORE_RE.search(text)
+        if not before or "是" in before.group(1):
+            return ""
+        verb, subject = before.group(1), text[:before.start(1)]
+    tail = "".join(_HAN_RE.findall(subject.rstrip("是在于 ")))[-2:]  # "中华人民共和国" -> "和国"
+    return f"{tail}|{verb}" if len(tail) == 2 and not {"第", "次"} & set(tail) else verb
 
 
 _NO_ROLES = QuestionRoles(frozenset(), None, None, frozenset(), False)
