@@ -232,9 +232,9 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     # at most _WINDOW words each side (a longer side stands for "not at the clause's edge"): linear time
     left = ([_FAR] if s - lo > _WINDOW else []) + p.tokens[max(lo, s - _WINDOW):s]
     right = p.tokens[e:min(hi, e + _WINDOW)] + ([_FAR] if hi - e > _WINDOW else [])
-    # on a question with no true answer (lenient) a guess put as a question still invents one ("Is it Norvik?")
     invents = lenient and ("whose" in left or right[:2] == ["as", "its"])  # "a fictional place whose capital is X"
-    if (p.declines(p.clause_of[s]) and not invents) or (p.asks(p.clause_of[s]) and not lenient) or (
+    asked = p.asks(p.clause_of[s]) and not any(p.declines(j) for j in range(p.clause_of[s]))  # "I don't know. Is it X?"
+    if (p.declines(p.clause_of[s]) and not invents) or (asked and not lenient) or (
             is_negated(p, s, e) and not p.affirmed(p.clause_of[s])):
         return False
     if _past_frame(p.clauses[p.clause_of[s]]):  # "Lagos used to be the capital": a former answer

@@ -241,7 +241,7 @@ def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, wh
     if elsewhere := only_elsewhere(gold, p.response):
         return [], why or elsewhere
     for s, e in p.occurrences(gold) if gold.symbol is None else ():
-        if p.asks(p.clause_of[s]):
+        if p.asks(p.clause_of[s]) and not any(p.declines(j) for j in range(p.clause_of[s])):  # not "...? Is it X?"
             why = why or f"mentions {gold.text!r} only in a question"
         elif p.declines(p.clause_of[s]):
             other = _competitor(p, s, e, golds)  # "I'm not sure if it's Paris or Lyon"
