@@ -31,7 +31,7 @@ def listed_items(response: str) -> list[list[str]]:
     if response.count(",") + response.count("，") + response.count("、") < 2 and "\n" not in response \
             and "要么" not in response and _PAIR_SPLIT_RE.search(response) is None:
         return []
-    response = _SHARE_RE.sub("", response)  # "Paris 60% / Lyon 40%"
+    response = _SHARE_RE.sub("", response).replace(" vs. ", " vs ")  # "Paris 60% / Lyon 40%"; "vs." ends no sentence
     lists = []
     for sentence in _SENTENCE_RE.split(response):
         items = [i.strip(" '\"*-") for i in _ITEM_SPLIT_RE.split(sentence.strip())]
@@ -42,7 +42,8 @@ def listed_items(response: str) -> list[list[str]]:
         either = re.findall(r"要么(?:是)?([\u4e00-\u9fff]{1,8})", sentence)
         if len(either) >= 2:  # 要么是巴黎，要么是里昂
             lists.append(either)
-        slashed = [i.strip(" '\"*") for i in _PAIR_SPLIT_RE.split(sentence.strip())]
+        labelled = sentence.rsplit(":", 1)[-1].strip()  # "Sources differ: Sydney vs Canberra"
+        slashed = [i.strip(" '\"*") for i in _PAIR_SPLIT_RE.split(labelled)]
         if len(slashed) >= 2 and all(_BARE_ITEM_RE.match(i) and not i[:1].isdigit() for i in slashed):
             lists.append(slashed)  # "Seoul/Busan", "Paris | Lyon", "Paris vs Lyon"
     bullets = [b.strip() for b in _BULLET_RE.findall(response)]
