@@ -82,7 +82,10 @@ _KEYS_RE = re.compile("|".join(rf"\b{re.escape(k)}\b" if len(k) <= 3 and k.isasc
 
 def has_retraction_cue(text: str) -> bool:
     """Whether folded ``text`` holds any retraction cue's key (a cheap test before reading clauses)."""
-    return _KEYS_RE.search(text) is not None or text.strip(" !.") in _BARE_NO or "no" in text
+    return _KEYS_RE.search(text) is not None or _BARE_NO_RE.search(text) is not None
+
+
+_BARE_NO_RE = re.compile(r"\bno(?:pe)?\b|not quite|不")  # what a bare "No." retraction holds
 
 
 def final_part(response: str) -> str:
