@@ -51,6 +51,7 @@ class Reading:
         why: why no gold answer counted, when none did.
         denies: some clause claims the question has no answer (a premise rejection, "the
             author is unknown").
+        retracts: some clause takes an answer back ("no wait", "actually").
     """
 
     matched: str | None
@@ -60,6 +61,7 @@ class Reading:
     unanswerable: bool
     why: str = ""
     denies: bool = False
+    retracts: bool = False
 
 
 def _may_name(text: str, golds: tuple[GoldAnswer, ...]) -> bool:
@@ -267,5 +269,6 @@ def read_response(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: 
     if retracted and not found and not competing:
         why = "takes its answer back"
     denies = declined and any(denies_an_answer(p.clauses[k]) for k in range(start, len(p.clauses)))
+    retracts = shifted and any(retraction_at(c)[0] for c in p.clauses)  # every cue is a SHIFT_RE key
     return Reading(found[0].text if found else None, competing[0][0] if competing else None, declined, hedged,
-                   unanswerable, why, denies)
+                   unanswerable, why, denies, retracts)

@@ -27,13 +27,13 @@ from typing import Any, Iterable
 
 from rewards.judging.abstention import hedged_in, is_degenerate
 from rewards.judging.assertion import Reading, read_response
-from rewards.judging.final import final_part, has_retraction_cue, missing_final_reason, retraction_at
+from rewards.judging.final import final_part, missing_final_reason
 from rewards.judging.gold import gold_answers, is_who_question, surname_answers
 from rewards.judging.roles import question_roles
 from rewards.judging.symmetry import framed, other_candidates, parallel
 from rewards.messages import completion_text, query_text
 from rewards.outcome import Outcome
-from rewards.text import prepare, split_clauses
+from rewards.text import prepare
 
 __all__ = ["Verdict", "clear_cache", "judge", "judge_completion"]
 
@@ -190,8 +190,7 @@ def _judge(response: str, answers: tuple[str, ...], question: str | None, rivals
     reading = read_response(final, text, golds, rival_golds, question, roles, unanswerable=not answers)
     if reading is None:  # the fast path: nothing to read but a wrong answer
         return _verdict(Outcome.WRONG, hedged_in(text), None, "names none of the gold answers")
-    if reading.matched and not reading.competing and not (
-            has_retraction_cue(text) and any(retraction_at(c)[0] for c in split_clauses(text))):
+    if reading.matched and not reading.competing and not reading.retracts:
         other = _paid_either_way(final, text, golds, rival_golds, question, roles)
         if other:
             return _verdict(Outcome.WRONG, reading.hedged, None, f"frames {other!r} as it frames {reading.matched!r}:"
@@ -204,13 +203,13 @@ def _paid_either_way(final, text, golds, rival_golds, question, roles) -> str | 
     if not framed(text, golds):
         return None  # the gold stands in no frame another candidate could share
     numeric = bool(golds) and all(t[:1].isdigit() for g in golds for t in g.tokens[:1])
+    # a symbol rival competes wherever it stands, so the gold, if a symbol, is no sign of a choice
+    symbols = {g.text for g in golds if g.symbol is not None}
     for other in other_candidates(final, text, golds, rival_golds, roles, numeric):
         if not parallel(text, golds, other):
             continue
         swapped = read_response(final, text, gold_answers((other,)), golds + tuple(
             r for r in rival_golds if r.text != other), question, roles, unanswerable=False)
-        # a symbol rival competes wherever it stands, so the gold, if a symbol, is no sign of a choice
-        symbols = {g.text for g in golds if g.symbol is not None}
         if swapped is not None and swapped.matched and (not swapped.competing or swapped.competing in symbols):
             return other
     return None

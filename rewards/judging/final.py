@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 
 __all__ = ["FINAL_ANSWER_RE", "RETRACTION_KEYS", "RETRACTION_WORDS", "draft_response", "final_part",
-           "has_retraction_cue", "is_hard_retraction", "missing_final_reason", "retraction_at", "without_retraction"]
+           "is_hard_retraction", "missing_final_reason", "retraction_at", "without_retraction"]
 
 _THINK_OPEN_RE = re.compile(r"<\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
 _THINK_CLOSE_RE = re.compile(r"<\s*/\s*(?:think|thinking|reasoning|scratchpad)\s*>", re.IGNORECASE)
@@ -78,14 +78,6 @@ RETRACTION_KEYS = ("wait", "scratch", "strike", "not right", "not correct", "not
 #: Short keys match as whole words only ("er" in "other" is no cue).
 _KEYS_RE = re.compile("|".join(rf"\b{re.escape(k)}\b" if len(k) <= 3 and k.isascii() else re.escape(k)
                                for k in RETRACTION_KEYS))
-
-
-def has_retraction_cue(text: str) -> bool:
-    """Whether folded ``text`` holds any retraction cue's key (a cheap test before reading clauses)."""
-    return _KEYS_RE.search(text) is not None or _BARE_NO_RE.search(text) is not None
-
-
-_BARE_NO_RE = re.compile(r"\bno(?:pe)?\b|not quite|不")  # what a bare "No." retraction holds
 
 
 def final_part(response: str) -> str:

@@ -235,8 +235,8 @@ class Mention:
 
 def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, why: str):
     """The occurrences of ``gold`` that are asserted, and the reason the others are not."""
-    in_question = bool(question) and bool(gold.tokens) and gold.pattern in question_pattern(question) and not (
-        " or " in question_pattern(question) or "还是" in question)  # "Is Persian Indo-European or Semitic?"
+    asked = question_pattern(question) if question else ""  # "Is Persian Indo-European or Semitic?" names its answer
+    in_question = bool(gold.tokens) and gold.pattern in asked and " or " not in asked and "还是" not in asked
     free, explained = [], 0
     if elsewhere := only_elsewhere(gold, p.response):
         return [], why or elsewhere
@@ -257,7 +257,7 @@ def _filter(p: ParsedResponse, gold: GoldAnswer, golds, question: str | None, wh
             why = why or f"names {gold.text!r} only as someone else's relative or associate"
         elif question and eponym(p, e, question_pattern(question)):
             why = why or f"names {gold.text!r} only in the name of the question's thing (\"Boyle's law\")"
-        elif in_question and _subject_mention(p, s, e, question_pattern(question)):
+        elif in_question and _subject_mention(p, s, e, asked):
             explained += 1
         else:
             free.append((s, e))

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from rewards.judging.mentions import ParsedResponse, is_negated
-from rewards.judging.roles import QuestionRoles, event_of, is_known_event, stem
+from rewards.judging.roles import HAN_RE, QuestionRoles, event_of, is_known_event, stem
 from rewards.judging.words import COPULAS, CUE_WORDS, PREPOSITIONS
 
 __all__ = ["ZH_COUNTERS", "asserted_numbers", "number_in_role"]
@@ -168,7 +168,6 @@ def _life_dates(text: str) -> frozenset[str]:
 
 
 _ZH_NUMBER_RE = re.compile(r"(?<![\d.])\d{2,}(?:\.\d+)?")  # not 1: "第一次", "一般" read as 1
-_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 _ZH_BREAK_RE = re.compile(r"[,;!?，。；！？、]|\.(?!\d)")
 
 
@@ -185,7 +184,7 @@ def _zh_elsewhere(text: str, key: str) -> frozenset[str]:
             words = part[numbers[k - 1].end() if k else 0:numbers[k + 1].start() if k + 1 < len(numbers) else len(part)]
             # "中华民国成立于1912年" for the People's Republic: the verb with another named subject
             other = bool(tail) and verb in words and tail not in words and len(
-                _HAN_RE.findall(words[:words.index(verb)])) >= 2
+                HAN_RE.findall(words[:words.index(verb)])) >= 2
             own.setdefault(m.group(), []).append(verb in words and not other)
             if other:
                 others.add(m.group())

@@ -75,10 +75,10 @@ def region_of_place(tokens: list[str] | tuple[str, ...], question_tokens: frozen
 #: Words that make a place name another place's ("New York", "St. Petersburg", "North Dakota"); not
 #: "Port" or "Fort", which often name the same place ("Port Stanley" is Stanley).
 PLACE_PREFIXES = frozenset("new north south east west upper lower greater st saint little".split())
+_PREFIX_RE = r"\b(?:" + "|".join(w.capitalize() for w in sorted(PLACE_PREFIXES)) + r")\.?\s+"
 
 
 def prefixed_place(response: str, gold: str) -> bool:
     """Whether ``gold`` follows a capitalized place prefix in ``response`` ("New Bern", "St. Canberra")."""
-    return re.search(r"\b(?:New|North|South|East|West|Upper|Lower|Greater|St|Saint|Little)\.?\s+"
-                     + re.escape(gold.split()[0]), response) is not None and not gold.lower().startswith(
+    return re.search(_PREFIX_RE + re.escape(gold.split()[0]), response) is not None and not gold.lower().startswith(
         tuple(f"{w} " for w in PLACE_PREFIXES))

@@ -21,8 +21,8 @@ from typing import Any
 
 from rewards.text import answer_tokens, prepare
 
-__all__ = ["FUNCTION_WORDS", "RELATION_NOUNS", "QuestionRoles", "eponym", "event_of", "is_known_event", "possessor",
-           "question_roles", "stem"]
+__all__ = ["FUNCTION_WORDS", "HAN_RE", "RELATION_NOUNS", "QuestionRoles", "eponym", "event_of", "is_known_event",
+           "possessor", "question_roles", "stem"]
 
 _FUNCTION = frozenset(
     """what which who whom whose when where why how is was are were be been being do does did has have had
@@ -122,7 +122,8 @@ class QuestionRoles:
     in "一海里等于多少米？"); or ""."""
 
 
-_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+#: One Chinese character (the basic block).
+HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 _ZH_WHEN = r"(?:哪一年|哪年|何年|什么时候|几几年)"
 _ZH_VERB_AFTER_RE = re.compile(_ZH_WHEN + r"([\u4e00-\u9fff]{2})")
 _ZH_VERB_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{2})是?(?:在|于)?" + _ZH_WHEN)
@@ -146,7 +147,7 @@ def _zh_key(question: str, asks_year: bool) -> str:
         if not before or "是" in before.group(1):
             return ""
         verb, subject = before.group(1), text[:before.start(1)]
-    tail = "".join(_HAN_RE.findall(subject.rstrip("是在于 ")))[-2:]  # "中华人民共和国" -> "和国"
+    tail = "".join(HAN_RE.findall(subject.rstrip("是在于 ")))[-2:]  # "中华人民共和国" -> "和国"
     return f"{tail}|{verb}" if len(tail) == 2 and not {"第", "次"} & set(tail) else verb
 
 
