@@ -24,6 +24,7 @@ from rewards.judging.grammar import (
     COMMIT_RE,
     DECLINE_KEYS,
     DECLINE_RE,
+    DEGREE_DOUBT_RE,
     HEDGE_KEYS,
     HEDGE_RE,
     PREMISE_RE,
@@ -117,7 +118,9 @@ def folded_clause_cues(clause: str) -> tuple[bool, bool]:
     ((True, False), (False, True))
     """
     if declines_in(clause):
-        return True, False
+        if DEGREE_DOUBT_RE.search(clause) is None:
+            return True, False
+        return False, True  # "i'm not 100% sure it's lyon" commits to lyon, hedged
     commit = COMMIT_RE.search(clause)
     # A commitment needs content beside its cue ("maybe." alone commits to nothing; "Lyon is my
     # guess" and "it might be Lyon" do).
@@ -164,7 +167,8 @@ def hedged_in(text: str) -> bool:
     >>> hedged_in("probably paris"), hedged_in("paris")
     (True, False)
     """
-    return has_any(text, HEDGE_KEYS, ASCII_HEDGE_KEYS) and HEDGE_RE.search(text) is not None
+    return (has_any(text, HEDGE_KEYS, ASCII_HEDGE_KEYS) and HEDGE_RE.search(text) is not None
+            or DEGREE_DOUBT_RE.search(text) is not None)
 
 
 def is_degenerate(text: str) -> bool:

@@ -265,7 +265,8 @@ def read_response(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: 
         competing = [(o, 0) for o in offers if o and (not numeric or _has_digit(o)) and not (
             roles.asks_year and _has_digit(o) and not _NOT_CENTURY_RE.search(o))]
     scope_text = " ".join(p.clauses[start:])
-    hedged = bool(found or competing) and (declined or hedged_in(scope_text))
+    # doubt voiced before the answer's scope still hedges it ("I'm not completely sure, but it's X")
+    hedged = bool(found or competing) and (declined or hedged_in(scope_text) or any(map(p.declines, range(start))))
     if retracted and not found and not competing:
         why = "takes its answer back"
     denies = declined and any(denies_an_answer(p.clauses[k]) for k in range(start, len(p.clauses)))

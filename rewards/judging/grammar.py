@@ -183,6 +183,22 @@ WORLD_UNKNOWN_RE = re.compile(
     r"|\b(?:no\s*one|nobody)\s+(?:really\s+|actually\s+|truly\s+)?knows\b"
     r"|\bthere(?:'s|\s+is)\s+no\s+(?:specific|definitive|definite|clear|exact|single|precise|certain)\s+answer\b"
     r"|无人知晓|无人知道|没人知道|没有人知道|没有(?:确切|明确|标准|准确|唯一)的?答案|至今(?:仍)?(?:是个?谜|不明|未知)")
+#: A clause taking up what the one before named in doubt ("..., but that's my answer", "..., but it is.").
+AFFIRM_RE = re.compile(r"(?:but\s+|still\s+|anyway\s+)*(?:(?:that'?s\s+(?:my|the)\s+(?:final\s+|best\s+)?"
+                       r"(?:answer|guess|pick)|i'?ll\s+(?:go|stick)|i\s+will\s+(?:go|stick)|i'?m\s+going\s+with"
+                       r"|i'?d\s+go|i\s+would\s+go|my\s+(?:best\s+)?guess\s+is)\b|(?:it\s+is|it\s+was|i\s+think\s+so)\s*$)")
+#: Doubt of degree about a named answer commits to it, hedged: "I'm not 100% sure it's X", "I can't be
+#: completely certain that it's X", "I don't know for sure that it's X", 我不能百分之百确定是X. Without the
+#: degree ("I'm not sure it's X") or without the answer ("I'm not 100% sure.") it is a decline.
+_DEGREE = r"(?:100\s*%|(?:one|a)\s+hundred\s+percent|completely|entirely|fully|totally|absolutely|perfectly|wholly)"
+_DOUBTED = r"(?:sure|certain|confident|positive)"
+DOUBTED_WORDS = frozenset(("sure", "certain", "confident", "positive", "确定", "肯定"))
+_COMPLEMENT = (r"(?:that\s+)?(?:it's|it\s+is|it\s+was|it'd\s+be|it\s+would\s+be|that's|this\s+is|"
+               r"the\s+answer\s+is|he's|he\s+is|she's|she\s+is|they're|they\s+are)\s+\S")
+DEGREE_DOUBT_RE = re.compile(_apostrophe_optional(
+    rf"\b(?:not\s+{_DEGREE}\s+{_DOUBTED}|(?:can't|cannot|can\s+not)\s+be\s+{_DEGREE}\s+{_DOUBTED}"
+    rf"|(?:don't|do\s+not)\s+know\s+(?:it\s+)?for\s+(?:sure|certain))\s+{_COMPLEMENT}")
+    + r"|(?:不|不能|没法|无法)百分之?百(?:地)?(?:确定|肯定)(?:就?是)\S")
 HEDGE_RE = re.compile(_apostrophe_optional(_HEDGE_EN) + "|" + _HEDGE_ZH, re.VERBOSE)
 
 #: Every decline or premise pattern holds one of these: text without any skips the regexes.

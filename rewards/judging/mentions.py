@@ -18,7 +18,7 @@ from typing import Iterable
 
 from rewards.judging.abstention import folded_clause_cues
 from rewards.judging.gold import GoldAnswer, only_elsewhere, question_pattern
-from rewards.judging.grammar import NEGATORS
+from rewards.judging.grammar import AFFIRM_RE, DOUBTED_WORDS, NEGATORS
 from rewards.judging.places import PLACE_PREFIXES, prefixed_place
 from rewards.judging.roles import FUNCTION_WORDS, eponym, possessor
 from rewards.judging.symbols import symbol_clauses
@@ -39,10 +39,6 @@ _OR_FILLERS = frozenset("so something thereabouts similar nearby around other an
 _ANSWER_CUES = frozenset("is was be called named as 是 为".split())
 _CITY_WORDS = frozenset({"city", "town", "ville", "市", "城"})
 _WORD_START_RE = re.compile(r"\S+")
-#: A clause taking up what the one before named in doubt ("..., but that's my answer", "..., but it is.").
-_AFFIRM_RE = re.compile(r"(?:but\s+|still\s+|anyway\s+)*(?:(?:that'?s\s+(?:my|the)\s+(?:final\s+|best\s+)?"
-                        r"(?:answer|guess|pick)|i'?ll\s+(?:go|stick)|i\s+will\s+(?:go|stick)|i'?m\s+going\s+with"
-                        r"|i'?d\s+go|i\s+would\s+go|my\s+(?:best\s+)?guess\s+is)\b|(?:it\s+is|it\s+was|i\s+think\s+so)\s*$)")
 _ASKING_RE = re.compile(r"(?:is|are|was|were|could|can|would|do|does|did|what|which|who|where|when|how|why|"
                         r"isn't|wasn't|should|shall|will|might|may)\b|.*(?:吗|呢|是不是)$")
 
@@ -122,7 +118,7 @@ class ParsedResponse:
 
     def affirmed(self, k: int) -> bool:
         """Whether the next clause of the sentence takes up what clause ``k`` named while doubting it."""
-        return (k + 1 < len(self.clauses) and _AFFIRM_RE.match(self.clauses[k + 1]) is not None
+        return (k + 1 < len(self.clauses) and AFFIRM_RE.match(self.clauses[k + 1]) is not None
                 and not set(".!?。！？") & set(self.text[self.ends[k]:self.ends[k + 1] - len(self.clauses[k + 1])]))
 
     def occurrences(self, gold: GoldAnswer) -> Iterable[tuple[int, int]]:
@@ -148,7 +144,9 @@ def is_negated(p: ParsedResponse, s: int, e: int) -> bool:
                 prev = p.tokens[i - 1] if i > 0 and p.clause_of[i - 1] == k else ""
                 opening = (i == 0 or p.clause_of[i - 1] != k) and p.tokens[i] == "no"  # "No, it's Paris"
                 corrects = p.tokens[i] == "rather" and nxt != "than"  # "or rather Homer" is no negation
-                if nxt not in _NEGATION_EXEMPT and prev not in ("no", "without", "if") and not opening and not corrects:
+                doubts = not DOUBTED_WORDS.isdisjoint(p.tokens[i + 1:s])  # "not 100% sure it's Paris": of certainty
+                if nxt not in _NEGATION_EXEMPT and prev not in ("no", "without", "if") and not (
+                        opening or corrects or doubts):
                     return True
     after = tuple(p.tokens[e:e + 4])
     n = next((n for n in (1, 2, 3) if after[:n] in _POST_NEGATION_SETS[n - 1]), 0)
