@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from rewards.judging.final import RETRACTION_WORDS, retraction_at
 from rewards.judging.mentions import ParsedResponse, is_negated
-from rewards.judging.ranks import OTHER_RANK, offered_too, other_rank, ranked_guess
+from rewards.judging.ranks import OTHER_RANK, alternative_offered, offered_too, other_rank, ranked_guess
 from rewards.judging.roles import RELATION_NOUNS, QuestionRoles, event_of, stem
 from rewards.judging.words import COPULAS, CUE_WORDS, GENERIC, PREPOSITIONS
 from rewards.judging.words import PRONOUNS as _PRONOUNS
@@ -253,8 +253,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return True  # "Which country is Kyoto in?" - "Kyoto is in China": the question's own preposition
     if left[-2:] in _CHOOSING:
         left = []  # "but I'll go with Sydney": what the choice names stands where an answer does
-    if ranked_guess(left, right):
-        return True  # "second choice Sydney", "with Sydney a close second": another guess offered
+    if ranked_guess(left, right) or alternative_offered(left):
+        return True  # "second choice Sydney", "unless I'm thinking of Sydney": another guess offered
     if left and left[-1] in PREPOSITIONS:
         return False
     if right and stem(right[0]) in roles.predicate and not right[0].endswith("ed") and (

@@ -7,7 +7,7 @@ from __future__ import annotations
 from rewards.judging.roles import QuestionRoles, stem
 from rewards.judging.words import COPULAS, CUE_WORDS
 
-__all__ = ["OTHER_RANK", "offered_too", "other_rank", "ranked_guess"]
+__all__ = ["OTHER_RANK", "alternative_offered", "offered_too", "other_rank", "ranked_guess"]
 
 #: Words that put a name at another rank than the one asked ("the second largest", "the runner-up").
 OTHER_RANK = frozenset("second third fourth fifth sixth seventh eighth ninth tenth next runner smaller smallest "
@@ -43,8 +43,8 @@ def other_rank(right: list[str], roles: QuestionRoles) -> bool:
 
 
 #: Words that offer a name as one more possible answer ("Sydney is equally likely", "also fits").
-_POSSIBLE = frozenset("likely plausible possible candidate fits option alternative given cited quoted bell mind "
-                      "recall remember".split())
+_POSSIBLE = frozenset("likely plausible possible candidate fits option alternative given cited quoted bell mind right "
+                      "correct valid works recall remember".split())
 _POSSIBLE_FILLER = CUE_WORDS | frozenset("equally just as also another strong good too seems fit rings comes springs "
                                          "to what".split())
 
@@ -53,3 +53,28 @@ def offered_too(right: list[str]) -> bool:
     """Whether the words after a name offer it as another possible answer ("is equally likely")."""
     return 0 < len(right) <= 5 and bool(_POSSIBLE & set(right)) and all(
         t in _POSSIBLE or t in _POSSIBLE_FILLER for t in right)
+
+
+#: Frames that put up a name as the answer the speaker may mean instead, with the words one of which
+#: must come before the frame ("unless I'm thinking of Sydney", "but I could be confusing it with
+#: Sydney", "though some attribute it to Sydney"); "you might be thinking of Sydney" explains, it offers
+#: nothing, and "I mean Sydney" corrects.
+_FIRST_PERSON = frozenset("i im ive id me my unless".split())
+_ALTERNATIVE_FRAMES = (
+    (("thinking", "of"), _FIRST_PERSON), (("confusing", "it", "with"), _FIRST_PERSON),
+    (("confusing", "with"), _FIRST_PERSON), (("mixing", "it", "up", "with"), _FIRST_PERSON),
+    (("mixing", "up", "with"), _FIRST_PERSON), (("asking", "about"), {"unless"}), (("mean",), {"unless"}),
+    (("meant",), {"unless"}), (("referring", "to"), {"unless"}), (("attribute", "it", "to"), None),
+    (("attributes", "it", "to"), None), (("credit", "it", "to"), None), (("credits", "it", "to"), None))
+#: Adverbs that give a name as the answer in another sense ("strictly Canberra, but loosely Sydney").
+_SENSE_ADVERBS = frozenset("loosely practically colloquially informally unofficially popularly".split())
+
+
+def alternative_offered(left: list[str]) -> bool:
+    """Whether the words before a name put it up as another answer the speaker may mean."""
+    if left and left[-1] in _SENSE_ADVERBS:
+        return True
+    for frame, before in _ALTERNATIVE_FRAMES:
+        if tuple(left[-len(frame):]) == frame and (before is None or not before.isdisjoint(left[:-len(frame)])):
+            return True
+    return False
