@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from rewards.judging.mentions import ParsedResponse, is_negated
+from rewards.judging.ranks import alternative_offered
 from rewards.judging.roles import HAN_RE, QuestionRoles, event_of, is_known_event, stem
 from rewards.judging.words import COPULAS, CUE_WORDS, PREPOSITIONS
 
@@ -53,6 +54,8 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
     if not roles.tokens or p.tokens[e:e + 2] == ["close", "2"]:  # "with 23 a close second": one more guess
         return True
     lo, hi = p.clause_span(s)
+    if alternative_offered(p.tokens[lo:s]):
+        return True  # "1912, unless I'm thinking of 1911": one more answer put up
     if _compares(p, p.clause_of[s]) or _other_subject(p, lo, s, roles):
         return False
     if _marked_elsewhere(p, s, e, lo, roles):

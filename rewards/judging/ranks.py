@@ -66,8 +66,9 @@ _ALTERNATIVE_FRAMES = (
     (("mixing", "up", "with"), _FIRST_PERSON), (("asking", "about"), {"unless"}), (("mean",), {"unless"}),
     (("meant",), {"unless"}), (("referring", "to"), {"unless"}), (("attribute", "it", "to"), None),
     (("attributes", "it", "to"), None), (("credit", "it", "to"), None), (("credits", "it", "to"), None))
-#: Adverbs that give a name as the answer in another sense ("strictly Canberra, but loosely Sydney").
-_SENSE_ADVERBS = frozenset("loosely practically colloquially informally unofficially popularly".split())
+#: Adverbs that give a name as the answer in another sense ("strictly Canberra, but loosely Sydney", "de facto Sydney").
+_SENSE_ADVERBS = frozenset("loosely practically colloquially informally unofficially popularly facto jure officially "
+                            "formally legally nominally technically strictly".split())
 
 
 def alternative_offered(left: list[str]) -> bool:
