@@ -43,6 +43,9 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
     conquest of China). Off by default: an answer may name the question's object in other words
     ("reached the Caribbean in 1492" for "reach the Americas").
 
+    A number put up as one more guess ("with 23 a close second", "1912, unless I'm thinking of
+    1911") is in the role.
+
     >>> from rewards.judging.roles import question_roles
     >>> from rewards.text import prepare, split_clauses
     >>> text = prepare("He was born in 1809 and died in 1865.")
@@ -51,11 +54,9 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
     >>> number_in_role(p, 4, 5, roles), number_in_role(p, 8, 9, roles)
     (False, True)
     """
-    if not roles.tokens or p.tokens[e:e + 2] == ["close", "2"]:  # "with 23 a close second": one more guess
-        return True
     lo, hi = p.clause_span(s)
-    if alternative_offered(p.tokens[lo:s]):
-        return True  # "1912, unless I'm thinking of 1911": one more answer put up
+    if not roles.tokens or p.tokens[e:e + 2] == ["close", "2"] or alternative_offered(p.tokens[lo:s]):  # one more guess
+        return True
     if _compares(p, p.clause_of[s]) or _other_subject(p, lo, s, roles):
         return False
     if _marked_elsewhere(p, s, e, lo, roles):
