@@ -40,6 +40,7 @@ SETS = (("judge_real_random.jsonl", "category"), ("judge_real_hard.jsonl", "cate
         ("judge_real_dev2.jsonl", "category"), ("judge_real_holdout2.jsonl", "category"),
         ("judge_real_dev3.jsonl", "category"), ("judge_real_holdout3.jsonl", "category"),
         ("judge_real_dev4.jsonl", "category"), ("judge_real_holdout4.jsonl", "category"),
+        ("judge_real_dev5.jsonl", "category"), ("judge_real_holdout5.jsonl", "category"),
         ("judge_synthetic_fresh5.jsonl", "category"), ("judge_synthetic_holdout3.jsonl", "category"),
         ("labelled_responses.jsonl", "origin"))
 

@@ -117,9 +117,11 @@ _ERA_WORDS = frozenset({"ad", "ce", "年", "公", "元", "year", "c", "circa"})
 
 
 def _number_of(g: GoldAnswer) -> str | None:
-    """The number a gold answer is ("208" for "208", "208 AD", "公元208年"; "206" for "206块"), or None."""
+    """The number a gold answer is ("208" for "208", "208 AD", "公元208年"; "206" for "206块"; "2000" for the
+    decade "2000s"), or None."""
     digits = [t for t in g.tokens if t[:1].isdigit()]
-    if len(digits) == 1 and all(t in _ERA_WORDS or t in ZH_COUNTERS or t[:1].isdigit() for t in g.tokens):
+    decade = g.tokens[-1:] == ("s",) and digits[:1] != [] and digits[0].endswith("0")
+    if len(digits) == 1 and all(t in _ERA_WORDS or t in ZH_COUNTERS or t[:1].isdigit() or decade for t in g.tokens):
         return digits[0]
     return None
 
@@ -168,7 +170,9 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
         spans = {i for m in kept if m.start >= 0 for i in range(m.start, m.end)}
         years = numeric and all(3 <= len(_number_of(g)) <= 4 for g in golds if g.tokens) and (
             roles.asks_year or not roles.tokens)
-        competing += asserted_numbers(p, roles, spans, years_only=years, objects=unanswerable)
+        decades = {g.tokens[0][:3] for g in golds if g.tokens[-1:] == ("s",) and len(g.tokens[0]) == 4}
+        competing += [(n, c) for n, c in asserted_numbers(p, roles, spans, years_only=years, objects=unanswerable)
+                      if not (len(n) == 4 and n[:3] in decades)]  # "in 2008" for the 2000s: the same decade
     if not numeric:
         regions = bool(golds) and not any(is_region(g.tokens) for g in golds)  # "Paris, France": where it lies
         for name, clause in asserted_names(p, roles, gold_words, lenient=unanswerable, regions=regions):

@@ -155,8 +155,8 @@ def other_person(p: ParsedResponse, mention: Mention, golds: tuple[GoldAnswer, .
         run = re.search(r"((?:[A-Z][\w'\u2019-]*\s+){1,3})$", p.response[max(0, m.start() - 60):m.start()])
         if run and any(w.lower() in gold_words for w in run.group(1).split()[:-1]):
             return None  # "Neil Aldabraffus Armstrong": the gold's given name, a middle name between
-        before = re.search(r"([A-Z][\w'\u2019-]*)\s+$", p.response[max(0, m.start() - 60):m.start()])
-        after = re.match(r"\s+([A-Z][\w'\u2019-]*)", p.response[m.end():])
+        before = re.search(r"([A-Z][\w'\u2019-]*)[^\S\n]+$", p.response[max(0, m.start() - 60):m.start()])
+        after = re.match(r"[^\S\n]+([A-Z][\w'\u2019-]*)", p.response[m.end():])  # a name keeps to its line
         for side in (before, after):
             word = side.group(1).lower() if side else ""
             # "An eagle ...": a sentence's first word, not a given name
@@ -234,9 +234,16 @@ def bare_last_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple[
     if (k == 0 or not before.endswith((".", "!", "?", "\n")) or not words or len(words) > 3 or len("".join(words)) < 3
             or any(w in CUE_WORDS or w in _NOT_BARE or w[:1].isdigit() or w in _PLEASANTRIES for w in words)
             or p.declines(k)
-            or set(words) <= roles.tokens or any(g.pattern in text or text in g.pattern for g in golds)):
+            or set(words) <= roles.tokens or any(g.pattern in text or text in g.pattern for g in golds)
+            or _cut_word(p, words[-1], roles)):
         return None
     return " ".join(words), k
+
+
+def _cut_word(p: ParsedResponse, word: str, roles: QuestionRoles) -> bool:
+    """Whether ``word`` ends the response cut off inside a word said before ("... mammals. The plat")."""
+    return p.text.rstrip()[-1:].isalnum() and any(
+        len(t) > len(word) and t.startswith(word) for t in roles.tokens.union(p.tokens[:-1]))
 
 
 _JOINS = frozenset("and plus then".split())

@@ -30,6 +30,11 @@ FINAL_ANSWER_RE = re.compile(r"\b(?:(?:my\s+)?final\s+answer(?:\s+is)?|so\s+the\
 #: marks above are read: a sentence break, not the response's own mark; the answer after them is asserted.
 _OTHERS_LABEL_RE = re.compile(r"\b(?:expected|reference|correct|gold|true|official|right|model|sample|target)\s+"
                               r"answer\s*[:：]", re.IGNORECASE)
+#: Labels of one more answer offered ("Alternative: Ir", "Second guess: 1911", "备选：里昂"): a sentence break,
+#: so what follows them is asserted beside the answer.
+_ALTERNATIVE_LABEL_RE = re.compile(
+    r"\b(?:alternatives?|alternate|alt|backup|fallback|second\s+(?:guess|choice|option|pick)|other\s+(?:answer|option|"
+    r"possibility|candidate)s?)(?:\s+answers?)?\W{0,4}[:：]|备选(?:答案)?\s*[:：]", re.IGNORECASE)
 #: The strong form: a response that gives two "Final answer:"s commits to both.
 _FINAL_MARK_RE = re.compile(r"\bfinal\s+answer|最终答案", re.IGNORECASE)
 #: Answer containers of RL formats: ``<answer>...</answer>`` and ``\boxed{...}``.
@@ -99,6 +104,8 @@ def final_part(response: str) -> str:
         if _THINK_OPEN_RE.search(response):  # a block opened and never closed: the response stops mid-thought
             return ""
     response = _contained(response)
+    if ":" in response or "：" in response:
+        response = _ALTERNATIVE_LABEL_RE.sub(". ", response)
     if _REASONING_RE.match(response):  # "Let me think: ... so it is Y": what the reasoning concludes
         conclusions = list(_CONCLUSION_RE.finditer(response))
         if conclusions and response[conclusions[-1].end():].strip():

@@ -80,8 +80,8 @@ _UNIT_OF = {spelling: group for group in _UNIT_GROUPS for spelling in group}
 
 def _unit_spellings(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """The gold's other spellings when it is a number and a unit ("979 m" -> "979 metres", ...)."""
-    if len(tokens) < 2 or not tokens[0][:1].isdigit():
-        return ()
+    if len(tokens) < 2 or not tokens[0][:1].isdigit() or tokens[1:] == ("s",) and tokens[0].endswith("0"):
+        return ()  # no number, or a decade ("1990s" is no time in seconds)
     unit = " ".join(tokens[1:])
     group = _UNIT_OF.get(unit)
     return tuple(f"{tokens[0]} {other}" for other in group if other != unit) if group else ()

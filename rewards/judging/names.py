@@ -12,15 +12,15 @@ from rewards.judging.fallbacks import transliterated
 from rewards.judging.final import RETRACTION_WORDS
 from rewards.judging.mentions import ParsedResponse
 from rewards.judging.places import region_of_place
-from rewards.judging.roles import PLEASANTRIES, QuestionRoles
+from rewards.judging.roles import PLEASANTRIES, QuestionRoles, stem
 from rewards.judging.words import COMMON_LIST_RE, GENERIC, TITLES
 from rewards.text import answer_tokens
 
 __all__ = ["asserted_names"]
 
 _NAME_RE = re.compile(
-    r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:\s+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)\s+)?"
-    r"[A-Z][\w'\u2019-]*){0,5}"  # a name has at most six words
+    r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:[^\S\n]+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)"
+    r"[^\S\n]+)?[A-Z][\w'\u2019-]*){0,5}"  # a name has at most six words, on one line
 )
 _NOT_NAMES = frozenset(
     """i i'm im it it's its the a an this that these those there he she they we you my our your his her their
@@ -92,9 +92,10 @@ def _region_of_place(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) ->
 
 def _questions_own(tokens: tuple[str, ...], roles: QuestionRoles, p: ParsedResponse, end: int) -> bool:
     """Whether a name is the question's own subject, words of the question or misspellings of them
-    ("Karthelios" for "Karthelos"), or its start where the response is cut off ("... of Drav")."""
+    ("Karthelios" for "Karthelos"), or its start where the response is cut off ("... of Drav"); a
+    heading made of them ("Mongol Empire Founder: ...") too."""
     last = not p.response[end:].strip(" .,;:!?\"'\u201d)")
-    return all(t in roles.tokens or (len(t) >= 5 and any(
+    return all(t in roles.tokens or stem(t) in roles.stems or (len(t) >= 5 and any(
         len(q) >= 6 and q[0] == t[0] and (transliterated(t, q) or (last and t == tokens[-1] and q.startswith(t)))
         for q in roles.tokens)) for t in tokens)
 

@@ -180,7 +180,7 @@ def question_roles(question: str | None) -> QuestionRoles:
     if "几" in tokens[:-1]:  # "有几名球员": the classifier after 几 is what is counted
         counted = tokens[tokens.index("几") + 1]
     low = question.lower()
-    asks_year = "year" in tokens or "when" in tokens or "年" in question or "哪一年" in low
+    asks_year = "year" in tokens or "when" in tokens or "decade" in tokens or "年" in question or "哪一年" in low
     if asks_year and not events:  # "When did the Soviet Union dissolve?": the last verb is the event
         verbs = [t for t in content if t.isalpha() and t not in ("year", "first", "last")]
         events = [stem(verbs[-1])] if verbs else []
