@@ -63,6 +63,7 @@ def _sentence_initial_word(text: str, match: re.Match) -> bool:
 
 
 _ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
+_CURRENCY_SIGNS = frozenset("$€£¥₹₩₽")
 _INDEFINITE_RE = re.compile(r"(?<![\w'])(?:an?|one|another)\s+$", re.IGNORECASE)
 #: A second name for what was just named ("Paris, also called the City of Light"), as "known as" already is.
 _ALIAS_RE = re.compile(r"\b(?:(?:also|often|sometimes|commonly|popularly|affectionately)\s+(?:called|named)|"
@@ -113,8 +114,9 @@ def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[s
         before = p.response[max(0, match.start() - 30):match.start()]
         if _sentence_initial_word(p.response, match) or _INDEFINITE_RE.search(before[-12:]) or _ALIAS_RE.search(before):
             continue
-        if _ACRONYM_RE.fullmatch(match.group(0)) and p.response[match.start() - 1:match.start()] == "(":
-            continue  # "the South Korean won (RSK)": an abbreviation of what precedes it
+        if p.response[match.start() - 1:match.start()] == "(" and (_ACRONYM_RE.fullmatch(match.group(0)) or (
+                p.response[match.end():match.end() + 1] in _CURRENCY_SIGNS)):
+            continue  # "the South Korean won (RSK)", "the real (R$)": an abbreviation of what precedes it
         words, tokens = _name_tokens(match.group(0))
         # "the Roman Emperor Constantine": the gold with a title and the question's words is the gold
         if not tokens or _questions_own(tokens, roles, p, match.end()) \
