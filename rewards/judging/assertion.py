@@ -33,6 +33,7 @@ from rewards.judging.numbers import ZH_COUNTERS, asserted_numbers, number_in_rol
 from rewards.judging.places import is_region, region_of_place
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
 from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope, former_clauses, retracted_to
+from rewards.judging.symbols import of_other_subject
 from rewards.text import answer_tokens, split_clauses
 
 __all__ = ["Reading", "read_response"]
@@ -139,7 +140,8 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
         found = [m for m in found if m.start < 0 or number_in_role(p, m.start, m.end, roles)]
     gold_words = frozenset(t for g in golds for t in g.tokens)
     spans = {(m.start, m.end, m.clause) for m in found if m.start >= 0}
-    competing = [(m.text, m.clause) for m in asserted_mentions(p, rivals, question)[0] if m.start < 0 or (
+    competing = [(m.text, m.clause) for m in asserted_mentions(p, rivals, question)[0] if (
+        m.start < 0 and not of_other_subject(p.response, m.text, roles.tokens)) or (
         number_in_role(p, m.start, m.end, roles) if numeric else in_answer_position(p, m.start, m.end, roles))
         or _beside(m, spans, p)]
     kept = []
@@ -151,7 +153,7 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
             kept.append(m)
     competing += [(m.alternative, m.clause) for m in kept if m.alternative]
     if unanswerable or any(not g.text.isascii() for g in golds):
-        competing += cjk_offers(p, golds)
+        competing += cjk_offers(p, golds, roles)
     answered = {c for _, c in competing} | {m.clause for m in kept}
     for k, clause in enumerate(p.clauses if shifted else ()):
         moves = retraction_at(clause)[0] or (k > 0 and BELIEF_RE.search(p.clauses[k - 1]) is not None)

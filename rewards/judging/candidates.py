@@ -23,7 +23,7 @@ from functools import lru_cache
 from rewards.judging.final import RETRACTION_WORDS, retraction_at
 from rewards.judging.mentions import ParsedResponse, is_negated
 from rewards.judging.ranks import OTHER_RANK, alternative_offered, offered_too, other_rank, ranked_guess
-from rewards.judging.roles import RELATION_NOUNS, QuestionRoles, event_of, stem
+from rewards.judging.roles import RELATION_NOUNS, QuestionRoles, event_of, other_title, stem
 from rewards.judging.words import COPULAS, CUE_WORDS, GENERIC, PREPOSITIONS
 from rewards.judging.words import PRONOUNS as _PRONOUNS
 
@@ -237,8 +237,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if (p.declines(p.clause_of[s]) and not invents) or (asked and not lenient) or (
             is_negated(p, s, e) and not p.affirmed(p.clause_of[s])):
         return False
-    if _past_frame(p.clauses[p.clause_of[s]]):  # "Lagos used to be the capital": a former answer
-        return False
+    if _past_frame(p.clauses[p.clause_of[s]]) or other_title(p.clauses[p.clause_of[s]], roles):
+        return False  # "Lagos used to be the capital": a former answer; "《水浒传》的作者是施耐庵": another work's
     if retraction_at(p.clauses[p.clause_of[s]])[0]:  # "on second thought Gray": the cue is no context
         left = [t for t in left if t not in RETRACTION_WORDS]
     if right and (right[0] in _AGENT_NOUNS or right[0].removesuffix("s") in _AGENT_NOUNS

@@ -17,7 +17,7 @@ from rewards.judging.abstention import folded_clause_cues
 from rewards.judging.gold import GoldAnswer
 from rewards.judging.grammar import COMMIT_RE, NEGATORS
 from rewards.judging.mentions import Mention, ParsedResponse
-from rewards.judging.roles import PLEASANTRIES, QuestionRoles, stem
+from rewards.judging.roles import PLEASANTRIES, QuestionRoles, other_title, stem
 from rewards.judging.words import COMMON_LIST_RE, CUE_WORDS, GENERIC, PREPOSITIONS, TITLES
 from rewards.text import answer_tokens, fold
 
@@ -194,11 +194,12 @@ def offers_answer(p: ParsedResponse, k: int, roles: QuestionRoles, *, vague: boo
     return clause
 
 
-def cjk_offers(p: ParsedResponse, golds: tuple[GoldAnswer, ...]) -> list[tuple[str, int]]:
-    """Chinese answers offered by a cue at a clause's end ("也可能是里昂", "其实是尼斯") that are not gold."""
+def cjk_offers(p: ParsedResponse, golds: tuple[GoldAnswer, ...], roles: QuestionRoles) -> list[tuple[str, int]]:
+    """Chinese answers offered by a cue at a clause's end ("也可能是里昂", "其实是尼斯") that are not gold,
+    unless the clause is about another work ("《水浒传》的作者是施耐庵")."""
     found = []
     for k, clause in enumerate(p.clauses):
-        if p.declines(k):
+        if p.declines(k) or other_title(clause, roles):
             continue
         offers = _CJK_OFFERS_RE.findall(clause) if clause.count("是") >= 2 else []
         m = _CJK_OFFER_RE.search(clause) or _CJK_AGENT_RE.search(clause)

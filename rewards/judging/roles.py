@@ -229,3 +229,15 @@ def eponym(p: Any, e: int, question: str) -> bool:
     nth = p.tokens[:e - 1].count(word)  # this occurrence of the word, in the text
     found = list(re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w])", p.text))
     return nth < len(found) and re.match(r"(?:'s|s'|')\s", p.text[found[nth].end():found[nth].end() + 3]) is not None
+
+
+_ZH_TITLE_RE = re.compile(r"《([^《》]{1,40})》")
+
+
+def other_title(clause: str, roles: QuestionRoles) -> bool:
+    """Whether a folded clause is about another work than the question's: it names titles in 《》 and none
+    of them is the question's ("《水浒传》的作者是施耐庵" for 《西游记》)."""
+    if "《" not in clause or not roles.tokens:
+        return False
+    titles = _ZH_TITLE_RE.findall(clause)
+    return bool(titles) and not any(set(answer_tokens(t)) <= roles.tokens for t in titles)

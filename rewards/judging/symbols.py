@@ -10,7 +10,7 @@ from rewards.judging.gold import GoldAnswer
 from rewards.judging.grammar import NEGATORS
 from rewards.text import answer_tokens, split_clauses
 
-__all__ = ["symbol_clauses"]
+__all__ = ["of_other_subject", "symbol_clauses"]
 
 _WORDLIKE_SYMBOLS = frozenset({"He", "Be", "No", "As", "In", "At", "Am", "Es", "Os", "Ho", "Po", "Mo", "Re", "Ti"})
 _SYMBOL_SENTENCE_RE = re.compile(r"\s+is\s+(?:the\s+|its\s+)?(?:chemical\s+|element\s+)?symbol")
@@ -40,3 +40,18 @@ def symbol_clauses(response: str, n_clauses: int, gold: GoldAnswer, why: str) ->
             found.append(min(k, n_clauses - 1))
             break
     return found, why
+
+
+_WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+def of_other_subject(response: str, symbol: str, roles_tokens: frozenset[str]) -> bool:
+    """Whether every occurrence of ``symbol`` in ``response`` is given to another named subject than the
+    question's ("Silver is Ag.", "Ag is silver's symbol", "potassium (K)"): a true side fact, no rival."""
+    sym = re.escape(symbol)
+    pattern = rf"(?<![\w'])([A-Za-z]+)(?:'s\s+symbol)?(?:,[^,.;]{{1,40}},)?\s+(?:is|=|:|\()\s*{sym}(?![\w'])" \
+              rf"|(?<![\w']){re.escape(symbol)}\s+(?:is|for|=|stands\s+for)\s+(?:the\s+symbol\s+(?:for|of)\s+)?([A-Za-z]+)"
+    total = len(re.findall(rf"(?<![\w']){re.escape(symbol)}(?![\w'])", response))
+    others = [m for m in re.finditer(pattern, response)
+              if (m.group(1) or m.group(2)).lower() not in roles_tokens | {"it", "this", "that", "symbol", "answer"}]
+    return 0 < total == len(others)
