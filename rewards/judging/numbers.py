@@ -202,6 +202,7 @@ _LIFE_EVENTS = frozenset({"born", "die"})
 ZH_COUNTERS = frozenset("个颗只条本位名座张块次年月日天种件部根首头匹辆架艘台"
                         "枚层岁米克度分秒周倍对双人家所门项场届粒片节升吨里尺寸斤亿万千百十")
 _SUBSET_WORDS = frozenset("last first other remaining final".split())
+_OTHER_SUBSET = frozenset("older earlier early old ancient vintage antique".split())
 _MODALS = frozenset("can may could will would usually often typically normally".split())
 #: Units: a number in another unit than the question's names another quantity ("212 degrees Fahrenheit").
 _UNITS = frozenset("""celsius fahrenheit kelvin metres meters metre meter feet foot ft miles mile kilometres kilometers
@@ -221,10 +222,17 @@ def _other_subject(p: ParsedResponse, lo: int, s: int, roles: QuestionRoles) -> 
     """Whether the clause gives its number to another subject than the question's: "(and) a baby
     is born with about 270" for "How many bones are in the adult human body?"."""
     i = lo + (p.tokens[lo] in ("and", "but", "while", "whereas") if lo < s else 0)
+    if i + 2 < s and p.tokens[i] in roles.tokens and p.tokens[i + 1].isdigit() and p.tokens[i + 1] not in roles.tokens:
+        return True  # "Apollo 13 flew in 1970" for Apollo 11: another numbered subject
+    subset = False
+    while i + 2 < s and (p.tokens[i] in _OTHER_SUBSET or p.tokens[i] in ("many", "some", "most")):
+        i, subset = i + 1, subset or p.tokens[i] in _OTHER_SUBSET  # "many older pianos had 85": another kind
     verb = i + 1 + (i + 2 < s and p.tokens[i + 1] in _MODALS)  # "a roster can have up to 12"
     if verb >= s or p.tokens[verb] not in _SUBJECT_VERBS:
         return False
     noun = p.tokens[i]
+    if subset:
+        return noun in roles.tokens or stem(noun) in roles.stems or stem(noun) == roles.counted
     return (noun.isascii() and noun.isalpha() and noun not in _ROLE_FILLER and noun not in roles.tokens
             and stem(noun) not in roles.stems and stem(noun) not in roles.predicate and event_of(noun) is None
             and roles.counted is not None and stem(noun) != roles.counted)
