@@ -59,6 +59,7 @@ _BARE_WORD_RE = re.compile(r"[\w']+")
 _NON_ANSWER_WORDS = frozenset(
     """sorry unfortunately honestly frankly truly really well hmm hm um uh oh ah alas apologies apologize
     thanks thank you please ok okay yes no nope sure actually again so anyway indeed i i'm im me my am
+    hello hi hey greetings for asking glad happy pleasure welcome
     afraid to be honest question good great interesting tough hard difficult tricky one that this it
     as an a the ai assistant language model luck hope helps help check see ask consult try search
     look verify maybe perhaps possibly probably either neither nor or and not

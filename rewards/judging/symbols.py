@@ -7,7 +7,7 @@ import unicodedata
 
 from rewards.judging.abstention import clause_cues
 from rewards.judging.gold import GoldAnswer
-from rewards.judging.grammar import NEGATORS
+from rewards.judging.grammar import DOUBTED_WORDS, NEGATORS
 from rewards.text import answer_tokens, split_clauses
 
 __all__ = ["of_other_subject", "symbol_clauses"]
@@ -33,8 +33,9 @@ def symbol_clauses(response: str, n_clauses: int, gold: GoldAnswer, why: str) ->
                 why = why or f"mentions {gold.text!r} only while declining"
                 continue
             before = answer_tokens(clause[: m.start()])[-5:]
-            if any(t in NEGATORS for t in before) or re.match(r"\s*(?:or|/)\s", clause[m.end():]) \
-                    or re.search(r"\bor\s*$", clause[: m.start()]):
+            negator = next((i for i, t in enumerate(before) if t in NEGATORS), None)
+            negated = negator is not None and DOUBTED_WORDS.isdisjoint(before[negator:])  # "not 100% sure it's Au"
+            if negated or re.match(r"\s*(?:or|/)\s", clause[m.end():]) or re.search(r"\bor\s*$", clause[: m.start()]):
                 why = f"negates or doubles {gold.text!r}"
                 continue
             found.append(min(k, n_clauses - 1))
