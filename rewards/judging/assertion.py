@@ -31,6 +31,7 @@ from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
 from rewards.judging.names import asserted_names
 from rewards.judging.numbers import ZH_COUNTERS, asserted_numbers, number_in_role
 from rewards.judging.places import is_region, region_of_place
+from rewards.judging.ranks import merely_mentioned
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
 from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope, former_clauses, retracted_to
 from rewards.judging.symbols import of_other_subject
@@ -138,6 +139,8 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
     found, why = asserted_mentions(p, golds, question) if golds else ([], "")
     if numeric:
         found = [m for m in found if m.start < 0 or number_in_role(p, m.start, m.end, roles)]
+    # "Canberra comes up a lot": talked about, not given as the answer
+    found = [m for m in found if m.start < 0 or not merely_mentioned(p.tokens[m.end:p.clause_span(m.start)[1]])]
     gold_words = frozenset(t for g in golds for t in g.tokens)
     spans = {(m.start, m.end, m.clause) for m in found if m.start >= 0}
     competing = [(m.text, m.clause) for m in asserted_mentions(p, rivals, question)[0] if (

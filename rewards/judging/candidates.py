@@ -237,6 +237,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if (p.declines(p.clause_of[s]) and not invents) or (asked and not lenient) or (
             is_negated(p, s, e) and not p.affirmed(p.clause_of[s])):
         return False
+    if invents:
+        return True  # "fictional, with Norvik as its capital": the invented answer
     if _past_frame(p.clauses[p.clause_of[s]]) or other_title(p.clauses[p.clause_of[s]], roles):
         return False  # "Lagos used to be the capital": a former answer; "《水浒传》的作者是施耐庵": another work's
     if retraction_at(p.clauses[p.clause_of[s]])[0]:  # "on second thought Gray": the cue is no context

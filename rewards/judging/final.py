@@ -35,6 +35,9 @@ _OTHERS_LABEL_RE = re.compile(r"\b(?:expected|reference|correct|gold|true|offici
 _ALTERNATIVE_LABEL_RE = re.compile(
     r"\b(?:alternatives?|alternate|alt|backup|fallback|second\s+(?:guess|choice|option|pick)|other\s+(?:answer|option|"
     r"possibility|candidate)s?)(?:\s+answers?)?\W{0,4}[:：]|备选(?:答案)?\s*[:：]", re.IGNORECASE)
+#: A line of keywords or tags ("Keywords: the Titanic, 1912, history."): topics listed, nothing asserted.
+_KEYWORDS_RE = re.compile(r"(?im)^[^\w\n]*(?:key\s*words?|tags?|hashtags?|topics?|related\s+(?:terms|topics|words))"
+                          r"\s*[:：][^\n]*")
 #: The strong form: a response that gives two "Final answer:"s commits to both.
 _FINAL_MARK_RE = re.compile(r"\bfinal\s+answer|最终答案", re.IGNORECASE)
 #: Answer containers of RL formats: ``<answer>...</answer>`` and ``\boxed{...}``.
@@ -105,7 +108,7 @@ def final_part(response: str) -> str:
             return ""
     response = _contained(response)
     if ":" in response or "：" in response:
-        response = _ALTERNATIVE_LABEL_RE.sub(". ", response)
+        response = _KEYWORDS_RE.sub(" ", _ALTERNATIVE_LABEL_RE.sub(". ", response))
     if _REASONING_RE.match(response):  # "Let me think: ... so it is Y": what the reasoning concludes
         conclusions = list(_CONCLUSION_RE.finditer(response))
         if conclusions and response[conclusions[-1].end():].strip():

@@ -7,7 +7,7 @@ from __future__ import annotations
 from rewards.judging.roles import QuestionRoles, stem
 from rewards.judging.words import COPULAS, CUE_WORDS
 
-__all__ = ["OTHER_RANK", "alternative_offered", "offered_too", "other_rank", "ranked_guess"]
+__all__ = ["OTHER_RANK", "alternative_offered", "merely_mentioned", "offered_too", "other_rank", "ranked_guess"]
 
 #: Words that put a name at another rank than the one asked ("the second largest", "the runner-up").
 OTHER_RANK = frozenset("second third fourth fifth sixth seventh eighth ninth tenth next runner smaller smallest "
@@ -79,3 +79,17 @@ def alternative_offered(left: list[str]) -> bool:
         if tuple(left[-len(frame):]) == frame and (before is None or not before.isdisjoint(left[:-len(frame)])):
             return True
     return False
+
+
+#: Predicates that say a name is talked about, not that it answers ("Canberra comes up a lot", "is often
+#: mentioned", "matters", "is well known"), and the words that may stand beside them.
+_MENTION_WORDS = frozenset("mentioned discussed debated talked comes come pops matters matter famous popular relevant "
+                           "notable known noteworthy".split())
+_MENTION_FILLER = frozenset("is are was were often frequently a lot widely very much too also up well quite really "
+                            "always sometimes here about".split())
+
+
+def merely_mentioned(right: list[str]) -> bool:
+    """Whether the words after a name, to its clause's end, only say it is talked about."""
+    return 0 < len(right) <= 6 and not _MENTION_WORDS.isdisjoint(right) and all(
+        t in _MENTION_WORDS or t in _MENTION_FILLER for t in right)
