@@ -237,8 +237,6 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if (p.declines(p.clause_of[s]) and not invents) or (asked and not lenient) or (
             is_negated(p, s, e) and not p.affirmed(p.clause_of[s])):
         return False
-    if invents:
-        return True  # "fictional, with Norvik as its capital": the invented answer
     if _past_frame(p.clauses[p.clause_of[s]]) or other_title(p.clauses[p.clause_of[s]], roles):
         return False  # "Lagos used to be the capital": a former answer; "《水浒传》的作者是施耐庵": another work's
     if retraction_at(p.clauses[p.clause_of[s]])[0]:  # "on second thought Gray": the cue is no context
@@ -255,8 +253,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return True  # "Which country is Kyoto in?" - "Kyoto is in China": the question's own preposition
     if left[-2:] in _CHOOSING:
         left = []  # "but I'll go with Sydney": what the choice names stands where an answer does
-    if ranked_guess(left, right) or alternative_offered(left):
-        return True  # "second choice Sydney", "unless I'm thinking of Sydney": another guess offered
+    if invents or ranked_guess(left, right) or alternative_offered(left):
+        return True  # "with Norvik as its capital" invents; "second choice Sydney", "unless I'm thinking of Sydney"
     if left and left[-1] in PREPOSITIONS:
         return False
     if right and stem(right[0]) in roles.predicate and not right[0].endswith("ed") and (
