@@ -215,6 +215,14 @@ def _described_subject(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
 
 
 
+def _names_predicate(right: list[str], roles: QuestionRoles) -> bool:
+    """Whether the words after a name hold the question's predicate: a word of it, or in Chinese (one
+    token a character) two of its characters side by side ("是首都", not "是古都" for 首都)."""
+    if right and not right[0].isascii():
+        return any(a in roles.predicate and b in roles.predicate for a, b in zip(right, right[1:]))
+    return bool({stem(t) for t in right} & roles.predicate)
+
+
 #: Verbs of choosing before the answer they choose ("I'll go with Sydney").
 _CHOOSING = (["go", "with"], ["going", "with"], ["stick", "with"], ["settle", "on"], ["opt", "for"], ["bet", "on"])
 
@@ -272,7 +280,7 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if all(t in CUE_WORDS for t in left):  # at the clause's start: "Lyon.", "Lyon is the capital", "Z did it"
         return ((lenient and len(right) <= 3) or all(t in CUE_WORDS for t in right) or offered_too(right)
                 or not _CREDITED.isdisjoint(right[:4])  # "Virgil is also credited as its author"
-                or (len(right) <= 5 and bool({stem(t) for t in right} & roles.predicate)
+                or (len(right) <= 5 and _names_predicate(right, roles)
                     and not _other_object(right, roles) and not _someone_elses(right))
                 or (_asks_agent(roles) and len(right) <= 2 and right[-1:] in (["it"], ["this"], ["that"], right[:1])))
     if left and all(t in COPULAS or t in CUE_WORDS for t in left) and _described_subject(p, k, roles):

@@ -29,8 +29,10 @@ _NOT_BARE = NEGATORS | frozenset("january february march april may june july aug
 #: Pleasantries a response may open or close with ("Great question!", "Hello!"): never a bare answer.
 _PLEASANTRIES = PLEASANTRIES | frozenset("question questions glad happy cool sure ah aha hmm fun helps honestly "
                                          "frankly".split())
-_CJK_OFFER_RE = re.compile(r"(?:可能|应该|也许|大概|或许|估计|其实|要么|或者|还是|就|确实|也|作者|首都|答案|说|可以)是"
-                           r"([\u4e00-\u9fff]{1,8})$")
+_CJK_OFFER_RE = re.compile(r"(?:(?:可能|应该|也许|大概|或许|估计|其实|要么|或者|还是|就|确实|也|作者|首都|答案|说|可以"
+                           r"|认为|指的|第二|其次|猜测)是|(?:首选|备选|次选|我选|我会选|我就选|选择)[是：:]?)([\u4e00-\u9fff]{1,8})$"
+                           # "里昂同样有可能", "但里昂也有可能": one more answer put up
+                           r"|^(?:但|不过|而)?([\u4e00-\u9fff]{1,8}?)(?:同样|也|亦)有?可能(?:是答案|正确|对)?$")
 #: A Chinese agent offered as the answer: "是施耐庵写的", "施耐庵写的".
 _CJK_AGENT_RE = re.compile(r"^(?:是|由)?([\u4e00-\u9fff]{2,4}?)(?:所)?(?:写|画|创作|发明|发现|设计|建立|创立|作)的")
 #: Several offers in one clause: "可能是巴黎也可能是里昂".
@@ -203,7 +205,7 @@ def cjk_offers(p: ParsedResponse, golds: tuple[GoldAnswer, ...], roles: Question
             continue
         offers = _CJK_OFFERS_RE.findall(clause) if clause.count("是") >= 2 else []
         m = _CJK_OFFER_RE.search(clause) or _CJK_AGENT_RE.search(clause)
-        for offer in (offers if len(offers) >= 2 else [m.group(1)] if m else []):
+        for offer in (offers if len(offers) >= 2 else [m.group(1) or m.group(2)] if m else []):
             if not any(fold(g.text) in offer or offer in fold(g.text) for g in golds):
                 found.append((offer, k))
                 break

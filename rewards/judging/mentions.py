@@ -144,7 +144,8 @@ def is_negated(p: ParsedResponse, s: int, e: int) -> bool:
                 prev = p.tokens[i - 1] if i > 0 and p.clause_of[i - 1] == k else ""
                 opening = (i == 0 or p.clause_of[i - 1] != k) and p.tokens[i] == "no"  # "No, it's Paris"
                 corrects = p.tokens[i] == "rather" and nxt != "than"  # "or rather Homer" is no negation
-                doubts = not DOUBTED_WORDS.isdisjoint(p.tokens[i + 1:s])  # "not 100% sure it's Paris": of certainty
+                # "not 100% sure it's Paris" doubts the certainty; "会不会是巴黎" (A-not-A) asks
+                doubts = not DOUBTED_WORDS.isdisjoint(p.tokens[i + 1:s]) or prev == nxt != ""
                 if nxt not in _NEGATION_EXEMPT and prev not in ("no", "without", "if") and not (
                         opening or corrects or doubts):
                     return True
