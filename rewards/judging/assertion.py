@@ -29,7 +29,7 @@ from rewards.judging.grammar import ASCII_DECLINE_KEYS, DECLINE_KEYS, has_any
 from rewards.judging.lists import listed_items
 from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
 from rewards.judging.names import asserted_names
-from rewards.judging.numbers import ZH_COUNTERS, asserted_numbers, number_in_role
+from rewards.judging.numbers import ZH_COUNTERS, asserted_numbers, number_in_role, spread_only
 from rewards.judging.places import is_region, region_of_place
 from rewards.judging.ranks import merely_mentioned
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
@@ -139,6 +139,8 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
     found, why = asserted_mentions(p, golds, question) if golds else ([], "")
     if numeric:
         found = [m for m in found if m.start < 0 or number_in_role(p, m.start, m.end, roles)]
+        if spread_only(p.text, {_number_of(g) for g in golds if g.tokens}):  # "1912 ± 3": a range, no answer
+            found, why = [], f"gives {golds[0].text!r} only as the middle of a range"
     # "Canberra comes up a lot": talked about, not given as the answer
     found = [m for m in found if m.start < 0 or not merely_mentioned(p.tokens[m.end:p.clause_span(m.start)[1]])]
     gold_words = frozenset(t for g in golds for t in g.tokens)
@@ -177,7 +179,7 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
             roles.asks_year or not roles.tokens)
         decades = {g.tokens[0][:3] for g in golds if g.tokens[-1:] == ("s",) and len(g.tokens[0]) == 4}
         competing += [(n, c) for n, c in asserted_numbers(p, roles, spans, years_only=years, objects=unanswerable)
-                      if not (len(n) == 4 and n[:3] in decades)]  # "in 2008" for the 2000s: the same decade
+                      if not (len(n) == 4 and n[:3] in decades) and not (why and n in gold_words)]  # 2008: 2000s
     if not numeric:
         regions = bool(golds) and not any(is_region(g.tokens) for g in golds)  # "Paris, France": where it lies
         for name, clause in asserted_names(p, roles, gold_words, lenient=unanswerable, regions=regions):

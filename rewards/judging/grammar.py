@@ -171,7 +171,7 @@ _HEDGE_EN = r"""\b(?:not\s+(?:\w+\s+)?(?:sure|certain)|unsure|uncertain
        |probably|perhaps|maybe|possibly|likely|might|may\s+be|could\s+be|my\s+(?:best\s+)?guess|if\s+i\s+recall
        |as\s+far\s+as\s+i\s+know|i'd\s+say|i\s+would\s+say|don't\s+know|do\s+not\s+know|no\s+idea|not\s+100%
        |(?:pretty|fairly|reasonably)\s+(?:sure|certain|confident)|if\s+i'm\s+not\s+mistaken|if\s+memory\s+serves
-       |i'm\s+guessing|seems?|i'd\s+guess|i\s+would\s+guess|i\s+guess)\b"""
+       |i'm\s+guessing|seems?|i'd\s+guess|i\s+would\s+guess|i\s+guess|give\s+or\s+take|or\s+thereabouts)\b"""
 _HEDGE_ZH = r"不确定|可能|也许|大概|或许|我认为|我觉得|估计|应该是|不知道|好像|似乎"
 
 DECLINE_RE = re.compile(_apostrophe_optional(_EN_DECLINE) + "|" + _ZH_DECLINE, re.VERBOSE)
@@ -219,7 +219,7 @@ ASCII_DECLINE_KEYS = tuple(k for k in DECLINE_KEYS if k.isascii())
 HEDGE_KEYS = (
     "sure", "certain", "think", "believe", "guess", "suppose", "suspect", "reckon", "probabl", "perhaps",
     "maybe", "possibl", "likely", "might", "may be", "could be", "recall", "as far as", "say", "know",
-    "idea", "100%", "mistaken", "memory", "seem",
+    "idea", "100%", "mistaken", "memory", "seem", "give or take", "thereabouts",
     "确定", "可能", "也许", "大概", "或许", "认为", "觉得", "估计", "应该", "知道", "好像", "似乎",
 )
 ASCII_HEDGE_KEYS = tuple(k for k in HEDGE_KEYS if k.isascii())

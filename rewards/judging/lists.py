@@ -15,6 +15,9 @@ _SENTENCE_RE = re.compile(r"[.!?。！？\n]+")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+(.+)$", re.MULTILINE)
 _BARE_ITEM_RE = re.compile(r"^(?:[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,3}"
                            r"|[a-z][\w'\u2019-]*(?:\s+[a-z][\w'\u2019-]*)?|\d[\d,.]*|[\u4e00-\u9fff]{1,8})$")
+#: Two candidates set side by side in words: "split between Sydney and Canberra", "Au and/or Ag".
+_BETWEEN_RE = re.compile(r"\bbetween\s+([A-Z][\w'\u2019-]*|\d[\d,.]*)\s+and\s+([A-Z][\w'\u2019-]*|\d[\d,.]*)\b"
+                         r"|\b([A-Z][\w'\u2019-]*|\d[\d,.]*)\s+and\s*/\s*or\s+([A-Z][\w'\u2019-]*|\d[\d,.]*)\b")
 _LIST_STOPWORDS = frozenset("it is was the a an and or but not to of in on at this that these very so".split())
 
 
@@ -28,9 +31,10 @@ def listed_items(response: str) -> list[list[str]]:
     >>> listed_items("Paris, France."), listed_items("Seoul/Busan")
     ([], [['Seoul', 'Busan']])
     """
+    pairs = [[a or c, b or d] for a, b, c, d in _BETWEEN_RE.findall(response)] if " and" in response else []
     if response.count(",") + response.count("，") + response.count("、") < 2 and "\n" not in response \
             and "要么" not in response and _PAIR_SPLIT_RE.search(response) is None:
-        return []
+        return pairs
     response = _SHARE_RE.sub("", response).replace(" vs. ", " vs ")  # "Paris 60% / Lyon 40%"; "vs." ends no sentence
     lists = []
     for sentence in _SENTENCE_RE.split(response):
@@ -46,6 +50,7 @@ def listed_items(response: str) -> list[list[str]]:
         slashed = [i.strip(" '\"*") for i in _PAIR_SPLIT_RE.split(labelled)]
         if len(slashed) >= 2 and all(_BARE_ITEM_RE.match(i) and not i[:1].isdigit() for i in slashed):
             lists.append(slashed)  # "Seoul/Busan", "Paris | Lyon", "Paris vs Lyon"
+    lists += pairs
     bullets = [b.strip() for b in _BULLET_RE.findall(response)]
     if len(bullets) >= 2 and all(_BARE_ITEM_RE.match(b) for b in bullets):
         lists.append(bullets)
