@@ -206,7 +206,7 @@ def cjk_offers(p: ParsedResponse, golds: tuple[GoldAnswer, ...], roles: Question
         offers = _CJK_OFFERS_RE.findall(clause) if clause.count("是") >= 2 else []
         m = _CJK_OFFER_RE.search(clause) or _CJK_AGENT_RE.search(clause)
         for offer in (offers if len(offers) >= 2 else [m.group(1) or m.group(2)] if m else []):
-            if not any(fold(g.text) in offer or offer in fold(g.text) for g in golds):
+            if not offer.endswith("的") and not any(fold(g.text) in offer or offer in fold(g.text) for g in golds):
                 found.append((offer, k))
                 break
     return found

@@ -251,8 +251,9 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
                      years_only: bool, objects: bool = False) -> list[tuple[str, int]]:
     """``[(number, clause)]`` for the numbers the response gives in the question's role."""
     found = []
+    named = set(_NAMED_NUMBER_RE.findall(p.text)) if "-" in p.text else ()  # "carbon-12", "COVID-19": names
     for i, tok in enumerate(p.tokens):
-        if i in gold_spans or not tok[:1].isdigit() or tok in roles.tokens:
+        if i in gold_spans or not tok[:1].isdigit() or tok in roles.tokens or tok in named:
             continue
         if years_only and not (3 <= len(tok) <= 4 and tok.isdigit()):
             continue
@@ -275,6 +276,7 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
     return found
 
 
+_NAMED_NUMBER_RE = re.compile(r"(?<![\w-])(?!(?:mid|pre|post|early|late)-)[^\W\d_]+-(\d+)(?![\d.,]\d|\w)")
 _SPREAD_RE = re.compile(r"\s*\(?\s*(?:±|\+\s*/\s*-|\+-|plus\s+or\s+minus)\s*\d|(?:\s*,)?\s*(?:or\s+thereabouts\s*,\s*)?"
                         r"(?:within\s+(?:\d+|a|one|two|three|five|ten)\s+(?:\w+\s+)?(?:either\s+way|of\s+it)"
                         r"|give\s+or\s+take|(?:maybe\s+)?(?:a\s+(?:bit|little)\s+|slightly\s+)?more\s+or\s+less(?=\s*(?:[.!?;)]|$)))")

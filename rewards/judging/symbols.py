@@ -22,7 +22,7 @@ def symbol_clauses(response: str, n_clauses: int, gold: GoldAnswer, why: str) ->
     response's clauses, since symbols lose their case when folded."""
     response = unicodedata.normalize("NFKC", response)
     if gold.literal not in response:  # every match holds the symbol, and clauses are substrings
-        return [], why
+        return _other_case(response, n_clauses, gold), why
     found = []
     for k, clause in enumerate(split_clauses(response)):
         for m in gold.symbol.finditer(clause):
@@ -44,6 +44,18 @@ def symbol_clauses(response: str, n_clauses: int, gold: GoldAnswer, why: str) ->
 
 
 _WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+def _other_case(response: str, n_clauses: int, gold: GoldAnswer) -> list[int]:
+    """The symbol in another case where nothing else can be meant: the whole response ("AU", "'au'")
+    or what follows "symbol is" ("The symbol is AU."); a symbol that is also a word ("He", "No") never."""
+    if gold.text in _WORDLIKE_SYMBOLS or gold.literal.lower() not in response.lower():
+        return []
+    sym = re.escape(gold.literal)
+    if re.fullmatch(rf"[\s'\"`*.]*{sym}[\s'\"`*.!]*", response, re.IGNORECASE) or re.search(
+            rf"\bsymbol\s+(?:is|:)\s*['\"`*]*{sym}(?![\w'])", response, re.IGNORECASE):
+        return [n_clauses - 1]
+    return []
 
 
 def of_other_subject(response: str, symbol: str, roles_tokens: frozenset[str]) -> bool:
