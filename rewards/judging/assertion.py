@@ -29,11 +29,12 @@ from rewards.judging.grammar import ASCII_DECLINE_KEYS, DECLINE_KEYS, has_any
 from rewards.judging.lists import listed_items
 from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
 from rewards.judging.names import asserted_names
-from rewards.judging.numbers import ZH_COUNTERS, asserted_numbers, number_in_role, spread_only
+from rewards.judging.numbers import ZH_COUNTERS, asserted_numbers, number_in_role
 from rewards.judging.places import is_region, region_of_place
 from rewards.judging.ranks import merely_mentioned
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
 from rewards.judging.scope import BELIEF_RE, SHIFT_RE, answer_scope, former_clauses, retracted_to
+from rewards.judging.spreads import spread_only
 from rewards.judging.symbols import of_other_subject
 from rewards.text import answer_tokens, split_clauses
 

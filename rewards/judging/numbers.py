@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rewards.judging.mentions import ParsedResponse, is_negated
 from rewards.judging.ranks import alternative_offered
-from rewards.judging.roles import HAN_RE, QuestionRoles, event_of, is_known_event, stem
+from rewards.judging.roles import FUNCTION_WORDS, HAN_RE, QuestionRoles, event_of, is_known_event, stem
 from rewards.judging.words import COPULAS, CUE_WORDS, PREPOSITIONS
 
 __all__ = ["ZH_COUNTERS", "asserted_numbers", "number_in_role"]
@@ -61,7 +61,7 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
         return False
     if _marked_elsewhere(p, s, e, lo, roles):
         return False
-    units = [t for t in p.tokens[e:min(hi, e + 3)] if t in _UNITS]
+    units = [_DEGREES.get(t, t) for t in p.tokens[e:min(hi, e + 3)] if t in _UNITS or t == p.tokens[e] in _DEGREES]
     if units and units[0] not in roles.tokens and _UNITS & roles.tokens:
         return False  # "100 degrees Celsius, which is 212 degrees Fahrenheit": another unit
     if roles.asks_year and e < hi and p.tokens[e] in ("year", "years", "yr", "yrs", "century", "centuries", "世"):
@@ -218,6 +218,15 @@ def _compares(p: ParsedResponse, k: int) -> bool:
         k > 0 and _BY_COMPARISON_RE.match(p.clauses[k - 1]) is not None)  # "Insects, by comparison, have 6"
 
 
+def _relative_to_other(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
+    """Whether clause ``k`` is a relative clause about another named thing than the question's subject:
+    "..., replacing the League of Nations, which had been established in 1920" for the UN's founding."""
+    if k == 0 or not p.clauses[k].startswith(("which ", "who ")) or not roles.tokens:
+        return False
+    before = [t for t in p.clause_tokens(k - 1)[-3:] if t not in FUNCTION_WORDS and not t[:1].isdigit()]
+    return any(t not in roles.tokens and stem(t) not in roles.stems and t not in CUE_WORDS for t in before)
+
+
 def _other_subject(p: ParsedResponse, lo: int, s: int, roles: QuestionRoles) -> bool:
     """Whether the clause gives its number to another subject than the question's: "(and) a baby
     is born with about 270" for "How many bones are in the adult human body?"."""
@@ -270,25 +279,11 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
         if word and word.search(p.clauses[p.clause_of[i]]) and not digits.search(p.clauses[p.clause_of[i]]):
             continue  # "it was first awarded in 1901": an ordinal word read as a number, not a count
         if p.declines(p.clause_of[i]) or is_negated(p, i, i + 1) or not number_in_role(
-                p, i, i + 1, roles, objects=objects):
+                p, i, i + 1, roles, objects=objects) or _relative_to_other(p, p.clause_of[i], roles):
             continue
         found.append((tok, p.clause_of[i]))
     return found
 
 
+_DEGREES = {"c": "celsius", "f": "fahrenheit", "k": "kelvin"}  # "212 °F" is 212 degrees Fahrenheit
 _NAMED_NUMBER_RE = re.compile(r"(?<![\w-])(?!(?:mid|pre|post|early|late)-)[^\W\d_]+-(\d+)(?![\d.,]\d|\w)")
-_SPREAD_RE = re.compile(r"\s*\(?\s*(?:±|\+\s*/\s*-|\+-|plus\s+or\s+minus)\s*\d|(?:\s*,)?\s*(?:or\s+thereabouts\s*,\s*)?"
-                        r"(?:within\s+(?:\d+|a|one|two|three|five|ten)\s+(?:\w+\s+)?(?:either\s+way|of\s+it)"
-                        r"|give\s+or\s+take|(?:maybe\s+)?(?:a\s+(?:bit|little)\s+|slightly\s+)?more\s+or\s+less(?=\s*(?:[.!?;)]|$)))")
-#: A spread before the number: "within a few of 1912", "within 3 years of 1912".
-_SPREAD_BEFORE_RE = re.compile(r"within\s+(?:\d+|a\s+few|a\s+couple|one|two|three|five|ten)\s+(?:\w+\s+){0,2}of\s*$")
-
-
-def spread_only(text: str, numbers: set[str]) -> bool:
-    """Whether every time ``text`` gives one of ``numbers`` it gives it with a spread ("1912 ± 3", "1912
-    (+/- 10)", "within 3 either way"): a range, not one answer."""
-    if not ("±" in text or "+" in text or "minus" in text or "within" in text or " or " in text):
-        return False
-    spans = [m.span() for n in numbers for m in re.finditer(rf"(?<![\d.]){re.escape(n)}(?!\d)", text)]
-    return bool(spans) and all(_SPREAD_RE.match(text, end) is not None
-                               or _SPREAD_BEFORE_RE.search(text, max(0, start - 30), start) for start, end in spans)

@@ -187,8 +187,18 @@ def question_roles(question: str | None) -> QuestionRoles:
     ends = frozenset(t for t in tokens[:1] + tokens[-1:] if t in ("in", "on", "from", "at")) | frozenset(
         a for a, b in zip(tokens, tokens[1:]) if a in ("in", "on", "from", "at", "of") and b in ("which", "what"))
     return QuestionRoles(predicate, events[0] if events else None, counted, frozenset(tokens), asks_year,
-                         frozenset(stem(t) for t in tokens), ends,
+                         frozenset(stem(t) for t in tokens) | _acronyms(question), ends,
                          _zh_key(question, asks_year) if not question.isascii() else "")
+
+
+_CAPITALIZED_RUN_RE = re.compile(r"(?:\b[A-Z][a-z]+(?:\s+(?:of|and|for|the)\s+|\s+)){1,5}[A-Z][a-z]+\b")
+
+
+def _acronyms(question: str) -> frozenset[str]:
+    """The initials of the question's multi-word names ("un" for "United Nations", "who" for "World Health
+    Organization"): a response may name its subject so."""
+    return frozenset("".join(w[0] for w in run.split() if w[0].isupper()).lower()
+                     for run in _CAPITALIZED_RUN_RE.findall(question))
 
 
 #: Words that join or frame a name without being part of it.
