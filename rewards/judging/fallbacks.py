@@ -86,7 +86,9 @@ def _one_step(a: str, b: str) -> bool:
     long, short = (a, b) if len(a) > len(b) else (b, a)
     extra = long[i]
     neighbours = long[i - 1:i] + long[i + 1:i + 2]
-    return long[i + 1:] == short[i:] and (extra in neighbours or extra in "haeiouy")
+    # "Sotchi"/"Sochi", "Matsumoto"/"Matumoto": a "t" before "ch" or an "s" after "t" (tsu, tu) is one step too
+    return long[i + 1:] == short[i:] and (extra in neighbours or extra in "haeiouy" or (
+        extra == "t" and long[i + 1:i + 3] == "ch") or (extra == "s" and long[i - 1:i] == "t"))
 
 
 def _splits(text: str, words: frozenset[str]) -> bool:
