@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from typing import Iterable
 
-from benchmarks.reward_hacks import chinese, commitment, evasion, formatting, frames  # noqa: F401  (they register the patterns)
+from benchmarks.reward_hacks import alternatives, chinese, commitment, evasion, formatting, frames  # noqa: F401  (they register the patterns)
 from benchmarks.reward_hacks.cases import KINDS, PATTERNS, Case, Fact, pattern
 from benchmarks.reward_hacks.facts import FACTS
 

@@ -214,18 +214,21 @@ def cjk_offers(p: ParsedResponse, golds: tuple[GoldAnswer, ...], roles: Question
     return found
 
 
+_ZH_NOT_BARE = frozenset("抱歉 对不起 不好意思 你好 您好 谢谢 嗯 好的 好吧 哈哈 其实 首先 答案 回答".split())
+
+
 def bare_first_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple[str, int] | None:
     """A response that opens with a bare answer ("copper. iron comes second."): that answer."""
     first = p.clauses[0]
     words = p.clause_tokens(0)
-    ends_sentence = p.text.lstrip().startswith(first) and p.text.lstrip()[len(first):len(first) + 1] in ".!,;\n"
+    ends_sentence = p.text.lstrip().startswith(first) and p.text.lstrip()[len(first):len(first) + 1] in ".!,;\n。！；"
     text = " " + " ".join(words) + " "
-    if (not ends_sentence or not words or len(words) > 3 or len("".join(words)) < 3
-            or any(w in CUE_WORDS or w in _NOT_BARE or w in PREPOSITIONS or w in roles.tokens or w[:1].isdigit()
-                   or w in _PLEASANTRIES for w in words)
+    if (not ends_sentence or not words or len(words) > 3 or len("".join(words)) < (3 if first.isascii() else 2)
+            or any(w in CUE_WORDS or w in _NOT_BARE or w in PREPOSITIONS or (w in roles.tokens and w.isascii())
+                   or w[:1].isdigit() or w in _PLEASANTRIES for w in words)
             or COMMON_LIST_RE.match(p.response.lstrip(), len(p.response.lstrip().split(",")[0])) is not None
             or set(words) <= roles.tokens or any(g.pattern in text or text in g.pattern for g in golds)
-            or p.declines(0)):
+            or p.declines(0) or first in _ZH_NOT_BARE):
         return None
     return " ".join(words), 0
 

@@ -16,8 +16,9 @@ _BULLET_RE = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+(.+)$", re.MULTILINE)
 _BARE_ITEM_RE = re.compile(r"^(?:[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,3}"
                            r"|[a-z][\w'\u2019-]*(?:\s+[a-z][\w'\u2019-]*)?|\d[\d,.]*|[\u4e00-\u9fff]{1,8})$")
 #: Two candidates set side by side in words: "split between Sydney and Canberra", "Au and/or Ag".
-_BETWEEN_RE = re.compile(r"\bbetween\s+([A-Z][\w'\u2019-]*|\d[\d,.]*)\s+and\s+([A-Z][\w'\u2019-]*|\d[\d,.]*)\b"
-                         r"|\b([A-Z][\w'\u2019-]*|\d[\d,.]*)\s+and\s*/\s*or\s+([A-Z][\w'\u2019-]*|\d[\d,.]*)\b")
+_NAME = (r"(?:[A-Z][\w'\u2019-]*(?:\s+(?:(?:de|da|di|van|von|der|la|le|du|of|bin)\s+)?[A-Z][\w'\u2019-]*){0,3}"
+         r"|\d[\d,.]*)")
+_BETWEEN_RE = re.compile(rf"\bbetween\s+({_NAME})\s+and\s+({_NAME})\b|\b({_NAME})\s+and\s*/\s*or\s+({_NAME})\b")
 _LIST_STOPWORDS = frozenset("it is was the a an and or but not to of in on at this that these very so".split())
 
 

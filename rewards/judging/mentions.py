@@ -146,7 +146,7 @@ def is_negated(p: ParsedResponse, s: int, e: int) -> bool:
                 corrects = p.tokens[i] == "rather" and nxt != "than"  # "or rather Homer" is no negation
                 # "not 100% sure it's Paris" doubts the certainty; "会不会是巴黎" (A-not-A) asks
                 doubts = not DOUBTED_WORDS.isdisjoint(p.tokens[i + 1:s]) or prev == nxt != ""
-                if nxt not in _NEGATION_EXEMPT and prev not in ("no", "without", "if") and not (
+                if nxt not in _NEGATION_EXEMPT and prev not in ("no", "without", "if", "除") and not (
                         opening or corrects or doubts):
                     return True
     after = tuple(p.tokens[e:e + 4])

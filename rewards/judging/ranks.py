@@ -71,10 +71,17 @@ _SENSE_ADVERBS = frozenset("loosely practically colloquially informally unoffici
                             "formally legally nominally technically strictly".split())
 
 
+#: The same in Chinese, looked for in the characters before the candidate ("除非你指的是1911").
+_ZH_ALTERNATIVE_KEYS = ("除非", "有人认为", "有人说", "备选", "第二是", "其次是", "也可能是", "也有可能是")
+
+
 def alternative_offered(left: list[str]) -> bool:
     """Whether the words before a name put it up as another answer the speaker may mean."""
     if left and left[-1] in _SENSE_ADVERBS:
         return True
+    if left and not left[-1].isascii():
+        joined = "".join(left[-8:])
+        return any(key in joined for key in _ZH_ALTERNATIVE_KEYS)
     for frame, before in _ALTERNATIVE_FRAMES:
         if tuple(left[-len(frame):]) == frame and (before is None or not before.isdisjoint(left[:-len(frame)])):
             return True
