@@ -124,7 +124,8 @@ def split_clauses(text: str) -> list[str]:
     return [c for c in map(str.strip, out) if c]
 
 
-_INITIAL_RE = re.compile(r"(?<![\w.])((?:[A-Z]\.)*[A-Z])\.(?=\s+[A-Z])")
+# Written to start with the capital (the look-behind after it), so that re skips ahead to capitals.
+_INITIAL_RE = re.compile(r"([A-Z](?<![\w.][A-Z])(?:\.[A-Z])*)\.(?=\s+[A-Z])")
 _CAPITAL_BEFORE_RE = re.compile(r"(?:\b[A-Z][\w'\u2019-]*|\b[A-Z]\.)$")
 _NAME_AFTER_RE = re.compile(r"\s+(?:[A-Z][\w'\u2019-]*\s+[A-Z]|[A-Z]\.)")
 
