@@ -19,7 +19,7 @@ from rewards.text import answer_tokens
 __all__ = ["asserted_names"]
 
 _NAME_RE = re.compile(
-    r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:[^\S\n]+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)"
+    r"[A-Z](?<![\w'\u2019][A-Z])[\w'\u2019-]*(?:[^\S\n]+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)"
     r"[^\S\n]+)?[A-Z][\w'\u2019-]*){0,5}"  # a name has at most six words, on one line
 )
 _NOT_NAMES = frozenset(
