@@ -204,7 +204,7 @@ def cjk_offers(p: ParsedResponse, golds: tuple[GoldAnswer, ...], roles: Question
     unless the clause is about another work ("《水浒传》的作者是施耐庵")."""
     found = []
     for k, clause in enumerate(p.clauses):
-        if p.declines(k) or other_title(clause, roles):
+        if clause.isascii() or p.declines(k) or other_title(clause, roles):  # every pattern below needs Chinese
             continue
         offers = _CJK_OFFERS_RE.findall(clause) if clause.count("是") >= 2 else []
         m = _CJK_OFFER_RE.search(clause) or _CJK_AGENT_RE.search(clause)
