@@ -31,7 +31,7 @@ _ARTICLES = frozenset({"a", "an", "the"})
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 # Patterns start with a literal or a class where they can: Python's re scans those fast.
-_THOUSANDS_RE = re.compile(r"(\d),(?=\d{3}(?!\d))")
+_THOUSANDS_RE = re.compile(r",(?<=\d,)(?=\d{3}(?!\d))")  # the comma first: re skips ahead to commas
 _ABBREV_DOT_RE = re.compile(r"\.(?<=\b[^\W\d_]\.)(?=[^\W\d_]\b)")  # D.C. -> DC, U.S. -> US
 _POSSESSIVE_RE = re.compile(r"'s\b")
 _KEEP_RE = re.compile(r"\d+\.\d+|[^\W_]+", re.UNICODE)  # decimals, then word characters
@@ -158,7 +158,7 @@ def prepare(text: str) -> str:
     if "." in text:
         text = _ABBREV_DOT_RE.sub("", text)
     if "," in text:
-        text = _THOUSANDS_RE.sub(r"\1", text)
+        text = _THOUSANDS_RE.sub("", text)
     return text
 
 
