@@ -159,8 +159,7 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
         competing += cjk_offers(p, golds, roles)
     answered = {c for _, c in competing} | {m.clause for m in kept}
     for k, clause in enumerate(p.clauses if shifted else ()):
-        moves = retraction_at(clause)[0] or (k > 0 and BELIEF_RE.search(p.clauses[k - 1]) is not None)
-        if moves and k not in answered:
+        if k not in answered and (retraction_at(clause)[0] or (k > 0 and BELIEF_RE.search(p.clauses[k - 1]))):
             moved = retracted_to(p, k, golds, roles)
             if moved:
                 competing.append((moved, k))
