@@ -124,14 +124,12 @@ class ParsedResponse:
     def occurrences(self, gold: GoldAnswer) -> Iterable[tuple[int, int]]:
         """Token spans [start, end) where ``gold``'s tokens occur."""
         toks, first, n = self.tokens, gold.tokens[0], len(gold.tokens)
-        i = -1
-        while True:
-            try:
-                i = toks.index(first, i + 1)
-            except ValueError:
-                return
+        i, spans = -1, []
+        for _ in range(toks.count(first)):  # no generator, no ValueError at the end: a list, in order
+            i = toks.index(first, i + 1)
             if n == 1 or tuple(toks[i:i + n]) == gold.tokens:
-                yield i, i + n
+                spans.append((i, i + n))
+        return spans
 
 
 def is_negated(p: ParsedResponse, s: int, e: int) -> bool:
