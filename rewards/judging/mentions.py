@@ -57,19 +57,19 @@ class ParsedResponse:
 
     def __init__(self, response: str, text: str, clauses: list[str]) -> None:
         self.response, self.text, self.clauses = response, text, clauses
-        self.tokens: list[str] = []
-        self.clause_of: list[int] = []
-        self.ends: list[int] = []
-        self.starts: list[int] = []  # the index of each clause's first token
+        self.tokens: list[str] = (tokens := [])  # built in locals: the loop runs for every response
+        self.clause_of: list[int] = (clause_of := [])
+        self.ends: list[int] = (ends := [])
+        self.starts: list[int] = (starts := [])  # the index of each clause's first token
         at = 0
         for k, clause in enumerate(clauses):
             toks = prepared_tokens(clause)
-            self.starts.append(len(self.tokens))
-            self.tokens += toks
-            self.clause_of += [k] * len(toks)
+            starts.append(len(tokens))
+            tokens += toks
+            clause_of += [k] * len(toks)
             found = text.find(clause, at)
             at = found + len(clause) if found >= 0 else at
-            self.ends.append(at)
+            ends.append(at)
         self._where: dict[str, list[int]] | None = None
         self._words: list[int] | None = None
         self._clause_words: dict[int, frozenset[str]] | None = None
