@@ -31,7 +31,7 @@ _ARTICLES = frozenset({"a", "an", "the"})
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 # Patterns start with a literal or a class where they can: Python's re scans those fast.
-_THOUSANDS_RE = re.compile(r"(\d),(?=\d{3}(?!\d))")
+_THOUSANDS_RE = re.compile(r",(?<=\d,)(?=\d{3}(?!\d))")  # the comma first: re skips ahead to commas
 _ABBREV_DOT_RE = re.compile(r"\.(?<=\b[^\W\d_]\.)(?=[^\W\d_]\b)")  # D.C. -> DC, U.S. -> US
 _POSSESSIVE_RE = re.compile(r"'s\b")
 _KEEP_RE = re.compile(r"\d+\.\d+|[^\W_]+", re.UNICODE)  # decimals, then word characters
@@ -124,7 +124,8 @@ def split_clauses(text: str) -> list[str]:
     return [c for c in map(str.strip, out) if c]
 
 
-_INITIAL_RE = re.compile(r"(?<![\w.])((?:[A-Z]\.)*[A-Z])\.(?=\s+[A-Z])")
+# Written to start with the capital (the look-behind after it), so that re skips ahead to capitals.
+_INITIAL_RE = re.compile(r"([A-Z](?<![\w.][A-Z])(?:\.[A-Z])*)\.(?=\s+[A-Z])")
 _CAPITAL_BEFORE_RE = re.compile(r"(?:\b[A-Z][\w'\u2019-]*|\b[A-Z]\.)$")
 _NAME_AFTER_RE = re.compile(r"\s+(?:[A-Z][\w'\u2019-]*\s+[A-Z]|[A-Z]\.)")
 
@@ -157,7 +158,7 @@ def prepare(text: str) -> str:
     if "." in text:
         text = _ABBREV_DOT_RE.sub("", text)
     if "," in text:
-        text = _THOUSANDS_RE.sub(r"\1", text)
+        text = _THOUSANDS_RE.sub("", text)
     return text
 
 

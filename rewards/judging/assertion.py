@@ -131,7 +131,17 @@ def _number_of(g: GoldAnswer) -> str | None:
 
 def _numeric(golds: tuple[GoldAnswer, ...]) -> bool:
     """Whether every gold answer is a number (a year, a count), so numbers in its role compete."""
-    return bool(golds) and all(_number_of(g) for g in golds if g.tokens)
+    known = _NUMERIC.get(id(golds))  # the same gold tuple comes back for every response to a question
+    if known is not None and known[0] is golds:
+        return known[1]
+    if len(_NUMERIC) >= 4096:
+        _NUMERIC.clear()
+    numeric = bool(golds) and all(_number_of(g) for g in golds if g.tokens)
+    _NUMERIC[id(golds)] = (golds, numeric)  # the tuple is kept, so its id is not reused while it is here
+    return numeric
+
+
+_NUMERIC: dict[int, tuple[tuple[GoldAnswer, ...], bool]] = {}
 
 
 def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
@@ -162,8 +172,7 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
         competing += cjk_offers(p, golds, roles)
     answered = {c for _, c in competing} | {m.clause for m in kept}
     for k, clause in enumerate(p.clauses if shifted else ()):
-        moves = retraction_at(clause)[0] or (k > 0 and BELIEF_RE.search(p.clauses[k - 1]) is not None)
-        if moves and k not in answered:
+        if k not in answered and (retraction_at(clause)[0] or (k > 0 and BELIEF_RE.search(p.clauses[k - 1]))):
             moved = retracted_to(p, k, golds, roles)
             if moved:
                 competing.append((moved, k))

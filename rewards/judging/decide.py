@@ -159,7 +159,7 @@ def judge(response: str, answers: Iterable[str] | str, *, question: str | None =
     if answers is None:
         raise TypeError("judge needs the gold answers as a list of strings, got None; use [] for none.")
     answers = _strings(answers, "gold answers")
-    rivals = tuple(c for c in _strings(competitors, "competitors") if c not in answers)
+    rivals = () if competitors is None else tuple(c for c in _strings(competitors, "competitors") if c not in answers)
     if question is not None and len(question) > MAX_QUESTION_CHARS:
         question = question[-MAX_QUESTION_CHARS:]
     return _judge(response, answers, question, rivals)

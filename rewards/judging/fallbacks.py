@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rewards.judging.abstention import folded_clause_cues
 from rewards.judging.gold import GoldAnswer
@@ -41,10 +42,12 @@ _CJK_OFFERS_RE = re.compile(r"(?:可能|也许|大概|或许|估计|要么|或�
 _SOUND_ALIKE = frozenset({("i", "y"), ("k", "c"), ("v", "w"), ("s", "z"), ("j", "y"), ("k", "q"), ("f", "v")})
 
 
+_DOUBLED_RE = re.compile(r"(.)\1")
 _SOUND_STEPS = (("tsch", "ch"), ("tch", "ch"), ("sch", "sh"), ("ph", "f"), ("ck", "k"), ("kh", "k"), ("w", "v"),
                 ("y", "i"), ("ie", "e"), ("ii", "i"), ("ou", "u"), ("j", "i"))
 
 
+@lru_cache(maxsize=65536)
 def sound_key(word: str) -> str:
     """``word`` spelled by sound, for names that reach English by several transliterations:
     German "tsch" and "w", "y" for "i", doubled letters ("Tschaikowsky" and "Tchaikovsky" agree).
@@ -55,7 +58,7 @@ def sound_key(word: str) -> str:
     for old, new in _SOUND_STEPS:
         if old in word:
             word = word.replace(old, new)
-    return re.sub(r"(.)\1", r"\1", word)
+    return _DOUBLED_RE.sub(r"\1", word)
 
 
 def transliterated(a: str, b: str) -> bool:
@@ -203,7 +206,7 @@ def cjk_offers(p: ParsedResponse, golds: tuple[GoldAnswer, ...], roles: Question
     unless the clause is about another work ("《水浒传》的作者是施耐庵")."""
     found = []
     for k, clause in enumerate(p.clauses):
-        if p.declines(k) or other_title(clause, roles):
+        if clause.isascii() or p.declines(k) or other_title(clause, roles):  # every pattern below needs Chinese
             continue
         offers = _CJK_OFFERS_RE.findall(clause) if clause.count("是") >= 2 else []
         m = _CJK_OFFER_RE.search(clause) or _CJK_AGENT_RE.search(clause)

@@ -113,7 +113,10 @@ def final_part(response: str) -> str:
         conclusions = list(_CONCLUSION_RE.finditer(response))
         if conclusions and response[conclusions[-1].end():].strip():
             response = response[conclusions[-1].end():]
-    if "answer" in response.lower() or "答案" in response:
+    low = response.lower()
+    # every label and mark holds a colon, "my ... nal" ("my final answer is") or 最终答案: without one, nothing to cut
+    if ("answer" in low or "答案" in response) and (
+            ":" in response or "：" in response or "最终答案" in response or ("my" in low and "nal" in low)):
         response = _after_answer_marks(_OTHERS_LABEL_RE.sub(". ", response))
     return response
 

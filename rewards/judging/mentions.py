@@ -57,19 +57,19 @@ class ParsedResponse:
 
     def __init__(self, response: str, text: str, clauses: list[str]) -> None:
         self.response, self.text, self.clauses = response, text, clauses
-        self.tokens: list[str] = []
-        self.clause_of: list[int] = []
-        self.ends: list[int] = []
-        self.starts: list[int] = []  # the index of each clause's first token
+        self.tokens: list[str] = (tokens := [])  # built in locals: the loop runs for every response
+        self.clause_of: list[int] = (clause_of := [])
+        self.ends: list[int] = (ends := [])
+        self.starts: list[int] = (starts := [])  # the index of each clause's first token
         at = 0
         for k, clause in enumerate(clauses):
             toks = prepared_tokens(clause)
-            self.starts.append(len(self.tokens))
-            self.tokens += toks
-            self.clause_of += [k] * len(toks)
+            starts.append(len(tokens))
+            tokens += toks
+            clause_of += [k] * len(toks)
             found = text.find(clause, at)
             at = found + len(clause) if found >= 0 else at
-            self.ends.append(at)
+            ends.append(at)
         self._where: dict[str, list[int]] | None = None
         self._words: list[int] | None = None
         self._clause_words: dict[int, frozenset[str]] | None = None
@@ -124,14 +124,12 @@ class ParsedResponse:
     def occurrences(self, gold: GoldAnswer) -> Iterable[tuple[int, int]]:
         """Token spans [start, end) where ``gold``'s tokens occur."""
         toks, first, n = self.tokens, gold.tokens[0], len(gold.tokens)
-        i = -1
-        while True:
-            try:
-                i = toks.index(first, i + 1)
-            except ValueError:
-                return
+        i, spans = -1, []
+        for _ in range(toks.count(first)):  # no generator, no ValueError at the end: a list, in order
+            i = toks.index(first, i + 1)
             if n == 1 or tuple(toks[i:i + n]) == gold.tokens:
-                yield i, i + n
+                spans.append((i, i + n))
+        return spans
 
 
 def is_negated(p: ParsedResponse, s: int, e: int) -> bool:

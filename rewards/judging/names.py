@@ -19,7 +19,7 @@ from rewards.text import answer_tokens
 __all__ = ["asserted_names"]
 
 _NAME_RE = re.compile(
-    r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:[^\S\n]+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)"
+    r"[A-Z](?<![\w'\u2019][A-Z])[\w'\u2019-]*(?:[^\S\n]+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)"
     r"[^\S\n]+)?[A-Z][\w'\u2019-]*){0,5}"  # a name has at most six words, on one line
 )
 _NOT_NAMES = frozenset(
@@ -111,16 +111,17 @@ def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[s
     """
     found = []
     for match in _NAME_RE.finditer(p.response):
+        words, tokens = _name_tokens(match.group(0))  # the cheap tests first ("I", "It", the gold): all pure
+        # "the Roman Emperor Constantine": the gold with a title and the question's words is the gold
+        if not tokens or set(tokens) - TITLES - GENERIC - (roles.tokens if set(tokens) & exclude else set()) <= exclude:
+            continue
         before = p.response[max(0, match.start() - 30):match.start()]
         if _sentence_initial_word(p.response, match) or _INDEFINITE_RE.search(before[-12:]) or _ALIAS_RE.search(before):
             continue
         if p.response[match.start() - 1:match.start()] == "(" and (_ACRONYM_RE.fullmatch(match.group(0)) or (
                 p.response[match.end():match.end() + 1] in _CURRENCY_SIGNS)):
             continue  # "the South Korean won (RSK)", "the real (R$)": an abbreviation of what precedes it
-        words, tokens = _name_tokens(match.group(0))
-        # "the Roman Emperor Constantine": the gold with a title and the question's words is the gold
-        if not tokens or _questions_own(tokens, roles, p, match.end()) \
-                or set(tokens) - TITLES - GENERIC - (roles.tokens if set(tokens) & exclude else set()) <= exclude:
+        if _questions_own(tokens, roles, p, match.end()):
             continue
         for s, e in _spans(p, tokens, match.start()):
             if regions and _region_of_place(p, s, e, roles):

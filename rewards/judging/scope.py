@@ -12,6 +12,7 @@ import re
 
 from rewards.judging.final import RETRACTION_KEYS, RETRACTION_WORDS, retraction_at, without_retraction
 from rewards.judging.gold import GoldAnswer
+from rewards.judging.grammar import literal_union
 from rewards.judging.mentions import ParsedResponse
 from rewards.judging.roles import QuestionRoles
 from rewards.judging.words import CUE_WORDS, PREPOSITIONS
@@ -28,9 +29,10 @@ _PAST_RE = re.compile(r"\b(?:used\s+to|once|formerly|previously|former|originall
                       r"confused|guessed|said|credited|attributed)|common\s+(?:mistake|misconception|error))\b"
                       r"|曾经|以前|原来|很多人(?:以为|认为)|常被误")
 #: Every retraction, belief or contrast cue holds one of these: text without any has one scope.
-SHIFT_RE = re.compile("|".join(map(re.escape, RETRACTION_KEYS)) + r"|\bno\b|nope|not quite|first|initially|"
-                      r"originally|but|however|yet|now|today|used to|once|former|previous|until|many|people|some|most|"
-                      r"others|often|common|widely|right|thought|actual|不|说|以为|一开始|起初|现在|如今|曾经|以前|原来")
+SHIFT_RE = re.compile(literal_union(RETRACTION_KEYS + tuple(  # a trie: one pass instead of one per key
+    "nope|not quite|first|initially|originally|but|however|yet|now|today|used to|once|former|previous|until|many|"
+    "people|some|most|others|often|common|widely|right|thought|actual|不|说|以为|一开始|起初|现在|如今|曾经|以前|原来"
+    .split("|"))) + r"|\bno\b")
 #: A clause that states a belief the response then leaves ("At first I thought Lyon").
 BELIEF_RE = re.compile(r"^(?:at\s+first|initially|originally)\b|\bi\s+(?:first\s+|initially\s+|originally\s+)?"
                        r"thought\b|一开始|起初|我以为|本来以为")

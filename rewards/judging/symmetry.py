@@ -20,9 +20,9 @@ from rewards.text import answer_tokens, prepared_tokens, split_clauses
 
 __all__ = ["framed", "other_candidates", "parallel"]
 
-_NAME_RE = re.compile(r"(?<![\w'\u2019])[A-Z][\w'\u2019-]*(?:[^\S\n]+(?:(?:de|da|di|van|von|der|la|le|du|of)[^\S\n]+)?"
-                      r"[A-Z][\w'\u2019-]*){0,3}")
-_NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]\d)")
+_NAME_RE = re.compile(r"[A-Z](?<![\w'\u2019][A-Z])[\w'\u2019-]*(?:[^\S\n]+(?:(?:de|da|di|van|von|der|la|le|du|of)"
+                      r"[^\S\n]+)?[A-Z][\w'\u2019-]*){0,3}")
+_NUMBER_RE = re.compile(r"\d(?<![\w.]\d)\d*(?:\.\d+)?(?![\w.]\d)")
 
 
 def other_candidates(final: str, text: str, golds: tuple[GoldAnswer, ...], rivals: tuple[GoldAnswer, ...],
