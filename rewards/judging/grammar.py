@@ -70,7 +70,7 @@ _EN_DECLINE = rf"""
   | \bnot\s+(?:entirely|completely|totally|really|quite|100%)\s+(?:sure|certain)\b
   | \b(?:no\s*one|nobody)\s+(?:really\s+)?knows\b | \bwish\s+i\s+knew\b | \bnever\s+heard\s+of\b
   | \b(?:is|are|remains?|was)\s+(?:currently\s+|still\s+|simply\s+)?(?:unknown|not\s+known|unclear|uncertain|
-        undetermined|a\s+mystery|not\s+(?:clear|available|documented|recorded))\b(?!\s+(?:for|as)\b)
+        undetermined|a\s+mystery|not\s+(?:clear|available|documented|recorded))\b(?!\s+(?:for|as|to\s+(?:have|be))\b)
   | \bmystery\s+to\s+me\b | \b(?:it's|it\s+is)\s+not\s+clear\b
   | \bcan(?:'t|not|\s+not)\s+be\s+(?:determined|answered|known|verified|confirmed)\b
   | \b(?:impossible|hard|difficult)\s+(?:for\s+me\s+)?to\s+(?:say|tell|know|determine|answer|verify|give|provide|
