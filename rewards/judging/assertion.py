@@ -192,7 +192,8 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
                       if not (len(n) == 4 and n[:3] in decades) and not (why and n in gold_words)]  # 2008: 2000s
     if not numeric:
         regions = bool(golds) and not any(is_region(g.tokens) for g in golds)  # "Paris, France": where it lies
-        for name, clause in asserted_names(p, roles, gold_words, lenient=unanswerable, regions=regions):
+        for name, clause in asserted_names(p, roles, gold_words, lenient=unanswerable, regions=regions,
+                                             aliases=bool(rivals)):
             near = None if unanswerable else near_gold(name, golds)
             if near is not None:  # the gold spelled or spaced otherwise ("Qin Shi Huang Di"): no rival
                 if not kept:

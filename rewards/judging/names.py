@@ -66,6 +66,9 @@ _ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
 _CURRENCY_SIGNS = frozenset("$€£¥₹₩₽")
 _INDEFINITE_RE = re.compile(r"(?<![\w'])(?:an?|one|another)\s+$", re.IGNORECASE)
 #: A second name for what was just named ("Paris, also called the City of Light"), as "known as" already is.
+#: The same, after a name: what follows is another name of what it names.
+_ALIAS_NEXT_RE = re.compile(r"\s*[,(]?\s*(?:also\s+known\s+as|better\s+known\s+as|aka|a\.k\.a\.|also\s+called)\s",
+                            re.IGNORECASE)
 _ALIAS_RE = re.compile(r"\b(?:(?:also|often|sometimes|commonly|popularly|affectionately)\s+(?:called|named)|"
                        r"nicknamed|dubbed)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -102,12 +105,14 @@ def _questions_own(tokens: tuple[str, ...], roles: QuestionRoles, p: ParsedRespo
 
 
 def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[str], *,
-                   lenient: bool = False, regions: bool = False) -> list[tuple[str, int]]:
+                   lenient: bool = False, regions: bool = False, aliases: bool = False) -> list[tuple[str, int]]:
     """``[(name, clause)]`` for the names the response offers as its answer.
 
     ``exclude`` holds normalized tokens (the gold answers' words): a name made only of them, or
     only of the question's own words, is not a candidate. ``regions``: a country or region after
-    a place ("San Francisco, California") says where it lies (for a gold that is no region).
+    a place ("San Francisco, California") says where it lies (for a gold that is no region). ``aliases``
+    (the known competitors are given, so one of them is caught as such): a name followed by "also known
+    as" and the gold is another name for the gold ("Guido Boog (also known as Guido van Rossum)").
     """
     found = []
     for match in _NAME_RE.finditer(p.response):
@@ -118,6 +123,9 @@ def asserted_names(p: ParsedResponse, roles: QuestionRoles, exclude: frozenset[s
         before = p.response[max(0, match.start() - 30):match.start()]
         if _sentence_initial_word(p.response, match) or _INDEFINITE_RE.search(before[-12:]) or _ALIAS_RE.search(before):
             continue
+        if aliases and _ALIAS_NEXT_RE.match(p.response, match.end()) and not exclude.isdisjoint(
+                answer_tokens(p.response[match.end():match.end() + 60])):
+            continue  # "Guido Boog (also known as Guido van Rossum)": another name for the gold
         if p.response[match.start() - 1:match.start()] == "(" and (_ACRONYM_RE.fullmatch(match.group(0)) or (
                 p.response[match.end():match.end() + 1] in _CURRENCY_SIGNS)):
             continue  # "the South Korean won (RSK)", "the real (R$)": an abbreviation of what precedes it
