@@ -278,6 +278,9 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
         word, digits = _ORDINALS.get(tok, (None, None))
         if word and word.search(p.clauses[p.clause_of[i]]) and not digits.search(p.clauses[p.clause_of[i]]):
             continue  # "it was first awarded in 1901": an ordinal word read as a number, not a count
+        word, digits = _ORDINALS.get(p.tokens[i - 1], (None, None)) if i else (None, None)
+        if word and word.search(p.clauses[p.clause_of[i]]) and not digits.search(p.clauses[p.clause_of[i]]):
+            continue  # "the first 5 stripes": a part of the count, after an ordinal word
         if p.declines(p.clause_of[i]) or is_negated(p, i, i + 1) or not number_in_role(
                 p, i, i + 1, roles, objects=objects) or _relative_to_other(p, p.clause_of[i], roles):
             continue
