@@ -22,6 +22,7 @@ from rewards.judging.grammar import AFFIRM_RE, DOUBTED_WORDS, NEGATORS
 from rewards.judging.places import PLACE_PREFIXES, prefixed_place
 from rewards.judging.roles import FUNCTION_WORDS, eponym, possessor
 from rewards.judging.symbols import symbol_clauses
+from rewards.judging.words import converted
 from rewards.text import prepared_tokens
 
 __all__ = ["NEGATORS", "Mention", "ParsedResponse", "asserted_mentions", "is_negated"]
@@ -179,7 +180,7 @@ def _competitor(p: ParsedResponse, s: int, e: int, golds: tuple[GoldAnswer, ...]
             continue  # far away, or a separate list ("Paris, and Lyon or Nice are big too")
         if i >= e:
             side = toks[i + 1:i + 4]
-            filler = bool(side) and side[0] in _OR_FILLERS
+            filler = bool(side) and (side[0] in _OR_FILLERS or converted(side, toks[e:e + 1]))
         elif maybe:  # "maybe Lyon, maybe Paris": the candidate follows the first "maybe"
             side = toks[i + 1:s - 1][:3]
             filler = bool(side) and side[0] in _OR_FILLERS

@@ -14,6 +14,7 @@ from rewards.judging.mentions import ParsedResponse, is_negated
 from rewards.judging.ranks import alternative_offered
 from rewards.judging.roles import FUNCTION_WORDS, HAN_RE, QuestionRoles, event_of, is_known_event, stem
 from rewards.judging.words import COPULAS, CUE_WORDS, PREPOSITIONS
+from rewards.judging.words import UNITS as _UNITS
 
 __all__ = ["ZH_COUNTERS", "asserted_numbers", "number_in_role"]
 
@@ -205,9 +206,6 @@ _SUBSET_WORDS = frozenset("last first other remaining final".split())
 _OTHER_SUBSET = frozenset("older earlier early old ancient vintage antique".split())
 _MODALS = frozenset("can may could will would usually often typically normally".split())
 #: Units: a number in another unit than the question's names another quantity ("212 degrees Fahrenheit").
-_UNITS = frozenset("""celsius fahrenheit kelvin metres meters metre meter feet foot ft miles mile kilometres kilometers
-    km kilograms kg pounds lbs grams ounces litres liters gallons seconds minutes hours days weeks months mph kmh
-    percent""".split())
 
 
 def _compares(p: ParsedResponse, k: int) -> bool:

@@ -36,3 +36,14 @@ PREPOSITIONS = frozenset(
 #: A list of common nouns after a word ("Encyclopedias, atlases and textbooks ...").
 COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|or)\s+[a-z]")
 PRONOUNS = frozenset("he she they we you it its his her their this that these those which who one".split())
+#: Units: a number in another unit than the question's names another quantity ("212 degrees Fahrenheit").
+UNITS = frozenset("""celsius fahrenheit kelvin metres meters metre meter feet foot ft miles mile kilometres kilometers
+    km kilograms kg pounds lbs grams ounces litres liters gallons seconds minutes hours days weeks months mph kmh
+    percent""".split())
+
+
+def converted(side: list[str], after_gold: list[str]) -> bool:
+    """Whether an "or" offers the gold number converted to another unit ("1,440 minutes or 86,400
+    seconds"): a number and a unit that is not the one after the gold."""
+    return len(side) >= 2 and side[0][:1].isdigit() and side[1] in UNITS and side[1:2] != after_gold[:1] \
+        and after_gold[:1] != [] and after_gold[0] in UNITS
