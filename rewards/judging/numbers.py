@@ -161,7 +161,8 @@ _COMPARE_RE = re.compile(r"^(?:unlike|compared\s+(?:to|with)|whereas|as\s+oppose
                          r"while)\b|^(?:than|与|和)\b")
 _VIEW_RE = re.compile(r"(?:while|whereas)\s+(?:\w+\s+){0,2}(?:believe|think|say|claim|argue|suggest|guess)")
 _BY_COMPARISON_RE = re.compile(r"^(?:by|in)\s+(?:comparison|contrast)\b|^(?:相比之下|相比|对比之下)")
-_SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds".split())
+_SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds making makes accounting "
+                           "accounts forming forms".split())
 _NOT_EVENTS = frozenset("based named called used known located situated considered regarded".split())
 _LIFE_DATES_RE = re.compile(r"\(\s*(?:[^\W\d][\w.'-]*\s*:?\s*)?(\d{3,4})\s*[-–]")
 
@@ -228,7 +229,7 @@ def _relative_to_other(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
 def _other_subject(p: ParsedResponse, lo: int, s: int, roles: QuestionRoles) -> bool:
     """Whether the clause gives its number to another subject than the question's: "(and) a baby
     is born with about 270" for "How many bones are in the adult human body?"."""
-    i = lo + (p.tokens[lo] in ("and", "but", "while", "whereas") if lo < s else 0)
+    i = lo + (p.tokens[lo] in ("and", "but", "while", "whereas", "with") if lo < s else 0)
     if i + 2 < s and p.tokens[i] in roles.tokens and p.tokens[i + 1].isdigit() and p.tokens[i + 1] not in roles.tokens:
         return True  # "Apollo 13 flew in 1970" for Apollo 11: another numbered subject
     subset = False
@@ -242,7 +243,7 @@ def _other_subject(p: ParsedResponse, lo: int, s: int, roles: QuestionRoles) -> 
         return noun in roles.tokens or stem(noun) in roles.stems or stem(noun) == roles.counted
     return (noun.isascii() and noun.isalpha() and noun not in _ROLE_FILLER and noun not in roles.tokens
             and stem(noun) not in roles.stems and stem(noun) not in roles.predicate and event_of(noun) is None
-            and roles.counted is not None and stem(noun) != roles.counted)
+            and (roles.counted is not None or "percentage" in roles.tokens) and stem(noun) != roles.counted)
 
 
 def _names_asked(word: str, roles: QuestionRoles) -> bool:
