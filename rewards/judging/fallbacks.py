@@ -19,7 +19,7 @@ from rewards.judging.gold import GoldAnswer
 from rewards.judging.grammar import COMMIT_RE, NEGATORS
 from rewards.judging.mentions import Mention, ParsedResponse
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles, other_title, stem
-from rewards.judging.words import COMMON_LIST_RE, CUE_WORDS, GENERIC, PREPOSITIONS, TITLES
+from rewards.judging.words import COMMON_LIST_RE, CUE_WORDS, GENERIC, PREPOSITIONS, PRONOUNS, TITLES
 from rewards.text import answer_tokens, fold
 
 __all__ = ["bare_first_sentence", "bare_last_sentence", "cjk_offers", "near_gold", "offers_answer", "other_person",
@@ -231,8 +231,9 @@ def bare_first_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple
                    or w[:1].isdigit() or w in _PLEASANTRIES for w in words)
             or COMMON_LIST_RE.match(p.response.lstrip(), len(p.response.lstrip().split(",")[0])) is not None
             or set(words) <= roles.tokens or any(g.pattern in text or text in g.pattern for g in golds)
-            or p.declines(0) or first in _ZH_NOT_BARE):
-        return None
+            or p.declines(0) or first in _ZH_NOT_BARE
+            or (first.startswith(("the ", "a ", "an ")) and p.text.lstrip()[len(first):len(first) + 1] == ",")):
+        return None  # "The French naval vessel, the Nautilus, ...": a subject set off by a comma, no answer
     return " ".join(words), 0
 
 
@@ -246,7 +247,7 @@ def bare_last_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple[
             or any(w in CUE_WORDS or w in _NOT_BARE or w[:1].isdigit() or w in _PLEASANTRIES for w in words)
             or p.declines(k)
             or set(words) <= roles.tokens or any(g.pattern in text or text in g.pattern for g in golds)
-            or _cut_word(p, words[-1], roles)):
+            or _cut_word(p, words[-1], roles) or (words[0] in PRONOUNS and p.text.rstrip()[-1:].isalnum())):
         return None
     return " ".join(words), k
 
