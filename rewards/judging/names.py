@@ -13,14 +13,14 @@ from rewards.judging.final import RETRACTION_WORDS
 from rewards.judging.mentions import ParsedResponse
 from rewards.judging.places import region_of_place
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles, stem
-from rewards.judging.words import COMMON_LIST_RE, GENERIC, TITLES
+from rewards.judging.words import COMMON_LIST_RE, GENERIC, NAME_CHARS, TITLES
 from rewards.text import answer_tokens
 
 __all__ = ["asserted_names"]
 
 _NAME_RE = re.compile(
-    r"[A-Z](?<![\w'\u2019][A-Z])[\w'\u2019-]*(?:[^\S\n]+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|ibn|al|y)"
-    r"[^\S\n]+)?[A-Z][\w'\u2019-]*){0,5}"  # a name has at most six words, on one line
+    rf"[A-Z](?<![{NAME_CHARS}][A-Z])[{NAME_CHARS}-]*(?:[^\S\n]+(?:(?:de|da|di|del|della|van|von|der|den|la|le|du|of|bin|"
+    rf"ibn|al|y)[^\S\n]+)?[A-Z][{NAME_CHARS}-]*){{0,5}}"  # a name has at most six words, on one line
 )
 _NOT_NAMES = frozenset(
     """i i'm im it it's its the a an this that these those there he she they we you my our your his her their

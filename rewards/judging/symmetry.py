@@ -15,13 +15,13 @@ from functools import lru_cache
 
 from rewards.judging.gold import GoldAnswer
 from rewards.judging.roles import QuestionRoles
-from rewards.judging.words import CUE_WORDS, PREPOSITIONS
+from rewards.judging.words import CUE_WORDS, NAME_CHARS, PREPOSITIONS
 from rewards.text import answer_tokens, prepared_tokens, split_clauses
 
 __all__ = ["framed", "other_candidates", "parallel"]
 
-_NAME_RE = re.compile(r"[A-Z](?<![\w'\u2019][A-Z])[\w'\u2019-]*(?:[^\S\n]+(?:(?:de|da|di|van|von|der|la|le|du|of)"
-                      r"[^\S\n]+)?[A-Z][\w'\u2019-]*){0,3}")
+_NAME_RE = re.compile(rf"[A-Z](?<![{NAME_CHARS}][A-Z])[{NAME_CHARS}-]*(?:[^\S\n]+"
+                      rf"(?:(?:de|da|di|van|von|der|la|le|du|of)[^\S\n]+)?[A-Z][{NAME_CHARS}-]*){{0,3}}")
 _NUMBER_RE = re.compile(r"\d(?<![\w.]\d)\d*(?:\.\d+)?(?![\w.]\d)")
 
 

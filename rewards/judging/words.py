@@ -36,6 +36,9 @@ PREPOSITIONS = frozenset(
 #: A list of common nouns after a word ("Encyclopedias, atlases and textbooks ...").
 COMMON_LIST_RE = re.compile(r",\s+[a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*,?\s+(?:and|or)\s+[a-z]")
 PRONOUNS = frozenset("he she they we you it its his her their this that these those which who one".split())
+#: The characters of a word of a capitalized name: Latin (with its accented forms), Greek and Cyrillic
+#: letters, digits and apostrophes; no CJK character ends a name glued to it ("Java由Sun公司").
+NAME_CHARS = r"0-9A-Za-z_\u00c0-\u024f\u0370-\u04ff\u1e00-\u1eff'\u2019"
 #: Units: a number in another unit than the question's names another quantity ("212 degrees Fahrenheit").
 UNITS = frozenset("""celsius fahrenheit kelvin metres meters metre meter feet foot ft miles mile kilometres kilometers
     km kilograms kg pounds lbs grams ounces litres liters gallons seconds minutes hours days weeks months mph kmh
