@@ -29,7 +29,7 @@ from rewards.judging.grammar import ASCII_DECLINE_KEYS, DECLINE_KEYS, has_any
 from rewards.judging.lists import listed_items
 from rewards.judging.mentions import Mention, ParsedResponse, asserted_mentions
 from rewards.judging.names import asserted_names
-from rewards.judging.numbers import ZH_COUNTERS, asserted_numbers, number_in_role
+from rewards.judging.numbers import ZH_COUNTERS, asserted_numbers, named_numbers, number_in_role
 from rewards.judging.places import is_region, region_of_place
 from rewards.judging.ranks import merely_mentioned
 from rewards.judging.roles import PLEASANTRIES, QuestionRoles
@@ -160,6 +160,8 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
         m.start < 0 and not of_other_subject(p.response, m.text, roles.tokens)) or (
         number_in_role(p, m.start, m.end, roles) if numeric else in_answer_position(p, m.start, m.end, roles))
         or _beside(m, spans, p)]
+    if numeric and competing:
+        competing = [(t, c) for t, c in competing if t not in named_numbers(p.text)]  # "carbon-12"
     kept = []
     for m in found:
         other = other_person(p, m, golds)

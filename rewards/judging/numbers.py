@@ -174,7 +174,7 @@ def _life_dates(text: str) -> frozenset[str]:
 
 
 _ZH_NUMBER_RE = re.compile(r"(?<![\d.])\d{2,}(?:\.\d+)?")  # not 1: "第一次", "一般" read as 1
-_ZH_BREAK_RE = re.compile(r"[,;!?，。；！？、]|\.(?!\d)")
+_ZH_BREAK_RE = re.compile(r"[,;!?，。；！？、()（）]|\.(?!\d)")
 
 
 @lru_cache(maxsize=4096)
@@ -259,7 +259,7 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
                      years_only: bool, objects: bool = False) -> list[tuple[str, int]]:
     """``[(number, clause)]`` for the numbers the response gives in the question's role."""
     found = []
-    named = set(_NAMED_NUMBER_RE.findall(p.text)) if "-" in p.text else ()  # "carbon-12", "COVID-19": names
+    named = named_numbers(p.text)  # "carbon-12", "COVID-19": names
     for i, tok in enumerate(p.tokens):
         if i in gold_spans or not tok[:1].isdigit() or tok in roles.tokens or tok in named:
             continue
@@ -285,6 +285,11 @@ def asserted_numbers(p: ParsedResponse, roles: QuestionRoles, gold_spans: set[in
             continue
         found.append((tok, p.clause_of[i]))
     return found
+
+
+def named_numbers(text: str) -> set[str]:
+    """The numbers ``text`` joins to a word by a hyphen ("carbon-12", "COVID-19"): parts of names."""
+    return set(_NAMED_NUMBER_RE.findall(text)) if "-" in text else set()
 
 
 _DEGREES = {"c": "celsius", "f": "fahrenheit", "k": "kelvin"}  # "212 °F" is 212 degrees Fahrenheit
