@@ -13,6 +13,7 @@ from functools import lru_cache
 from rewards.judging.mentions import ParsedResponse, is_negated
 from rewards.judging.ranks import alternative_offered
 from rewards.judging.roles import FUNCTION_WORDS, HAN_RE, QuestionRoles, event_of, is_known_event, stem
+from rewards.judging.spreads import life_role
 from rewards.judging.words import COPULAS, CUE_WORDS, PREPOSITIONS
 from rewards.judging.words import UNITS as _UNITS
 
@@ -87,8 +88,8 @@ def number_in_role(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, *, o
             event = event_of(t) or (stem(t) if t.endswith("ed") and len(t) > 4 and t not in _NOT_EVENTS else None)
             if event and (is_known_event(event) or opening):  # "In 1492, Columbus was born"; "In 1564, he moved"
                 return event == roles.event or stem(t) in roles.predicate
-    if roles.asks_year and p.tokens[s] in _life_dates(p.text):
-        return False  # "born in 1643 to Mary Newton (1634-1700)": someone else's life dates
+    if roles.asks_year and (life := life_role(p.text, p.tokens[s], roles.tokens, roles.event)) is not None:
+        return life  # someone else's life dates ("to Mary Newton (1634-1700)"), or the subject's own ("(1564-1616)")
     if roles.counted and e < hi:
         nxt = p.tokens[e]
         if not nxt.isascii() and roles.counted.isascii():
@@ -164,13 +165,6 @@ _BY_COMPARISON_RE = re.compile(r"^(?:by|in)\s+(?:comparison|contrast)\b|^(?:相�
 _SUBJECT_VERBS = frozenset("is was are were has have had gets got contains includes holds making makes accounting "
                            "accounts forming forms".split())
 _NOT_EVENTS = frozenset("based named called used known located situated considered regarded".split())
-_LIFE_DATES_RE = re.compile(r"\(\s*(?:[^\W\d][\w.'-]*\s*:?\s*)?(\d{3,4})\s*[-–]")
-
-
-@lru_cache(maxsize=4096)
-def _life_dates(text: str) -> frozenset[str]:
-    """The years that open a bracketed life span in ``text`` ("(1634-1700)"), found once per response."""
-    return frozenset(_LIFE_DATES_RE.findall(text))
 
 
 _ZH_NUMBER_RE = re.compile(r"(?<![\d.])\d{2,}(?:\.\d+)?")  # not 1: "第一次", "一般" read as 1

@@ -43,7 +43,7 @@ _IRREGULAR = {
     "happened": "occur", "happen": "occur", "happens": "occur", "occurred": "occur", "occur": "occur",
     "took": "occur", "take": "occur", "fought": "occur", "struck": "occur", "collapsed": "end",
     "collapse": "end", "demolished": "end", "dissolved": "end", "dissolve": "end", "killed": "die",
-    "assassinated": "die", "murdered": "die", "erected": "build", "launched": "start",
+    "assassinated": "die", "murdered": "die", "erected": "build", "launched": "start", "until": "end", "till": "end",
 }
 _SUFFIXES = ("ings", "ing", "ers", "er", "ors", "or", "ed", "es", "s", "ation")
 #: Words that say when something happened to a subject (a year is attached to the nearest one).
