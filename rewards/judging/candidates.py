@@ -223,6 +223,7 @@ def _names_predicate(right: list[str], roles: QuestionRoles) -> bool:
     return bool({stem(t) for t in right} & roles.predicate)
 
 
+_COPULA_ENDS = (["is"], ["was"], ["are"], ["were"])
 #: Verbs of choosing before the answer they choose ("I'll go with Sydney").
 _CHOOSING = (["go", "with"], ["going", "with"], ["stick", "with"], ["settle", "on"], ["opt", "for"], ["bet", "on"])
 
@@ -270,8 +271,8 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
         return False  # "the Portuguese capital", "an Italian composer": a modifier of the asked noun
     if other_rank(right, roles):
         return False  # "Saturn is the second largest": another rank of the asked property
-    if not right and _subject_of_next(p, p.clause_of[s], roles):
-        return False  # "Hamlet, Prince of Denmark, was written by ...": an appositive of the subject
+    if not right and left[-1:] not in _COPULA_ENDS and _subject_of_next(p, p.clause_of[s], roles):
+        return False  # "Hamlet, Prince of Denmark, was written by ...": an appositive (not "the capital is X, which")
     k = p.clause_of[s]
     if not left and not right and _appositive_of_context(p, k):
         return False  # "across the river from Gatineau, Quebec": an appositive of a place in context
