@@ -176,6 +176,7 @@ def other_person(p: ParsedResponse, mention: Mention, golds: tuple[GoldAnswer, .
     return f"{others[0]} {tokens[0].title()}" if others else None
 
 
+_INDEFINITE_END_RE = re.compile(r"\b(?:is|was|be|are|were)\s+an?\s+(?:[a-z]+\s+)?[a-z]+$")
 _GUESS_RE = re.compile(r"\b(?:maybe|perhaps|probably|possibly|likely|i\s+(?:think|guess|believe|suppose))\b"
                        r"|可能|也许|大概|或许|估计")
 
@@ -190,6 +191,8 @@ def offers_answer(p: ParsedResponse, k: int, roles: QuestionRoles, *, vague: boo
         return None  # "You asked: ...", "My guess: Lyon": a clause that introduces the next one
     if p.asks(k) or not folded_clause_cues(clause)[1] or (COMMIT_RE.search(clause) is None and len(p.tokens) > 12):
         return None  # in a long text only a guess or assertion cue offers an answer, not a bare phrase
+    if _INDEFINITE_END_RE.search(clause):
+        return None  # "legend says it was a great city": a description, no answer named
     words = p.clause_tokens(k)
     while words and words[0] in CUE_WORDS:
         words = words[1:]
@@ -232,7 +235,7 @@ def bare_first_sentence(p: ParsedResponse, golds, roles: QuestionRoles) -> tuple
             or COMMON_LIST_RE.match(p.response.lstrip(), len(p.response.lstrip().split(",")[0])) is not None
             or set(words) <= roles.tokens or any(g.pattern in text or text in g.pattern for g in golds)
             or p.declines(0) or first in _ZH_NOT_BARE
-            or (first.startswith(("the ", "a ", "an ")) and p.text.lstrip()[len(first):len(first) + 1] == ",")):
+            or (first.startswith(("the ", "a ", "an ", "as ")) and p.text.lstrip()[len(first):len(first) + 1] == ",")):
         return None  # "The French naval vessel, the Nautilus, ...": a subject set off by a comma, no answer
     return " ".join(words), 0
 

@@ -120,6 +120,7 @@ _EN_PREMISE = rf"""
         mythological|folkloric)\b
   | \blegendary\s+(?:island|city|kingdom|land|place|country|continent|creature|realm|empire)\b
   | \brealm\s+of\s+(?:mythology|myth|legend|fiction|fantasy)\b | \b(?:a|an)\s+myth\b
+  | \b(?:island|city|kingdom|land|place|country|continent|creature|realm|empire)\s+of\s+(?:legend|myth|folklore)\b
   | (?<!i\s)(?<!we\s)\b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:actually\s+|really\s+|(?:appear|seem)\s+to\s+)?
         (?:exist|have\s+(?:a|an|any)\s+\w+)
   | \bno\s+such\s+\w+ | \bnot\s+(?:a\s+(?:real|recogni[sz]ed|existing|actual)|real)\s+\w+
