@@ -23,7 +23,7 @@ from functools import lru_cache
 from rewards.judging.final import RETRACTION_WORDS, retraction_at
 from rewards.judging.mentions import ParsedResponse, is_negated
 from rewards.judging.ranks import OTHER_RANK, alternative_offered, offered_too, other_rank, ranked_guess
-from rewards.judging.roles import RELATION_NOUNS, QuestionRoles, event_of, other_title, stem
+from rewards.judging.roles import FUNCTION_WORDS, RELATION_NOUNS, QuestionRoles, event_of, other_title, stem
 from rewards.judging.words import COPULAS, CUE_WORDS, GENERIC, PREPOSITIONS
 from rewards.judging.words import PRONOUNS as _PRONOUNS
 
@@ -224,6 +224,7 @@ def _names_predicate(right: list[str], roles: QuestionRoles) -> bool:
 
 
 _COPULA_ENDS = (["is"], ["was"], ["are"], ["were"])
+_FUNCTION_STEMS = frozenset(stem(w) for w in FUNCTION_WORDS)
 #: Verbs of choosing before the answer they choose ("I'll go with Sydney").
 _CHOOSING = (["go", "with"], ["going", "with"], ["stick", "with"], ["settle", "on"], ["opt", "for"], ["bet", "on"])
 
@@ -293,6 +294,6 @@ def in_answer_position(p: ParsedResponse, s: int, e: int, roles: QuestionRoles, 
     if left[-1] in COPULAS and all(t in CUE_WORDS for t in right):  # at its end: "the capital is Lyon"
         if _of_another(left, roles):
             return False  # "the capital of New South Wales is Sydney": another subject's
-        return (lenient or bool({stem(t) for t in left} & roles.predicate)
-                or all(t in CUE_WORDS or t in COPULAS for t in left))
+        return (lenient or bool({stem(t) for t in left} & (roles.predicate or roles.stems - _FUNCTION_STEMS))
+                or all(t in CUE_WORDS or t in COPULAS for t in left))  # no predicate read: the question's words
     return False
