@@ -176,7 +176,7 @@ def _competitor(p: ParsedResponse, s: int, e: int, golds: tuple[GoldAnswer, ...]
         if p.clause_of[i] != k and p.asks(p.clause_of[i]):  # "Is it Paris or Lyon? It is Paris."
             continue
         between = toks[e:i] if i >= e else toks[i + 1:s]
-        if abs(p.clause_of[i] - k) > 2 or not _AND_WORDS.isdisjoint(between):
+        if abs(p.clause_of[i] - k) > 2 or not _AND_WORDS.isdisjoint(between) or "than" in between:
             continue  # far away, or a separate list ("Paris, and Lyon or Nice are big too")
         if i >= e:
             side = toks[i + 1:i + 4]

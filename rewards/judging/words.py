@@ -21,7 +21,7 @@ CUE_WORDS = frozenset(
     many some people others say says said claim claims suggest suggests thinks believes id ill ive
     alternatively otherwise else unless then 2 also acceptable valid right true accepted possible answers
     been have credited attributed considered regarded usually generally commonly often widely while whereas
-    sources source argue argues fans historians scholars experts other few most""".split()
+    sources source argue argues fans historians scholars experts other few most critics however""".split()
 ) | TITLES
 #: Head nouns that name the kind of a thing: "Luxembourg City" is the gold "Luxembourg" itself.
 GENERIC = frozenset("city town village capital province state county island islands mount mt mountain river lake sea "
