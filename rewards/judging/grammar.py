@@ -49,7 +49,7 @@ _KNOWING = (
     rf"comment|speculate|guess|offer|share|pinpoint|specify|name|be\s+{_ADV}(?:sure|certain)|browse|look\s+up)"
 )
 _INFO = (r"(?:information|info|data|knowledge|details?|answers?|idea|clue|access|records?|facts?|sources?|evidence"
-         r"|context)")
+         r"|context|capabilit(?:y|ies)|ability|means)")
 _HAVE_INFO = rf"(?:have|possess|hold)\s+(?:(?:any|an|a|the|enough|sufficient|reliable|accurate|specific|much|current|" \
              rf"up-to-date|" \
              rf"real-time|verified|definitive|concrete|clear|that|this|such|access\s+to)\s+)*(?:[\w-]+\s+)?{_INFO}"
