@@ -160,8 +160,8 @@ def _candidates(p, golds, rivals, question, roles, unanswerable, shifted):
         m.start < 0 and not of_other_subject(p.response, m.text, roles.tokens)) or (
         number_in_role(p, m.start, m.end, roles) if numeric else in_answer_position(p, m.start, m.end, roles))
         or _beside(m, spans, p)]
-    if numeric and competing:
-        competing = [(t, c) for t, c in competing if t not in named_numbers(p.text)]  # "carbon-12"
+    if numeric and competing and (named := named_numbers(p.text)):
+        competing = [(t, c) for t, c in competing if t not in named]  # "carbon-12"
     kept = []
     for m in found:
         other = other_person(p, m, golds)

@@ -206,13 +206,11 @@ def _described_subject(p: ParsedResponse, k: int, roles: QuestionRoles) -> bool:
     """Whether clause ``k`` continues a sentence whose subject is another thing than the question's
     ("Potassium, just below it in the same group, is K" for the symbol of sodium)."""
     j = k
-    while j > 0 and not any(mark in p.text[p.ends[j - 1]:p.ends[j] - len(p.clauses[j])] for mark in ".!?。！？"):
+    while j > 0 and not p.new_sentence(j):
         j -= 1
     first = p.clause_tokens(j)[:1] if j < k else []
     return bool(first) and first[0].isalpha() and first[0] not in roles.tokens and first[0] not in CUE_WORDS \
         and first[0] not in _PRONOUNS and stem(first[0]) not in roles.predicate
-
-
 
 
 def _names_predicate(right: list[str], roles: QuestionRoles) -> bool:

@@ -78,9 +78,9 @@ def _verdict(outcome: Outcome, hedged: bool = False, matched: str | None = None,
 #: Symbols that set words apart as "|" does: emoji and pictographs, keycaps ("1\ufe0f\u20e3"),
 #: arrows, a spaced "&", "+", "~" or middle dot ("Canberra \u00b7 Sydney" lists two), and one inline
 #: markup element closing where the next opens ("<b>Canberra</b> <i>Sydney</i>").
+_INLINE_TAGS = r"(?:b|i|u|em|strong|span|mark|code)"
 _GLUE_RE = re.compile(r"\s*(?:(?:\d\ufe0f?\u20e3|[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001F000-\U0001FAFF]"
-                      r"\ufe0f?)+|(?<=\s)[&+~\u00b7\u2022](?=\s)|\t|</(?:b|i|u|em|strong|span|mark|code)>\s*"
-                      r"<(?:b|i|u|em|strong|span|mark|code)>)\s*")
+                      rf"\ufe0f?)+|(?<=\s)[&+~\u00b7\u2022](?=\s)|\t|</{_INLINE_TAGS}>\s*<{_INLINE_TAGS}>)\s*")
 
 
 def _unglued(response: str) -> str:
@@ -91,7 +91,7 @@ def _unglued(response: str) -> str:
     return _GLUE_RE.sub(lambda m: ", " if m.string[m.start() - 1:m.start()].isdigit() else " | ", response).strip(" |,")
 
 
-_INLINE_TAG_RE = re.compile(r"</?(?:b|i|u|em|strong|span|mark|code)>")
+_INLINE_TAG_RE = re.compile(rf"</?{_INLINE_TAGS}>")
 
 
 def _strings(value: Iterable[str] | str | None, what: str) -> tuple[str, ...]:

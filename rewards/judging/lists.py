@@ -30,8 +30,6 @@ def _may_pair(text: str) -> bool:
     return any(sep in text for sep in _PAIR_SEPARATORS)
 
 
-
-
 def listed_items(response: str) -> list[list[str]]:
     """The lists of bare candidates in ``response``: three or more in a sentence, or bullets.
 

@@ -73,7 +73,7 @@ class ParsedResponse:
             ends.append(at)
         self._where: dict[str, list[int]] | None = None
         self._words: list[int] | None = None
-        self._clause_words: dict[int, frozenset[str]] | None = None
+        self._clause_words: dict[int, frozenset[str]] = {}
 
     def clause_tokens(self, k: int) -> list[str]:
         """The tokens of clause ``k``."""
@@ -106,8 +106,6 @@ class ParsedResponse:
 
     def clause_words(self, k: int) -> frozenset[str]:
         """The set of clause ``k``'s tokens (computed once)."""
-        if self._clause_words is None:
-            self._clause_words = {}
         if k not in self._clause_words:
             self._clause_words[k] = frozenset(self.clause_tokens(k))
         return self._clause_words[k]
@@ -120,7 +118,11 @@ class ParsedResponse:
     def affirmed(self, k: int) -> bool:
         """Whether the next clause of the sentence takes up what clause ``k`` named while doubting it."""
         return (k + 1 < len(self.clauses) and AFFIRM_RE.match(self.clauses[k + 1]) is not None
-                and not set(".!?。！？") & set(self.text[self.ends[k]:self.ends[k + 1] - len(self.clauses[k + 1])]))
+                and not self.new_sentence(k + 1))
+
+    def new_sentence(self, k: int) -> bool:
+        """Whether a sentence ends between clause ``k - 1`` and clause ``k``."""
+        return any(mark in self.text[self.ends[k - 1]:self.ends[k] - len(self.clauses[k])] for mark in ".!?。！？")
 
     def occurrences(self, gold: GoldAnswer) -> Iterable[tuple[int, int]]:
         """Token spans [start, end) where ``gold``'s tokens occur."""

@@ -91,7 +91,7 @@ def _region_of_place(p: ParsedResponse, s: int, e: int, roles: QuestionRoles) ->
     ends on, in one sentence ("in San Francisco, California")."""
     k = p.clause_of[s]
     return (k > 0 and s == p.starts[k] and region_of_place(p.tokens[s:e], roles.tokens)
-            and not any(mark in p.text[p.ends[k - 1]:p.ends[k] - len(p.clauses[k])] for mark in ".!?。！？"))
+            and not p.new_sentence(k))
 
 
 def _questions_own(tokens: tuple[str, ...], roles: QuestionRoles, p: ParsedResponse, end: int) -> bool:

@@ -200,7 +200,6 @@ ZH_COUNTERS = frozenset("个颗只条本位名座张块次年月日天种件部�
 _SUBSET_WORDS = frozenset("last first other remaining final".split())
 _OTHER_SUBSET = frozenset("older earlier early old ancient vintage antique".split())
 _MODALS = frozenset("can may could will would usually often typically normally".split())
-#: Units: a number in another unit than the question's names another quantity ("212 degrees Fahrenheit").
 
 
 def _compares(p: ParsedResponse, k: int) -> bool:

@@ -43,9 +43,6 @@ def symbol_clauses(response: str, n_clauses: int, gold: GoldAnswer, why: str) ->
     return found, why
 
 
-_WORD_RE = re.compile(r"[A-Za-z]+")
-
-
 def _other_case(response: str, n_clauses: int, gold: GoldAnswer) -> list[int]:
     """The symbol in another case where nothing else can be meant: the whole response ("AU", "'au'")
     or what follows "symbol is" ("The symbol is AU."); a symbol that is also a word ("He", "No") never."""
@@ -63,8 +60,8 @@ def of_other_subject(response: str, symbol: str, roles_tokens: frozenset[str]) -
     question's ("Silver is Ag.", "Ag is silver's symbol", "potassium (K)"): a true side fact, no rival."""
     sym = re.escape(symbol)
     pattern = rf"(?<![\w'])([A-Za-z]+)(?:'s\s+symbol)?(?:,[^,.;]{{1,40}},)?\s+(?:is|=|:|\()\s*{sym}(?![\w'])" \
-              rf"|(?<![\w']){re.escape(symbol)}\s+(?:is|for|=|stands\s+for)\s+(?:the\s+symbol\s+(?:for|of)\s+)?([A-Za-z]+)"
-    total = len(re.findall(rf"(?<![\w']){re.escape(symbol)}(?![\w'])", response))
+              rf"|(?<![\w']){sym}\s+(?:is|for|=|stands\s+for)\s+(?:the\s+symbol\s+(?:for|of)\s+)?([A-Za-z]+)"
+    total = len(re.findall(rf"(?<![\w']){sym}(?![\w'])", response))
     others = [m for m in re.finditer(pattern, response)
               if (m.group(1) or m.group(2)).lower() not in roles_tokens | {"it", "this", "that", "symbol", "answer"}]
     return 0 < total == len(others)
